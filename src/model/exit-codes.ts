@@ -1,0 +1,15 @@
+// The one table of exit codes; README's table is checked against it by a test.
+export const ExitCode = {
+  ok: 0,
+  diff: 1,
+  error: 2,
+  paused: 3,
+} as const
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+
+export const exitCodeMeaning: Record<ExitCode, string> = {
+  0: 'success; for diff: no changes',
+  1: 'diff found changes (diff only, like kubectl diff)',
+  2: 'error: bad input, render failure, cluster error',
+  3: 'rollout paused at a pause point; resumable with `strata rollout resume`',
+}

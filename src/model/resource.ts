@@ -1,0 +1,116 @@
+import {isObject, type JsonObject} from './json.js'
+
+/** kustomize's resource id: the version is part of it (render keeps it, as kustomize does). */
+export interface ResId {
+  group: string
+  version: string
+  kind: string
+  name: string
+  /** '' for cluster-scoped kinds and for namespaced objects with no namespace set. */
+  namespace: string
+}
+
+/** Where a resource came from: the file (relative to the render root) and its document index. */
+export interface ResourceOrigin {
+  file: string
+  document?: number
+  /** Set for objects made by a generator (configMapGenerator, secretGenerator, ...). */
+  generator?: string
+}
+
+/**
+ * Render bookkeeping that kustomize keeps in internal annotations; here it lives beside the
+ * object so it can never leak into output.
+ */
+export interface RenderMeta {
+  /** Ids this object had before name/namespace transformers changed them; name references resolve through these. */
+  previousIds: ResId[]
+  /** Generator behavior, for resources produced by configMapGenerator/secretGenerator. */
+  behavior?: 'create' | 'merge' | 'replace'
+  /** True when the content-hash suffix must be appended at the end of this kustomization's transforms. */
+  needsHash?: boolean
+}
+
+export interface Resource {
+  obj: JsonObject
+  origin: ResourceOrigin
+  meta: RenderMeta
+}
+
+// Kinds the API server stores without a namespace. kustomize ships the same knowledge (from the
+// built-in OpenAPI) and ignores/strips namespaces on these.
+const clusterScopedKinds = new Set([
+  'APIService',
+  'CertificateSigningRequest',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ComponentStatus',
+  'CSIDriver',
+  'CSINode',
+  'CustomResourceDefinition',
+  'FlowSchema',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PodSecurityPolicy',
+  'PriorityClass',
+  'PriorityLevelConfiguration',
+  'RuntimeClass',
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'StorageClass',
+  'SubjectAccessReview',
+  'TokenReview',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+  'VolumeAttachment',
+])
+
+export function isClusterScoped(kind: string): boolean {
+  return clusterScopedKinds.has(kind)
+}
+
+export function splitApiVersion(apiVersion: string): {group: string; version: string} {
+  const slash = apiVersion.indexOf('/')
+  return slash < 0 ? {group: '', version: apiVersion} : {group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1)}
+}
+
+export function resIdOf(obj: JsonObject): ResId {
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : ''
+  const kind = typeof obj.kind === 'string' ? obj.kind : ''
+  const md = isObject(obj.metadata) ? obj.metadata : {}
+  const name = typeof md.name === 'string' ? md.name : ''
+  const ns = typeof md.namespace === 'string' && !isClusterScoped(kind) ? md.namespace : ''
+  return {...splitApiVersion(apiVersion), kind, name, namespace: ns}
+}
+
+/** Render identity, version included (kustomize's ResId.String()). */
+export function resIdKey(id: ResId): string {
+  return `${id.group}/${id.version}/${id.kind}|${id.namespace || 'default'}|${id.name}`
+}
+
+/**
+ * Identity across versions (group/kind/namespace/name), used by diff, inventory, prune and
+ * rollout state, like kapp and cli-utils' ObjMetadata.
+ */
+export function identityKey(id: Pick<ResId, 'group' | 'kind' | 'namespace' | 'name'>): string {
+  return `${id.group}/${id.kind}/${id.namespace}/${id.name}`
+}
+
+/** Human form for messages: `Deployment.v1.apps/web.prod`, as kustomize prints ids. */
+export function formatResId(id: ResId): string {
+  const gvk = [id.kind, id.version, id.group].filter(Boolean).join('.')
+  return `${gvk}/${id.name}${id.namespace ? `.${id.namespace}` : ''}`
+}
+
+export function newResource(obj: JsonObject, origin: ResourceOrigin): Resource {
+  return {obj, origin, meta: {previousIds: []}}
+}
+
+export function metadataOf(obj: JsonObject): JsonObject {
+  if (!isObject(obj.metadata)) obj.metadata = {}
+  return obj.metadata as JsonObject
+}
