@@ -29,6 +29,13 @@ export interface RenderMeta {
   behavior?: 'create' | 'merge' | 'replace'
   /** True when the content-hash suffix must be appended at the end of this kustomization's transforms. */
   needsHash?: boolean
+  /**
+   * Name prefixes applied by namePrefix transformers, innermost kustomization first (kustomize's
+   * build prefixes annotation); name references prefer targets whose prefixes end the same way.
+   */
+  namePrefixes?: string[]
+  /** Name suffixes applied by nameSuffix transformers, innermost first; see namePrefixes. */
+  nameSuffixes?: string[]
 }
 
 export interface Resource {
@@ -69,7 +76,56 @@ const clusterScopedKinds = new Set([
   'VolumeAttachment',
 ])
 
-export function isClusterScoped(kind: string): boolean {
+// kustomize decides scope by exact apiVersion + kind from its built-in OpenAPI table (kyaml
+// openapi precomputedIsNamespaceScoped); anything not listed, e.g. rbac v1alpha1 ClusterRole or
+// flowcontrol v1 FlowSchema, is treated as namespaced and gets a namespace set.
+const clusterScopedTypes = new Set(
+  [
+    'admissionregistration.k8s.io/v1 MutatingWebhookConfiguration',
+    'admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration',
+    'admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration',
+    'admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration',
+    'apiextensions.k8s.io/v1 CustomResourceDefinition',
+    'apiextensions.k8s.io/v1beta1 CustomResourceDefinition',
+    'apiregistration.k8s.io/v1 APIService',
+    'apiregistration.k8s.io/v1beta1 APIService',
+    'certificates.k8s.io/v1 CertificateSigningRequest',
+    'certificates.k8s.io/v1beta1 CertificateSigningRequest',
+    'flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema',
+    'flowcontrol.apiserver.k8s.io/v1beta1 PriorityLevelConfiguration',
+    'networking.k8s.io/v1 IngressClass',
+    'networking.k8s.io/v1beta1 IngressClass',
+    'node.k8s.io/v1 RuntimeClass',
+    'node.k8s.io/v1beta1 RuntimeClass',
+    'policy/v1beta1 PodSecurityPolicy',
+    'rbac.authorization.k8s.io/v1 ClusterRole',
+    'rbac.authorization.k8s.io/v1 ClusterRoleBinding',
+    'rbac.authorization.k8s.io/v1beta1 ClusterRole',
+    'rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding',
+    'scheduling.k8s.io/v1 PriorityClass',
+    'scheduling.k8s.io/v1beta1 PriorityClass',
+    'storage.k8s.io/v1 CSIDriver',
+    'storage.k8s.io/v1 CSINode',
+    'storage.k8s.io/v1 StorageClass',
+    'storage.k8s.io/v1 VolumeAttachment',
+    'storage.k8s.io/v1beta1 CSIDriver',
+    'storage.k8s.io/v1beta1 CSINode',
+    'storage.k8s.io/v1beta1 StorageClass',
+    'storage.k8s.io/v1beta1 VolumeAttachment',
+    'v1 ComponentStatus',
+    'v1 Namespace',
+    'v1 Node',
+    'v1 NodeProxyOptions',
+    'v1 PersistentVolume',
+  ],
+)
+
+/**
+ * With `apiVersion`, kustomize's exact rule (see clusterScopedTypes); without it, a kind-only
+ * approximation kept for callers that have no apiVersion at hand.
+ */
+export function isClusterScoped(kind: string, apiVersion?: string): boolean {
+  if (apiVersion !== undefined) return clusterScopedTypes.has(`${apiVersion} ${kind}`)
   return clusterScopedKinds.has(kind)
 }
 
@@ -83,7 +139,7 @@ export function resIdOf(obj: JsonObject): ResId {
   const kind = typeof obj.kind === 'string' ? obj.kind : ''
   const md = isObject(obj.metadata) ? obj.metadata : {}
   const name = typeof md.name === 'string' ? md.name : ''
-  const ns = typeof md.namespace === 'string' && !isClusterScoped(kind) ? md.namespace : ''
+  const ns = typeof md.namespace === 'string' && !isClusterScoped(kind, apiVersion) ? md.namespace : ''
   return {...splitApiVersion(apiVersion), kind, name, namespace: ns}
 }
 
