@@ -1,12 +1,20 @@
 import * as path from 'node:path'
+import {isObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
 import {diskFileSystem, type FileSystem} from '../source/filesystem.js'
 import type {LoadRestrictor} from '../source/restrictor.js'
+import {accumulateTarget, type RenderContext} from './accumulate.js'
+import {addHashSuffixes} from './generators/hash.js'
+import {sortResources} from './order.js'
+import {fixNameReferences} from './transformers/name-reference.js'
+import {emitYamlStream} from './yaml/emit.js'
 
 export interface RenderOptions {
   fs?: FileSystem
   loadRestrictor?: LoadRestrictor
-  /** Deprecation and other warnings, worded as kustomize prints them (without the `# Warning: ` prefix). */
+  /** Base for paths in messages; defaults to the working directory. */
+  displayBase?: string
+  /** Called for each warning as it happens (worded as kustomize prints them, without `# Warning: `). */
   onWarning?: (message: string) => void
 }
 
@@ -17,10 +25,36 @@ export interface RenderResult {
   warnings: string[]
 }
 
-/** Renders the kustomization in `dir` (absolute or relative to cwd). Throws UserError on bad input. */
+const localConfigAnnotation = 'config.kubernetes.io/local-config'
+
+/**
+ * kustomize's build: accumulate the tree, then (once, at the top) hash generated names, fix back
+ * references to renamed objects, drop local-config objects and sort. Throws UserError on bad input.
+ */
 export async function renderKustomization(dir: string, options: RenderOptions = {}): Promise<RenderResult> {
   const fsys = options.fs ?? diskFileSystem
-  void fsys
-  void path
-  throw new Error('not implemented yet')
+  const base = options.displayBase ?? process.cwd()
+  const warnings: string[] = []
+  const ctx: RenderContext = {
+    fs: fsys,
+    restrictor: options.loadRestrictor ?? 'rootOnly',
+    warn: (message) => {
+      warnings.push(message)
+      options.onWarning?.(message)
+    },
+    display: (p) => path.relative(base, p) || '.',
+  }
+  const root = path.resolve(dir)
+  const {set, kustomization: top} = accumulateTarget(ctx, root, [], undefined, false)
+  addHashSuffixes(set)
+  fixNameReferences(set)
+  set.filter((r) => {
+    const annotations = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : undefined
+    const local = annotations?.[localConfigAnnotation]
+    return local === undefined || local === 'false'
+  })
+  // sortOptions are read from the top-level kustomization only, as kustomize does.
+  sortResources(set, top.sortOptions)
+  const yaml = emitYamlStream(set.toArray().map((r) => r.obj))
+  return {resources: set, yaml, warnings}
 }

@@ -1,0 +1,108 @@
+import * as path from 'node:path'
+import {UserError} from '../model/errors.js'
+import {ResourceSet} from '../model/resource-set.js'
+import type {FileSystem} from '../source/filesystem.js'
+import {restrictPath, type LoadRestrictor} from '../source/restrictor.js'
+import {loadKustomization, type Kustomization, type LoadedKustomization} from './kustomization.js'
+import {resourcesFromText} from './load-resources.js'
+import {runGenerators} from './run-generators.js'
+import {runTransformers} from './run-transformers.js'
+
+export interface RenderContext {
+  fs: FileSystem
+  restrictor: LoadRestrictor
+  warn(message: string): void
+  /** How paths appear in messages (relative to the working directory). */
+  display(absPath: string): string
+}
+
+/** One kustomization being built: where it lives and what it says. */
+export interface KustTarget {
+  dir: string
+  loaded: LoadedKustomization
+  kustomization: Kustomization
+  /** Directories of this kustomization and every kustomization that led to it, for cycle checks. */
+  chain: string[]
+}
+
+const remotePattern = /^(https?:\/\/|git::|git@|ssh:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/
+
+/**
+ * kustomize's accumulateTarget: resources, then generators, then components (which work on this
+ * same set), then this kustomization's transformers. Names' back references and hashes are fixed
+ * once at the top (see render.ts), never per level.
+ */
+export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[], into: ResourceSet | undefined, isComponent: boolean): {set: ResourceSet; kustomization: Kustomization} {
+  const loaded = loadKustomization(ctx.fs, dir, ctx.display)
+  for (const w of loaded.warnings) ctx.warn(w)
+  const k = loaded.kustomization
+  if (isComponent && k.kind !== 'Component') {
+    throw new UserError(`expected kind 'Component' for path '${ctx.display(dir)}' but got '${k.kind}'`, {file: loaded.displayFile, field: 'kind'}, 'A directory listed under components: must hold a kustomization of kind: Component.')
+  }
+  if (!isComponent && k.kind === 'Component') {
+    throw new UserError(`expected kind != 'Component' for path '${ctx.display(dir)}'`, {file: loaded.displayFile, field: 'kind'}, 'List this directory under components:, not resources:.')
+  }
+  const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, realDir(ctx.fs, dir)]}
+  const set = into ?? new ResourceSet()
+  accumulateResources(ctx, target, set)
+  runGenerators(ctx, target, set)
+  for (const [i, entry] of (k.components ?? []).entries()) {
+    const componentDir = resolveBaseDir(ctx, target, entry, `components[${i}]`)
+    accumulateTarget(ctx, componentDir, target.chain, set, true)
+  }
+  runTransformers(ctx, target, set)
+  return {set, kustomization: k}
+}
+
+function accumulateResources(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
+  const file = target.loaded.displayFile
+  target.kustomization.resources.forEach((entry, i) => {
+    const field = `resources[${i}]`
+    if (remotePattern.test(entry) || entry.includes('?ref=')) {
+      throw new UserError(`remote resource '${entry}' is not supported yet`, {file, field}, 'Vendor the remote base into the repository, or render it with kustomize for now.')
+    }
+    const abs = path.resolve(target.dir, entry)
+    if (ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs)) {
+      const real = restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)
+      for (const r of resourcesFromText(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))) set.add(r)
+      return
+    }
+    const baseDir = resolveBaseDir(ctx, target, entry, field)
+    const sub = accumulateTarget(ctx, baseDir, target.chain, undefined, false).set
+    for (const r of sub) set.add(r)
+  })
+}
+
+/** A base or component directory, with kustomize's checks: relative, existing, not an ancestor (cycle). */
+function resolveBaseDir(ctx: RenderContext, target: KustTarget, entry: string, field: string): string {
+  const file = target.loaded.displayFile
+  if (path.isAbsolute(entry)) {
+    throw new UserError(`'${entry}' must be a file or a relative directory path; new root '${entry}' cannot be absolute`, {file, field}, 'Use a path relative to the kustomization directory.')
+  }
+  const abs = path.resolve(target.dir, entry)
+  if (!ctx.fs.exists(abs)) {
+    throw new UserError(`'${entry}' doesn't exist (looked for ${ctx.display(abs)})`, {file, field}, 'Fix the path, or create the file or directory it names.')
+  }
+  if (!ctx.fs.isDirectory(abs)) {
+    throw new UserError(`'${entry}' must be a directory`, {file, field}, 'Components must be directories holding a kustomization of kind: Component.')
+  }
+  const real = realDir(ctx.fs, abs)
+  for (const visited of target.chain) {
+    if (visited === real || visited.startsWith(real.endsWith(path.sep) ? real : real + path.sep)) {
+      throw new UserError(
+        `cycle detected: candidate root '${ctx.display(real)}' contains visited root '${ctx.display(visited)}'`,
+        {file, field},
+        'A kustomization may not include itself or one of its parent directories; move shared resources into a separate base.',
+      )
+    }
+  }
+  return abs
+}
+
+function realDir(fsys: FileSystem, dir: string): string {
+  try {
+    return fsys.realPath(dir)
+  } catch {
+    return dir
+  }
+}

@@ -1,0 +1,171 @@
+import * as path from 'node:path'
+import {UserError} from '../model/errors.js'
+import {isObject, type JsonObject} from '../model/json.js'
+import {formatResId, metadataOf, resIdKey, resIdOf, type ResId, type Resource} from '../model/resource.js'
+import type {ResourceSet} from '../model/resource-set.js'
+import {restrictPath} from '../source/restrictor.js'
+import type {KustTarget, RenderContext} from './accumulate.js'
+import type {PatchEntry, Selector} from './kustomization.js'
+import {resourcesFromText} from './load-resources.js'
+import {applyJson6902, parseJson6902} from './patch/json6902.js'
+import {strategicMerge} from './patch/strategic-merge.js'
+import {selectResources} from './select.js'
+import {parseYamlDocuments} from './yaml/parse.js'
+
+type LoadedPatch = {kind: 'smp'; patches: Resource[]; source: string} | {kind: 'json6902'; ops: unknown[]; text: string; source: string}
+
+function readPatchFile(ctx: RenderContext, target: KustTarget, rel: string, field: string): string {
+  const abs = path.resolve(target.dir, rel)
+  const file = target.loaded.displayFile
+  if (!ctx.fs.exists(abs) || ctx.fs.isDirectory(abs)) {
+    throw new UserError(`patch file '${rel}' not found (looked for ${ctx.display(abs)})`, {file, field}, 'Fix the path, or inline the patch with `patch: |`.')
+  }
+  return ctx.fs.readFile(restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)).toString('utf8')
+}
+
+/** kustomize tells the two patch kinds apart by shape: a list of operations is JSON 6902, objects are strategic merge. */
+function classifyPatch(text: string, source: string, displayFile: string, field: string): LoadedPatch {
+  const trimmed = text.trim()
+  if (trimmed === '') throw new UserError(`empty patch ${source}`, {file: displayFile, field}, 'Give the patch some content or remove the entry.')
+  const docs = parseYamlDocuments(trimmed, `${displayFile} (${field})`)
+  if (docs.length === 1 && Array.isArray(docs[0])) {
+    return {kind: 'json6902', ops: parseJson6902(trimmed, `${displayFile} (${field})`), text: trimmed, source}
+  }
+  if (docs.some((d) => d !== null && !isObject(d))) {
+    throw new UserError(`unable to parse SM or JSON patch from ${source}`, {file: displayFile, field}, 'A patch is either Kubernetes objects (strategic merge) or a list of JSON 6902 operations.')
+  }
+  return {kind: 'smp', patches: resourcesFromText(trimmed, `${displayFile} (${field})`), source}
+}
+
+/** Id lookup over current and previous ids, as kustomize's GetById (exact GVK, name, effective namespace). */
+function indexByAnyId(set: ResourceSet): Map<string, Resource[]> {
+  const index = new Map<string, Resource[]>()
+  for (const r of set) {
+    const keys = new Set([resIdKey(resIdOf(r.obj)), ...r.meta.previousIds.map(resIdKey)])
+    for (const key of keys) {
+      const list = index.get(key)
+      if (list) list.push(r)
+      else index.set(key, [r])
+    }
+  }
+  return index
+}
+
+function findPatchTarget(index: Map<string, Resource[]>, id: ResId, source: string, file: string, field: string): Resource {
+  const found = index.get(resIdKey(id)) ?? []
+  if (found.length === 1) return found[0]
+  throw new UserError(
+    `${found.length === 0 ? 'no resource matches' : 'more than one resource matches'} strategic merge patch ${formatResId(id)} ${source}`,
+    {file, field},
+    found.length === 0
+      ? 'The patch is matched by its apiVersion, kind, metadata.name and metadata.namespace: make them equal those of a resource, or add a `target:`.'
+      : 'Add metadata.namespace to the patch, or use a `target:` selector.',
+  )
+}
+
+/** Applies one strategic-merge patch to `res` in place, keeping name/kind/namespace unless the options allow a change. */
+function applySmpTo(res: Resource, patch: Resource, options: Record<string, boolean> | undefined, set: ResourceSet): boolean {
+  const before = resIdOf(res.obj)
+  const md = metadataOf(res.obj)
+  const name = md.name
+  const namespace = md.namespace
+  const kind = res.obj.kind
+  const allowName = options?.allowNameChange === true
+  const allowKind = options?.allowKindChange === true
+  // kustomize gives each copy of the patch the target's apiVersion before merging.
+  const patchObj: JsonObject = {...patch.obj}
+  if (res.obj.apiVersion !== undefined) patchObj.apiVersion = res.obj.apiVersion
+  else delete patchObj.apiVersion
+  const merged = strategicMerge(res.obj, patchObj)
+  if (merged === null) {
+    set.remove(res)
+    return false
+  }
+  res.obj = merged
+  if (!allowKind) res.obj.kind = kind
+  const mdAfter = metadataOf(res.obj)
+  if (!allowName) mdAfter.name = name
+  if (namespace === undefined) delete mdAfter.namespace
+  else mdAfter.namespace = namespace
+  if (allowName || allowKind) res.meta.previousIds.push(before)
+  return allowName || allowKind
+}
+
+/** The any-id index, rebuilt only after a patch deleted or renamed something. */
+class PatchTargetIndex {
+  private index: Map<string, Resource[]> | undefined
+  constructor(private readonly set: ResourceSet) {}
+  find(id: ResId, source: string, file: string, field: string): Resource {
+    this.index ??= indexByAnyId(this.set)
+    return findPatchTarget(this.index, id, source, file, field)
+  }
+  invalidate(): void {
+    this.index = undefined
+  }
+}
+
+function applyByOwnId(set: ResourceSet, index: PatchTargetIndex, patch: Resource, options: Record<string, boolean> | undefined, source: string, file: string, field: string): void {
+  const res = index.find(resIdOf(patch.obj), source, file, field)
+  const sizeBefore = set.size
+  const idsChanged = applySmpTo(res, patch, options, set)
+  if (idsChanged || set.size !== sizeBefore) {
+    set.reindex()
+    index.invalidate()
+  }
+}
+
+export function runPatches(ctx: RenderContext, target: KustTarget, set: ResourceSet, entries: PatchEntry[], fieldName: string): void {
+  const file = target.loaded.displayFile
+  entries.forEach((entry, i) => {
+    const field = `${fieldName}[${i}]`
+    const hasPatch = typeof entry.patch === 'string' && entry.patch.trim() !== ''
+    if (!hasPatch && !entry.path) throw new UserError('must specify one of patch and path', {file, field}, 'Add `path: FILE` or an inline `patch: |`.')
+    if (hasPatch && entry.path) throw new UserError("patch and path can't be set at the same time", {file, field}, 'Keep one of them.')
+    const text = hasPatch ? entry.patch! : readPatchFile(ctx, target, entry.path!, `${field}.path`)
+    const source = hasPatch ? '(inline patch)' : `(${entry.path})`
+    const loaded = classifyPatch(text, source, file, field)
+    if (loaded.kind === 'json6902') {
+      if (!entry.target) throw new UserError(`must specify a target for JSON patch ${source}`, {file, field: `${field}.target`}, 'Add `target:` with at least a kind and name.')
+      if (fieldName === 'patchesJson6902' && !entry.target.name) throw new UserError('must specify the target name', {file, field: `${field}.target.name`}, 'patchesJson6902 targets need a name.')
+      for (const res of selectResources(set, entry.target)) {
+        const before = resIdOf(res.obj)
+        res.obj = applyJson6902(res.obj, loaded.ops, {file: `${file} (${field})`})
+        // kustomize's PatchTransformer records the id before a JSON patch, so renames stay traceable.
+        if (fieldName === 'patches') res.meta.previousIds.push(before)
+      }
+      set.reindex()
+      return
+    }
+    if (entry.target) {
+      if (loaded.patches.length > 1) {
+        throw new UserError('Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field', {file, field}, 'Split the documents into separate patches entries.')
+      }
+      for (const res of selectResources(set, entry.target as Selector)) applySmpTo(res, loaded.patches[0], entry.options, set)
+      set.reindex()
+      return
+    }
+    const index = new PatchTargetIndex(set)
+    for (const patch of loaded.patches) applyByOwnId(set, index, patch, entry.options, source, file, field)
+  })
+}
+
+/** patchesStrategicMerge: each entry is inline YAML or a file path (kustomize tries inline first). */
+export function runPatchesStrategicMerge(ctx: RenderContext, target: KustTarget, set: ResourceSet, entries: string[]): void {
+  const file = target.loaded.displayFile
+  const index = new PatchTargetIndex(set)
+  entries.forEach((entry, i) => {
+    const field = `patchesStrategicMerge[${i}]`
+    let docs: unknown[] | undefined
+    try {
+      docs = parseYamlDocuments(entry, `${file} (${field})`)
+    } catch {
+      docs = undefined
+    }
+    const inline = docs !== undefined && docs.length > 0 && docs.every((d) => isObject(d))
+    const text = inline ? entry : readPatchFile(ctx, target, entry, field)
+    const source = inline ? '(inline patch)' : `(${entry})`
+    for (const patch of resourcesFromText(text, inline ? `${file} (${field})` : ctx.display(path.resolve(target.dir, entry)))) {
+      applyByOwnId(set, index, patch, undefined, source, file, field)
+    }
+  })
+}

@@ -1,0 +1,31 @@
+import type {ResourceSet} from '../model/resource-set.js'
+import type {KustTarget, RenderContext} from './accumulate.js'
+import {runPatches, runPatchesStrategicMerge} from './patches.js'
+import {annotationsTransformer} from './transformers/annotations.js'
+import {imagesTransformer} from './transformers/images.js'
+import {labelsTransformer} from './transformers/labels.js'
+import {namespaceTransformer} from './transformers/namespace.js'
+import {prefixSuffixTransformer} from './transformers/prefix-suffix.js'
+import {replicasTransformer} from './transformers/replicas.js'
+
+/**
+ * The builtin transformers of one kustomization, in kustomize v5's fixed order:
+ * patchesStrategicMerge, patches, namespace, prefix, suffix, labels, annotations,
+ * patchesJson6902, replicas, images (replacements come last; see issue 6).
+ */
+export function runTransformers(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
+  const k = target.kustomization
+  if (k.patchesStrategicMerge?.length) runPatchesStrategicMerge(ctx, target, set, k.patchesStrategicMerge)
+  if (k.patches?.length) runPatches(ctx, target, set, k.patches, 'patches')
+  if (k.namespace) namespaceTransformer({namespace: k.namespace})(set)
+  if (k.namePrefix) prefixSuffixTransformer({prefix: k.namePrefix})(set)
+  if (k.nameSuffix) prefixSuffixTransformer({suffix: k.nameSuffix})(set)
+  for (const entry of k.labels ?? []) {
+    labelsTransformer({labels: entry.pairs ?? {}, includeSelectors: entry.includeSelectors ?? false, includeTemplates: entry.includeTemplates ?? false, fieldSpecs: entry.fields})(set)
+  }
+  if (k.commonLabels && Object.keys(k.commonLabels).length) labelsTransformer({labels: k.commonLabels, includeSelectors: true, includeTemplates: false})(set)
+  if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) annotationsTransformer({annotations: k.commonAnnotations})(set)
+  if (k.patchesJson6902?.length) runPatches(ctx, target, set, k.patchesJson6902, 'patchesJson6902')
+  if (k.replicas?.length) replicasTransformer(k.replicas)(set)
+  if (k.images?.length) imagesTransformer(k.images as never)(set)
+}
