@@ -1,13 +1,15 @@
 // Replays a kustomize tree from ./cases by hand: load files, run the transformers in kustomize's
 // order, compare with the object set `kubectl kustomize` printed for the same tree.
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {parseAllDocuments} from 'yaml'
+import {parse, parseAllDocuments} from 'yaml'
 import {isObject, type JsonObject} from '../../../src/model/json.js'
 import {ResourceSet} from '../../../src/model/resource-set.js'
 import {newResource, resIdOf} from '../../../src/model/resource.js'
+import {namespaceTransformer} from '../../../src/render/transformers/namespace.js'
+import {prefixSuffixTransformer} from '../../../src/render/transformers/prefix-suffix.js'
 
 const casesDir = join(dirname(fileURLToPath(import.meta.url)), 'cases')
 
@@ -45,4 +47,27 @@ export function assertMatches(set: ResourceSet, expectedFile: string): void {
   const expected = parseDocs(readCase(expectedFile)).sort((a, b) => key(a).localeCompare(key(b)))
   assert.deepEqual(actual.map(key), expected.map(key))
   for (let i = 0; i < expected.length; i++) assert.deepEqual(actual[i], expected[i], key(expected[i]))
+}
+
+/** The top kustomization of a case: `<case>/overlay` when there is one, else `<case>`. */
+export function topOf(name: string): string {
+  return existsSync(join(casesDir, name, 'overlay')) ? join(name, 'overlay') : name
+}
+
+/**
+ * A stand-in for the kustomization loader, enough for these cases: resources (files or
+ * directories, recursively), then namespace, namePrefix, nameSuffix in kustomize's order.
+ */
+export function buildTree(dir: string): ResourceSet {
+  const k = parse(readCase(join(dir, 'kustomization.yaml'))) as {resources?: string[]; namespace?: string; namePrefix?: string; nameSuffix?: string}
+  const set = new ResourceSet()
+  for (const entry of k.resources ?? []) {
+    const path = join(dir, entry)
+    if (statSync(join(casesDir, path)).isDirectory()) set.addAll(buildTree(path))
+    else set.addAll(load(path))
+  }
+  if (k.namespace) namespaceTransformer({namespace: k.namespace})(set)
+  if (k.namePrefix) prefixSuffixTransformer({prefix: k.namePrefix})(set)
+  if (k.nameSuffix) prefixSuffixTransformer({suffix: k.nameSuffix})(set)
+  return set
 }
