@@ -258,7 +258,7 @@ const dnsSubdomainRe = new RegExp(`^${dnsSubdomainFmt}$`)
 const dnsSubdomainMsg = "a DNS-1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
 
 function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`
 }
 
 /** Go measures these limits in bytes. */
