@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 import {UserError} from '../../../src/model/errors.js'
+import type {JsonObject} from '../../../src/model/json.js'
 import {newResource, resIdOf} from '../../../src/model/resource.js'
 import {ResourceSet} from '../../../src/model/resource-set.js'
 import {addHashSuffixes, contentHash} from '../../../src/render/generators/hash.js'
 
-const cm = (extra: Record<string, unknown>) => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'cm'}, ...extra}) as never
+const cm = (extra: JsonObject): JsonObject => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'cm'}, ...extra})
 
 // Every expected suffix below is what `kubectl kustomize` (kustomize v5.5.0) appended for the
 // same content (trees under /tmp/h4 during development).
