@@ -91,13 +91,14 @@ export function selectResources(resources: Iterable<Resource>, target: Selector,
 
   const out: Resource[] = []
   for (const r of resources) {
+    // All conditions must hold; the cheap, usually selective kind test goes first.
     const cur = resIdOf(r.obj)
-    const org = r.meta.previousIds.length > 0 ? r.meta.previousIds[0] : cur
-    if (namespace && !namespace.test(effectiveNamespace(org)) && !namespace.test(effectiveNamespace(cur))) continue
-    if (name && !name.test(org.name) && !name.test(cur.name)) continue
+    if (kind && !kind.test(cur.kind)) continue
     if (group && !group.test(cur.group)) continue
     if (version && !version.test(cur.version)) continue
-    if (kind && !kind.test(cur.kind)) continue
+    const org = r.meta.previousIds.length > 0 ? r.meta.previousIds[0] : cur
+    if (name && !name.test(org.name) && !name.test(cur.name)) continue
+    if (namespace && !namespace.test(effectiveNamespace(org)) && !namespace.test(effectiveNamespace(cur))) continue
     if (labels && !matchesSelector(stringMapAt(r.obj, 'labels'), labels)) continue
     if (annotations && !matchesSelector(stringMapAt(r.obj, 'annotations'), annotations)) continue
     out.push(r)
