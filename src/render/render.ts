@@ -5,7 +5,7 @@ import {diskFileSystem, type FileSystem} from '../source/filesystem.js'
 import type {LoadRestrictor} from '../source/restrictor.js'
 import {accumulateTarget, type RenderContext} from './accumulate.js'
 import {addHashSuffixes} from './generators/hash.js'
-import {sortResources} from './order.js'
+import {sortByOptions} from './order.js'
 import {fixNameReferences} from './transformers/name-reference.js'
 import {emitYamlStream} from './yaml/emit.js'
 
@@ -54,7 +54,7 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
     return local === undefined || local === 'false'
   })
   // sortOptions are read from the top-level kustomization only, as kustomize does.
-  sortResources(set, top.sortOptions)
+  sortByOptions(set, top.sortOptions, {file: 'kustomization.yaml', field: 'sortOptions'})
   const yaml = emitYamlStream(set.toArray().map((r) => r.obj))
   return {resources: set, yaml, warnings}
 }

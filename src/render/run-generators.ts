@@ -1,7 +1,9 @@
+import type {Resource} from '../model/resource.js'
 import type {ResourceSet} from '../model/resource-set.js'
 import type {KustTarget, RenderContext} from './accumulate.js'
-import {mergeGenerated} from './generators/behavior.js'
+import {mergeAllGenerated} from './generators/behavior.js'
 import {generateConfigMap} from './generators/configmap.js'
+import {mergeGeneratorOptions} from './generators/options.js'
 import {generateSecret} from './generators/secret.js'
 import type {GeneratorContext} from './generators/types.js'
 
@@ -9,11 +11,14 @@ import type {GeneratorContext} from './generators/types.js'
 export function runGenerators(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
   const k = target.kustomization
   if (!k.configMapGenerator?.length && !k.secretGenerator?.length) return
+  // Generator files are restricted to the kustomization's own directory, as kustomize does.
   const gctx: GeneratorContext = {fs: ctx.fs, dir: target.dir, root: target.dir, restrictor: ctx.restrictor, file: target.loaded.displayFile}
+  const generated: Resource[] = []
   for (const [i, args] of (k.configMapGenerator ?? []).entries()) {
-    mergeGenerated(set, generateConfigMap(args as never, k.generatorOptions as never, {...gctx, field: `configMapGenerator[${i}]`} as GeneratorContext), target.loaded.displayFile)
+    generated.push(generateConfigMap(args, mergeGeneratorOptions(args.options, k.generatorOptions), gctx, i))
   }
   for (const [i, args] of (k.secretGenerator ?? []).entries()) {
-    mergeGenerated(set, generateSecret(args as never, k.generatorOptions as never, {...gctx, field: `secretGenerator[${i}]`} as GeneratorContext), target.loaded.displayFile)
+    generated.push(generateSecret(args, mergeGeneratorOptions(args.options, k.generatorOptions), gctx, i))
   }
+  mergeAllGenerated(set, generated, target.loaded.displayFile)
 }

@@ -3,7 +3,7 @@ import type {KustTarget, RenderContext} from './accumulate.js'
 import {runPatches, runPatchesStrategicMerge} from './patches.js'
 import {annotationsTransformer} from './transformers/annotations.js'
 import {imagesTransformer} from './transformers/images.js'
-import {labelsTransformer} from './transformers/labels.js'
+import {commonLabelsTransformer, labelsTransformer} from './transformers/labels.js'
 import {namespaceTransformer} from './transformers/namespace.js'
 import {prefixSuffixTransformer} from './transformers/prefix-suffix.js'
 import {replicasTransformer} from './transformers/replicas.js'
@@ -23,9 +23,9 @@ export function runTransformers(ctx: RenderContext, target: KustTarget, set: Res
   for (const entry of k.labels ?? []) {
     labelsTransformer({labels: entry.pairs ?? {}, includeSelectors: entry.includeSelectors ?? false, includeTemplates: entry.includeTemplates ?? false, fieldSpecs: entry.fields})(set)
   }
-  if (k.commonLabels && Object.keys(k.commonLabels).length) labelsTransformer({labels: k.commonLabels, includeSelectors: true, includeTemplates: false})(set)
+  if (k.commonLabels && Object.keys(k.commonLabels).length) commonLabelsTransformer(k.commonLabels)(set)
   if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) annotationsTransformer({annotations: k.commonAnnotations})(set)
   if (k.patchesJson6902?.length) runPatches(ctx, target, set, k.patchesJson6902, 'patchesJson6902')
   if (k.replicas?.length) replicasTransformer(k.replicas)(set)
-  if (k.images?.length) imagesTransformer(k.images as never)(set)
+  if (k.images?.length) imagesTransformer(k.images.map((i) => ({...i, name: i.name ?? ''})))(set)
 }
