@@ -16,11 +16,17 @@ function currentKind(r: Resource): string {
 /** kustomize's OrgId gvk: the first previous id's kind, or the current one. */
 export function originalGvk(r: Resource): Gvk {
   const first = r.meta.previousIds[0]
-  return {...currentGroupVersion(r), kind: first ? first.kind : currentKind(r)}
+  const gv = currentGroupVersion(r)
+  return {group: gv.group, version: gv.version, kind: first ? first.kind : currentKind(r)}
 }
 
 /** The gvk of each previous id, oldest first (kustomize's PrevIds; the current id is not included). */
+/** kustomize's Gvk.IsSelected: empty selector fields match anything. */
+export function gvkSelected(x: Gvk, selector: Gvk): boolean {
+  return (!selector.kind || selector.kind === x.kind) && (!selector.group || selector.group === x.group) && (!selector.version || selector.version === x.version)
+}
+
 export function previousGvks(r: Resource): Gvk[] {
   const gv = currentGroupVersion(r)
-  return r.meta.previousIds.map((id) => ({...gv, kind: id.kind}))
+  return r.meta.previousIds.map((id) => ({group: gv.group, version: gv.version, kind: id.kind}))
 }

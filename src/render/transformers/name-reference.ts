@@ -4,7 +4,7 @@ import type {ResourceSet} from '../../model/resource-set.js'
 import {formatResId, isClusterScoped, resIdOf, type ResId, type Resource} from '../../model/resource.js'
 import {fieldSpecMatches, visitFieldPath, type FieldSpec} from '../fieldspec.js'
 import {defaultNameReferenceConfig, type NameBackReference} from './name-reference-config.js'
-import {originalGvk, previousGvks} from './name-reference-ids.js'
+import {gvkSelected, originalGvk, previousGvks} from './name-reference-ids.js'
 
 // kustomize's EffectiveNamespace: '' and 'default' are one namespace; cluster-scoped objects
 // share a namespace no namespaced object can have.
@@ -54,10 +54,10 @@ export function fixNameReferences(set: ResourceSet, config: readonly NameBackRef
   const targets = [...set].map(toTarget)
   const buckets = indexByPreviousName(targets)
   const groups = indexOriginalNamespaces(targets)
-  const filters = referrerFilters(targets, config)
-  for (let i = 0; i < targets.length; i++) {
-    const list = filters[i]
-    if (list) fixReferrer(targets[i], list, buckets, groups)
+  const filtersOf = filtersFor(config)
+  for (const t of targets) {
+    const list = filtersOf(originalGvk(t.r))
+    if (list.length > 0) fixReferrer(t, list, buckets, groups)
   }
 }
 
@@ -123,24 +123,29 @@ function indexOriginalNamespaces(targets: Target[]): Map<string, OriginalNamespa
 interface Filter {
   spec: FieldSpec
   target: Gvk
+  /** roleRef/name fields also match on the roleRef's apiGroup and kind. */
+  roleRef: boolean
 }
 
-/** For each resource (by position), the fields it may refer through, in config order. */
-function referrerFilters(targets: Target[], config: readonly NameBackReference[]): (Filter[] | undefined)[] {
-  const byKind = new Map<string, Target[]>()
-  const original = targets.map((t) => originalGvk(t.r))
-  for (const t of targets) push(byKind, original[t.index].kind, t)
-  const filters: (Filter[] | undefined)[] = new Array(targets.length)
-  for (const backRef of config) {
-    const target: Gvk = {group: backRef.group ?? '', version: backRef.version ?? '', kind: backRef.kind ?? ''}
-    for (const spec of backRef.fieldSpecs) {
-      const candidates = spec.kind ? (byKind.get(spec.kind) ?? []) : targets
-      for (const t of candidates) {
-        if (fieldSpecMatches(spec, original[t.index])) (filters[t.index] ??= []).push({spec, target})
+/**
+ * The fields a resource may refer through, in config order. Referrers are selected by their
+ * original gvk only, so the list is computed once per distinct gvk, not once per resource.
+ */
+function filtersFor(config: readonly NameBackReference[]): (gvk: Gvk) => Filter[] {
+  const cache = new Map<string, Filter[]>()
+  return (gvk) => {
+    const key = `${gvk.group}/${gvk.version}/${gvk.kind}`
+    let list = cache.get(key)
+    if (!list) {
+      list = []
+      for (const backRef of config) {
+        const target: Gvk = {group: backRef.group ?? '', version: backRef.version ?? '', kind: backRef.kind ?? ''}
+        for (const spec of backRef.fieldSpecs) if (fieldSpecMatches(spec, gvk)) list.push({spec, target, roleRef: spec.path.endsWith('roleRef/name')})
       }
+      cache.set(key, list)
     }
+    return list
   }
-  return filters
 }
 
 /** The referrer's view: which objects it may refer to at all (kustomize's SubsetThatCouldBeReferencedByResource). */
@@ -186,54 +191,92 @@ function candidatesByName(scope: ReferrerScope, bucket: NameBucket | undefined):
   if (!bucket) return []
   const ref = scope.referrer
   if (ref.clusterScoped) return bucket.all
-  // Only these namespaces can pass inScope, so the bucket is never scanned whole.
-  const keys = new Set([ref.effectiveNamespace, NO_NAMESPACE])
-  for (const ns of scope.subjectNamespaces) keys.add(effectiveNamespace(ns, false))
-  const parts = [...keys].flatMap((k) => bucket.byNamespace.get(k) ?? [])
-  const pool = keys.size > 2 || bucket.byNamespace.has(NO_NAMESPACE) ? parts.sort((a, b) => a.index - b.index) : parts
-  return pool.filter((t) => inScope(scope, t))
+  const same = bucket.byNamespace.get(ref.effectiveNamespace) ?? []
+  const clusterScoped = bucket.byNamespace.get(NO_NAMESPACE)
+  // Same-namespace and cluster-scoped objects are always in scope; only subject namespaces need the check.
+  if (scope.subjectNamespaces.size === 0 && !clusterScoped) return same
+  const pool = clusterScoped ? [...same, ...clusterScoped] : [...same]
+  const seen = new Set([ref.effectiveNamespace, NO_NAMESPACE])
+  for (const ns of scope.subjectNamespaces) {
+    const key = effectiveNamespace(ns, false)
+    if (seen.has(key)) continue
+    seen.add(key)
+    for (const t of bucket.byNamespace.get(key) ?? []) if (inScope(scope, t)) pool.push(t)
+  }
+  return pool.length > same.length ? pool.sort((a, b) => a.index - b.index) : pool
 }
 
 function fixReferrer(referrer: Target, filters: Filter[], buckets: Map<string, NameBucket>, groups: Map<string, OriginalNamespaceGroup>): void {
-  const scope = scopeOf(referrer)
-  for (const f of filters) {
-    const roleRef = f.spec.path.endsWith('roleRef/name') ? roleRefGvk(referrer.r.obj) : undefined
-    const select = (oldName: string, pool: Target[], identical: Identical): Target | undefined => selectReferral(referrer, f, oldName, pool, identical, roleRef)
-    const setScalar = (holder: JsonObject | JsonValue[], key: string | number, value: string | number | boolean) => {
-      const oldName = String(value)
-      const referral = select(oldName, candidatesByName(scope, buckets.get(oldName)), sameName)
-      if (referral && referral.name !== oldName) (holder as Record<string | number, JsonValue>)[key] = referral.name
+  const fixer = new ReferrerFixer(referrer, buckets, groups)
+  for (const f of filters) fixer.apply(f)
+}
+
+/** Applies one referrer's filters; one instance per referrer so no closures are made per field. */
+class ReferrerFixer {
+  private readonly scope: ReferrerScope
+  private filter!: Filter
+  private roleRef: Gvk | undefined
+  private readonly visit = (holder: JsonObject, key: string) => this.visitField(holder, key)
+
+  constructor(
+    private readonly referrer: Target,
+    private readonly buckets: Map<string, NameBucket>,
+    private readonly groups: Map<string, OriginalNamespaceGroup>,
+  ) {
+    this.scope = scopeOf(referrer)
+  }
+
+  apply(f: Filter): void {
+    this.filter = f
+    this.roleRef = f.roleRef ? roleRefGvk(this.referrer.r.obj) : undefined
+    visitFieldPath(this.referrer.r.obj, f.spec.path, false, this.visit)
+  }
+
+  private visitField(holder: JsonObject, key: string): void {
+    const v = holder[key]
+    if (v === null || v === undefined) return
+    if (!Array.isArray(v)) {
+      if (isObject(v)) this.setMapping(v)
+      else this.setScalar(holder, key, v)
+      return
     }
-    const setMapping = (node: JsonObject) => {
-      if (!('name' in node)) {
-        throw new UserError(`path config error; no 'name' field in node at ${f.spec.path}`, {file: referrer.r.origin.file, field: f.spec.path}, 'A nameReference field spec that ends on a map needs that map to have a name field.')
-      }
-      const oldName = scalarString(node.name)
-      let pool = candidatesByName(scope, buckets.get(oldName))
-      if ('namespace' in node) {
-        const ns = scalarString(node.namespace)
-        pool = scopeHasOriginalNamespace(scope, groups.get(ns)) ? pool.filter((t) => t.originalEffectiveNamespace === ns) : pool.filter((t) => t.effectiveNamespace === ns && !t.clusterScoped)
-      }
-      const referral = select(oldName, pool, sameNameAndNamespace)
-      if (!referral) return
-      if (referral.name === oldName && referral.namespace === '') return
-      node.name = referral.name
-      // An empty namespace is a wildcard here, not "default": never write it over a value.
-      if (referral.namespace !== '') node.namespace = referral.namespace
+    for (let i = 0; i < v.length; i++) {
+      const el = v[i]
+      if (el === null) continue
+      if (isObject(el)) this.setMapping(el)
+      else if (Array.isArray(el)) throw badNode(this.referrer, this.filter)
+      else this.setScalar(v, i, el)
     }
-    visitFieldPath(referrer.r.obj, f.spec.path, false, (holder, key) => {
-      const v = holder[key]
-      if (v === null || v === undefined) return
-      if (Array.isArray(v)) {
-        v.forEach((el, i) => {
-          if (el === null) return
-          if (isObject(el)) setMapping(el)
-          else if (Array.isArray(el)) throw badNode(referrer, f)
-          else setScalar(v, i, el)
-        })
-      } else if (isObject(v)) setMapping(v)
-      else setScalar(holder, key, v)
-    })
+  }
+
+  private setScalar(holder: JsonObject | JsonValue[], key: string | number, value: string | number | boolean): void {
+    const oldName = String(value)
+    const referral = this.select(oldName, candidatesByName(this.scope, this.buckets.get(oldName)), sameName)
+    if (referral && referral.name !== oldName) (holder as Record<string | number, JsonValue>)[key] = referral.name
+  }
+
+  private setMapping(node: JsonObject): void {
+    const f = this.filter
+    if (!('name' in node)) {
+      throw new UserError(`path config error; no 'name' field in node at ${f.spec.path}`, {file: this.referrer.r.origin.file, field: f.spec.path}, 'A nameReference field spec that ends on a map needs that map to have a name field.')
+    }
+    const oldName = scalarString(node.name)
+    let pool = candidatesByName(this.scope, this.buckets.get(oldName))
+    if ('namespace' in node) {
+      const ns = scalarString(node.namespace)
+      pool = scopeHasOriginalNamespace(this.scope, this.groups.get(ns)) ? pool.filter((t) => t.originalEffectiveNamespace === ns) : pool.filter((t) => t.effectiveNamespace === ns && !t.clusterScoped)
+    }
+    const referral = this.select(oldName, pool, sameNameAndNamespace)
+    if (!referral) return
+    if (referral.name === oldName && referral.namespace === '') return
+    node.name = referral.name
+    // An empty namespace is a wildcard here, not "default": never write it over a value.
+    if (referral.namespace !== '') node.namespace = referral.namespace
+  }
+
+  private select(oldName: string, pool: Target[], identical: Identical): Target | undefined {
+    if (pool.length === 0) return undefined
+    return selectReferral(this.referrer, this.filter, oldName, pool, identical, this.roleRef)
   }
 }
 
@@ -253,7 +296,7 @@ function roleRefGvk(obj: JsonObject): Gvk | undefined {
 }
 
 function anyPreviousSelected(t: Target, selector: Gvk): boolean {
-  return t.previousGvks.some((g) => fieldSpecMatches({...selector, path: ''}, g))
+  return t.previousGvks.some((g) => gvkSelected(g, selector))
 }
 
 function prefixesSuffixesEqual(a: Resource, b: Resource, allowEmpty: boolean): boolean {
