@@ -1,0 +1,39 @@
+// Golden conformance: every fixture under fixtures/ rendered by strata must print exactly
+// what `kubectl kustomize` printed (expected.yaml, expected-stderr.txt — both produced by
+// scripts/update-goldens.sh from kubectl's embedded kustomize v5.5.0), or fail with a
+// UserError that says what expected-error.txt asks for.
+import {test, describe} from 'node:test'
+import assert from 'node:assert/strict'
+import {renderKustomization} from '../../src/render/index.js'
+import {UserError} from '../../src/model/errors.js'
+import {formatWarnings, listFixtures, shortDiff, type Fixture} from './fixture-support.js'
+
+async function checkRenders(f: Fixture, expectedYaml: string): Promise<void> {
+  const result = await renderKustomization(f.inputDir)
+  if (result.yaml !== expectedYaml) assert.fail(`rendered YAML differs from kubectl kustomize:\n${shortDiff(expectedYaml, result.yaml)}`)
+  assert.equal(formatWarnings(result.warnings), f.expectedStderr, 'warnings differ from what kubectl kustomize printed on stderr')
+}
+
+async function checkFails(f: Fixture, needles: string[]): Promise<void> {
+  let rendered: unknown
+  try {
+    rendered = await renderKustomization(f.inputDir)
+  } catch (err) {
+    if (!(err instanceof UserError)) throw new assert.AssertionError({message: `expected a UserError, got: ${err instanceof Error ? err.stack : String(err)}`})
+    const text = err.describe()
+    const missing = needles.filter((n) => !text.includes(n))
+    assert.deepEqual(missing, [], `UserError message lacks ${JSON.stringify(missing)}; it was:\n${text}`)
+    return
+  }
+  assert.fail(`expected a UserError (kubectl kustomize fails here), but it rendered ${typeof rendered === 'object' && rendered && 'yaml' in rendered ? `${String((rendered as {yaml: string}).yaml.split('\n---\n').length)} document(s)` : 'something'}`)
+}
+
+describe('conformance fixtures (goldens from kubectl kustomize)', () => {
+  for (const f of listFixtures()) {
+    test(f.name, async () => {
+      if (f.expectedError) return checkFails(f, f.expectedError)
+      if (f.expectedYaml === undefined) assert.fail(`fixtures/${f.name} has neither expected.yaml nor expected-error.txt: run scripts/update-goldens.sh ${f.name}`)
+      return checkRenders(f, f.expectedYaml)
+    })
+  }
+})
