@@ -156,11 +156,13 @@ class Walker {
     const keys = schema.list?.strategy === 'merge' ? schema.list.mergeKeys : []
     const elemSchema = schema.elements
     if (keys.length > 0) {
-      if (patchList === undefined && list === dest && untouchedKeyedList(list, keys)) return this.walkElementsInPlace(list, elemSchema, path)
+      const fast = this.mergeIndexed(list, patchList, keys, elemSchema, path)
+      if (fast) return fast
       const values = elementValues([patchList, list], keys)
       return this.setElements(values, keys, list, patchList, elemSchema, path)
     }
-    if (patchList === undefined && list === dest && untouchedScalarList(list)) return list
+    const fast = mergeScalarsIndexed(list, patchList)
+    if (fast) return fast
     const values: string[][] = []
     const seen = new Set<string>()
     for (const src of [patchList, list]) {
@@ -175,10 +177,38 @@ class Walker {
     return this.setElements(values, [''], list, patchList, elemSchema, path)
   }
 
-  /** A target-only list whose elements all carry distinct, non-empty keys comes out in place, in order; only nested lists may change. */
-  private walkElementsInPlace(list: JsonValue[], elemSchema: MergeSchemaNode | undefined, path: Path): JsonValue[] {
-    for (const elem of list) this.walk(elem, undefined, elemSchema, path)
-    return list
+  /**
+   * The common case in linear time: every element of both lists is a map with a non-empty value
+   * for each merge key, and no key tuple repeats within a list. The result is then exactly what
+   * the general path below computes: patch elements first, in patch order, then the target's
+   * others; with several keys (ports) kyaml moves the target's elements after the patch-only ones.
+   */
+  private mergeIndexed(list: JsonValue[], patchList: JsonValue[] | undefined, keys: readonly string[], elemSchema: MergeSchemaNode | undefined, path: Path): JsonValue[] | undefined {
+    const destIndex = indexByKeys(list, keys)
+    if (!destIndex) return undefined
+    const patchIndex = patchList === list ? destIndex : indexByKeys(patchList, keys)
+    if (!patchIndex) return undefined
+    const order = [...patchIndex.keys()]
+    for (const id of destIndex.keys()) if (!patchIndex.has(id)) order.push(id)
+    const merged = new Map<string, JsonValue>()
+    for (const id of order) {
+      const d = destIndex.get(id)
+      const o = patchIndex.get(id)
+      const val = unwrap(this.walk(d?.elem, o?.elem, elemSchema, path))
+      if (isMissingOrNull(val) || isEmptyMap(val)) continue
+      const values = (d ?? o)!.values
+      if (isObject(val)) keys.forEach((k, i) => Object.hasOwn(val, k) || (val[k] = plainScalar(values[i])))
+      // A surviving target element is what kyaml keeps, even when the walk returned the patch's (replace).
+      merged.set(id, d ? d.elem : val)
+    }
+    const out: JsonValue[] = []
+    if (keys.length === 1) {
+      for (const id of order) if (merged.has(id)) out.push(merged.get(id)!)
+      return out
+    }
+    for (const id of order) if (merged.has(id) && !destIndex.has(id)) out.push(merged.get(id)!)
+    for (const [id, d] of destIndex) if (merged.has(id)) out.push(d.elem)
+    return out
   }
 
   // kyaml's setAssociativeSequenceElements followed by its prepend-mode appendListNode.
@@ -285,28 +315,50 @@ function elementValues(sources: readonly (JsonValue[] | undefined)[], keys: read
   return out
 }
 
-function untouchedKeyedList(list: JsonValue[], keys: readonly string[]): boolean {
-  const seen = new Set<string>()
-  for (const elem of list) {
-    if (!isObject(elem) || Object.hasOwn(elem, directiveKey)) return false
-    const values = keys.map((k) => keyValue(elem, k))
-    if (values.some((v) => v === '')) return false
-    const id = values.join('\u0000')
-    if (seen.has(id)) return false
-    seen.add(id)
-  }
-  return true
+interface Keyed {
+  elem: JsonObject
+  values: string[]
 }
 
-function untouchedScalarList(list: JsonValue[]): boolean {
-  const seen = new Set<string>()
-  for (const item of list) {
-    if (item === null || typeof item === 'object' || item === '') return false
-    const t = text(item)
-    if (seen.has(t)) return false
-    seen.add(t)
+/** Elements by key tuple; undefined when some element is not a map, lacks a key value, or repeats a tuple. */
+function indexByKeys(list: JsonValue[] | undefined, keys: readonly string[]): Map<string, Keyed> | undefined {
+  const index = new Map<string, Keyed>()
+  if (!list) return index
+  for (const elem of list) {
+    if (!isObject(elem)) return undefined
+    const values: string[] = []
+    for (const k of keys) {
+      const v = keyValue(elem, k)
+      if (v === '') return undefined
+      values.push(v)
+    }
+    const id = values.join('\u0000')
+    if (index.has(id)) return undefined
+    index.set(id, {elem, values})
   }
-  return true
+  return index
+}
+
+/** Linear merge of scalar lists (finalizers) when both hold distinct, non-empty scalars: patch values first, then the target's others. */
+function mergeScalarsIndexed(list: JsonValue[], patchList: JsonValue[] | undefined): JsonValue[] | undefined {
+  const dest = indexScalars(list)
+  const patch = patchList === undefined ? new Map<string, JsonValue>() : indexScalars(patchList)
+  if (!dest || !patch) return undefined
+  const out: JsonValue[] = []
+  for (const [t, v] of patch) out.push(dest.has(t) ? dest.get(t)! : v)
+  for (const [t, v] of dest) if (!patch.has(t)) out.push(v)
+  return out
+}
+
+function indexScalars(list: JsonValue[]): Map<string, JsonValue> | undefined {
+  const index = new Map<string, JsonValue>()
+  for (const item of list) {
+    if (item === null || typeof item === 'object' || item === '') return undefined
+    const t = text(item)
+    if (index.has(t)) return undefined
+    index.set(t, item)
+  }
+  return index
 }
 
 // Multi-key lists (ports): tuples that share a value and differ only where one side is empty are
