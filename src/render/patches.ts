@@ -130,6 +130,7 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
       for (const res of selectResources(set, entry.target)) {
         const before = resIdOf(res.obj)
         res.obj = applyJson6902(res.obj, loaded.ops, {file: `${file} (${field})`})
+        stringifyAnnotations(res.obj)
         // kustomize's PatchTransformer records the id before a JSON patch, so renames stay traceable.
         if (fieldName === 'patches') res.meta.previousIds.push(before)
       }
@@ -168,4 +169,16 @@ export function runPatchesStrategicMerge(ctx: RenderContext, target: KustTarget,
       applyByOwnId(set, index, patch, undefined, source, file, field)
     }
   })
+}
+
+/** kustomize rewrites annotations as a string map after a JSON patch, so scalar values become strings. */
+function stringifyAnnotations(obj: JsonObject): void {
+  const md = obj.metadata
+  if (!isObject(md) || !isObject(md.annotations)) return
+  const annotations = md.annotations
+  for (const k of Object.keys(annotations)) {
+    const v = annotations[k]
+    if (v === null) annotations[k] = ''
+    else if (typeof v === 'number' || typeof v === 'boolean') annotations[k] = String(v)
+  }
 }
