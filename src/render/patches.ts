@@ -129,8 +129,7 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
       if (fieldName === 'patchesJson6902' && !entry.target.name) throw new UserError('must specify the target name', {file, field: `${field}.target.name`}, 'patchesJson6902 targets need a name.')
       for (const res of selectResources(set, entry.target)) {
         const before = resIdOf(res.obj)
-        res.obj = applyJson6902(res.obj, loaded.ops, {file: `${file} (${field})`})
-        stringifyAnnotations(res.obj)
+        res.obj = applyJsonPatchLikeKustomize(res.obj, loaded.ops, `${file} (${field})`)
         // kustomize's PatchTransformer records the id before a JSON patch, so renames stay traceable.
         if (fieldName === 'patches') res.meta.previousIds.push(before)
       }
@@ -171,14 +170,25 @@ export function runPatchesStrategicMerge(ctx: RenderContext, target: KustTarget,
   })
 }
 
-/** kustomize rewrites annotations as a string map after a JSON patch, so scalar values become strings. */
-function stringifyAnnotations(obj: JsonObject): void {
-  const md = obj.metadata
-  if (!isObject(md) || !isObject(md.annotations)) return
+/**
+ * During a build kustomize keeps internal annotations on every object, so `metadata.annotations`
+ * always exists while a JSON patch runs (an `add /metadata/annotations/x` works on an object that
+ * has none), and afterwards it re-writes the annotations as a string map. Both are mirrored here.
+ */
+function applyJsonPatchLikeKustomize(obj: JsonObject, ops: unknown[], where: string): JsonObject {
+  const input = isObject(obj.metadata) && !isObject(obj.metadata.annotations) ? {...obj, metadata: {...obj.metadata, annotations: {}}} : obj
+  const out = applyJson6902(input, ops, {file: where})
+  const md = out.metadata
+  if (!isObject(md) || !isObject(md.annotations)) return out
   const annotations = md.annotations
+  if (input !== obj && Object.keys(annotations).length === 0) {
+    delete md.annotations
+    return out
+  }
   for (const k of Object.keys(annotations)) {
     const v = annotations[k]
     if (v === null) annotations[k] = ''
     else if (typeof v === 'number' || typeof v === 'boolean') annotations[k] = String(v)
   }
+  return out
 }

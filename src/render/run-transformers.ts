@@ -15,17 +15,18 @@ import {replicasTransformer} from './transformers/replicas.js'
  */
 export function runTransformers(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
   const k = target.kustomization
+  const origin = {file: target.loaded.displayFile}
   if (k.patchesStrategicMerge?.length) runPatchesStrategicMerge(ctx, target, set, k.patchesStrategicMerge)
   if (k.patches?.length) runPatches(ctx, target, set, k.patches, 'patches')
-  if (k.namespace) namespaceTransformer({namespace: k.namespace})(set)
+  if (k.namespace) namespaceTransformer({namespace: k.namespace, origin: origin.file})(set)
   if (k.namePrefix) prefixSuffixTransformer({prefix: k.namePrefix})(set)
   if (k.nameSuffix) prefixSuffixTransformer({suffix: k.nameSuffix})(set)
   for (const entry of k.labels ?? []) {
-    labelsTransformer({labels: entry.pairs ?? {}, includeSelectors: entry.includeSelectors ?? false, includeTemplates: entry.includeTemplates ?? false, fieldSpecs: entry.fields})(set)
+    labelsTransformer({labels: entry.pairs ?? {}, includeSelectors: entry.includeSelectors ?? false, includeTemplates: entry.includeTemplates ?? false, fieldSpecs: entry.fields, origin})(set)
   }
   if (k.commonLabels && Object.keys(k.commonLabels).length) commonLabelsTransformer(k.commonLabels)(set)
   if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) annotationsTransformer({annotations: k.commonAnnotations})(set)
   if (k.patchesJson6902?.length) runPatches(ctx, target, set, k.patchesJson6902, 'patchesJson6902')
-  if (k.replicas?.length) replicasTransformer(k.replicas)(set)
-  if (k.images?.length) imagesTransformer(k.images.map((i) => ({...i, name: i.name ?? ''})))(set)
+  if (k.replicas?.length) replicasTransformer(k.replicas, {origin})(set)
+  if (k.images?.length) imagesTransformer(k.images.map((i) => ({...i, name: i.name ?? ''})), {origin})(set)
 }

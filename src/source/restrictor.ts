@@ -19,7 +19,7 @@ export function restrictPath(fsys: FileSystem, restrictor: LoadRestrictor, root:
   const realRoot = safeRealPath(fsys, root)
   if (real !== realRoot && !real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep)) {
     throw new UserError(
-      `security; file '${target}' is not in or below '${root}'`,
+      `security; file '${path.relative(root, target)}' is not in or below the kustomization directory (resolved to ${real})`,
       {file: referencedFrom},
       'Move the file inside the kustomization directory, or render with --load-restrictor none if you trust the tree.',
     )
