@@ -1,10 +1,10 @@
 import * as path from 'node:path'
-import {parseAllDocuments} from 'yaml'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import type {FileSystem} from '../source/filesystem.js'
 import {checkField, kustomizationSchema} from './kustomization-schema.js'
 import type {FieldSpec} from './fieldspec.js'
+import {parseYamlDocuments} from './yaml/parse.js'
 
 export const kustomizationFileNames = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const
 
@@ -123,18 +123,9 @@ export function findKustomizationFile(fsys: FileSystem, dir: string, display: (p
  * i.e. go-yaml v2), so `yes`/`on` are booleans there and fail string fields the same way.
  */
 function parseKustomizationYaml(text: string, displayFile: string): JsonValue {
-  const docs = parseAllDocuments(text, {version: '1.1', prettyErrors: false, uniqueKeys: false})
-  if (!Array.isArray(docs)) return null
-  const nonEmpty = docs.filter((d) => d.contents !== null || d.errors.length > 0)
-  for (const d of nonEmpty) {
-    if (d.errors.length > 0) {
-      const e = d.errors[0]
-      const line = e.linePos?.[0].line
-      throw new UserError(`invalid Kustomization: ${e.message.split('\n')[0]}`, {file: displayFile, line}, 'Fix the YAML syntax at that line.')
-    }
-  }
-  if (nonEmpty.length > 1) throw new UserError('invalid Kustomization: the file holds more than one YAML document', {file: displayFile}, 'Keep one document in the kustomization file.')
-  return nonEmpty.length ? (nonEmpty[0].toJS({maxAliasCount: 1000}) as JsonValue) : null
+  const docs = parseYamlDocuments(text, displayFile, '1.1').filter((d) => d !== null)
+  if (docs.length > 1) throw new UserError('invalid Kustomization: the file holds more than one YAML document', {file: displayFile}, 'Keep one document in the kustomization file.')
+  return docs[0] ?? null
 }
 
 export function loadKustomization(fsys: FileSystem, dir: string, display: (p: string) => string): LoadedKustomization {

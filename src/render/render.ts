@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import {isObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
-import {diskFileSystem, type FileSystem} from '../source/filesystem.js'
+import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
 import type {LoadRestrictor} from '../source/restrictor.js'
 import {accumulateTarget, type RenderContext} from './accumulate.js'
 import {addHashSuffixes} from './generators/hash.js'
@@ -32,7 +32,7 @@ const localConfigAnnotation = 'config.kubernetes.io/local-config'
  * references to renamed objects, drop local-config objects and sort. Throws UserError on bad input.
  */
 export async function renderKustomization(dir: string, options: RenderOptions = {}): Promise<RenderResult> {
-  const fsys = options.fs ?? diskFileSystem
+  const fsys = memoizedFileSystem(options.fs ?? diskFileSystem)
   const base = options.displayBase ?? process.cwd()
   const warnings: string[] = []
   const ctx: RenderContext = {

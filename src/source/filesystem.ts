@@ -26,7 +26,8 @@ export const diskFileSystem: FileSystem = {
     }
   },
   readDir: (p) => fs.readdirSync(p).sort(),
-  realPath: (p) => fs.realpathSync(p),
+  // The native realpath resolves a path in one call instead of an lstat per component.
+  realPath: (p) => fs.realpathSync.native(p),
 }
 
 /** An in-memory tree: keys are absolute paths of files; directories are implied by the keys. */
@@ -61,6 +62,35 @@ export function memoryFileSystem(files: Record<string, string | Buffer>): FileSy
     realPath: (p) => {
       if (!contents.has(p) && !dirs.has(p)) throw missing(p)
       return p
+    },
+  }
+}
+
+/**
+ * Remembers metadata lookups for the duration of one render: a tree's kustomizations ask about
+ * the same directories and files many times (existence, directory or not, real path).
+ */
+export function memoizedFileSystem(inner: FileSystem): FileSystem {
+  const exists = new Map<string, boolean>()
+  const isDir = new Map<string, boolean>()
+  const real = new Map<string, string>()
+  return {
+    readFile: (p) => inner.readFile(p),
+    readDir: (p) => inner.readDir(p),
+    exists: (p) => {
+      let v = exists.get(p)
+      if (v === undefined) exists.set(p, (v = inner.exists(p)))
+      return v
+    },
+    isDirectory: (p) => {
+      let v = isDir.get(p)
+      if (v === undefined) isDir.set(p, (v = inner.isDirectory(p)))
+      return v
+    },
+    realPath: (p) => {
+      let v = real.get(p)
+      if (v === undefined) real.set(p, (v = inner.realPath(p)))
+      return v
     },
   }
 }

@@ -131,3 +131,26 @@ export const goYamlSchema = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, goPlainScalar, mergeType],
   explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool')],
 })
+
+// kustomization.yaml itself is decoded by sigs.k8s.io/yaml (go-yaml v2, YAML 1.1): there `yes`,
+// `on`, `y` and friends are booleans, so a kustomization that writes `namePrefix: yes` fails the
+// same way kustomize fails.
+const yaml11True = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', ...trueValues])
+const yaml11False = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', ...falseValues])
+
+export function resolvePlainScalarYaml11(s: string): GoScalar | undefined {
+  if (yaml11True.has(s)) return true
+  if (yaml11False.has(s)) return false
+  return resolvePlainScalar(s)
+}
+
+const yaml11PlainScalar = new jsyaml.Type('tag:yaml.org,2002:go-plain-1.1', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && resolvePlainScalarYaml11(data) !== undefined,
+  construct: (data: string | null) => resolvePlainScalarYaml11(data ?? ''),
+})
+
+export const goYaml11Schema = jsyaml.FAILSAFE_SCHEMA.extend({
+  implicit: [nullType, yaml11PlainScalar, mergeType],
+  explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool')],
+})
