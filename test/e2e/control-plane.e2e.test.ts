@@ -10,7 +10,9 @@ import {
   BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  KubeConfig,
   PatchStrategy,
+  RbacAuthorizationV1Api,
   setHeaderOptions,
   type V1Pod,
   VersionApi,
@@ -33,6 +35,32 @@ describe('control plane', () => {
     // Built with the version ldflags: not v0.0.0-master, which confuses version checks.
     assert.match(v.gitVersion, /^v1\.\d+\.\d+$/)
     assert.equal(v.major, '1')
+  })
+
+  test('RBAC is on and service-account tokens authenticate', async (t) => {
+    const namespace = await withNamespace(t)
+    const {kc} = await cluster()
+    const core = kc.makeApiClient(CoreV1Api)
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api)
+    const tr = await core.createNamespacedServiceAccountToken({name: 'default', namespace, body: {spec: {audiences: [], expirationSeconds: 600}}})
+    const asSa = new KubeConfig()
+    asSa.loadFromOptions({
+      clusters: [{...kc.getCurrentCluster()!}],
+      users: [{name: 'sa', token: tr.status!.token}],
+      contexts: [{name: 'sa', cluster: kc.getCurrentCluster()!.name, user: 'sa'}],
+      currentContext: 'sa',
+    })
+    const saCore = asSa.makeApiClient(CoreV1Api)
+    await assert.rejects(saCore.listNamespacedPod({namespace}), (err) => httpStatus(err) === 403)
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: {name: 'default-view'},
+        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view'},
+        subjects: [{kind: 'ServiceAccount', name: 'default', namespace}],
+      },
+    })
+    await waitFor('the RoleBinding to take effect', () => saCore.listNamespacedPod({namespace}))
   })
 
   test('a 3-replica Deployment gets 3 Ready pods, then rolls out a new image', async (t) => {
