@@ -1,6 +1,7 @@
 // The data model every render stage works on: plain JSON-like values, exactly what kustomize's
 // JSON round trip keeps (comments and scalar styles are not preserved by `kustomize build`).
-export type JsonPrimitive = null | boolean | number | string
+// Integers beyond 2^53 stay exact as bigint, as Go keeps them as int64/uint64.
+export type JsonPrimitive = null | boolean | number | bigint | string
 export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject
 export interface JsonObject {
   [key: string]: JsonValue

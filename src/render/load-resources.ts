@@ -5,8 +5,7 @@ import {parseYamlDocuments} from './yaml/parse.js'
 
 /**
  * Turns the documents of one resource file into resources the way kustomize's resource factory
- * does: empty documents dropped, every object needs a kind and (unless a List) a name, lists may
- * not hold null items, and `*List` kinds with `items` are inlined after the file's other documents.
+ * does: empty documents dropped, every object needs a kind and (unless a List) a name, and `*List` kinds with `items` are inlined after the file's other documents.
  */
 export function resourcesFromText(text: string, displayFile: string): Resource[] {
   const queue: JsonValue[] = parseYamlDocuments(text, displayFile)
@@ -30,25 +29,7 @@ export function resourcesFromText(text: string, displayFile: string): Resource[]
     if (!kind.endsWith('List') && (!md || typeof md.name !== 'string' || md.name === '')) {
       throw new UserError(`missing metadata.name in ${kind} object`, {file: displayFile, field: 'metadata.name'}, 'Give every resource a metadata.name.')
     }
-    const nullAt = findNullListItem(doc, '')
-    if (nullAt !== undefined) throw new UserError(`empty item at ${nullAt} in ${kind} ${String(md?.name ?? '')}`, {file: displayFile, field: nullAt}, 'Remove the empty `-` entry from the list.')
     out.push(newResource(doc as JsonObject, {file: displayFile, document: i}))
   }
   return out
-}
-
-function findNullListItem(v: JsonValue, at: string): string | undefined {
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      if (v[i] === null) return `${at}[${i}]`
-      const inner = findNullListItem(v[i], `${at}[${i}]`)
-      if (inner) return inner
-    }
-  } else if (isObject(v)) {
-    for (const k of Object.keys(v)) {
-      const inner = findNullListItem(v[k], at ? `${at}.${k}` : k)
-      if (inner) return inner
-    }
-  }
-  return undefined
 }

@@ -249,7 +249,7 @@ class ReferrerFixer {
     }
   }
 
-  private setScalar(holder: JsonObject | JsonValue[], key: string | number, value: string | number | boolean): void {
+  private setScalar(holder: JsonObject | JsonValue[], key: string | number, value: string | number | bigint | boolean): void {
     const oldName = String(value)
     const referral = this.select(oldName, candidatesByName(this.scope, this.buckets.get(oldName)), sameName)
     if (referral && referral.name !== oldName) (holder as Record<string | number, JsonValue>)[key] = referral.name

@@ -79,7 +79,7 @@ function goTimestamp(s: string): string | undefined {
   return `${y}-${pad(month)}-${pad(day)}T${pad(h)}:${pad(mi)}:${pad(se)}${fraction ? `.${fraction}` : ''}${zoneOut}`
 }
 
-export type GoScalar = null | boolean | number | string
+export type GoScalar = null | boolean | number | bigint | string
 
 /** Resolves a plain (unquoted, untagged) scalar exactly as go-yaml v3 does; undefined means "a string". */
 export function resolvePlainScalar(s: string): GoScalar | undefined {
@@ -95,7 +95,7 @@ export function resolvePlainScalar(s: string): GoScalar | undefined {
   if (ts !== undefined) return ts
   const plain = s.includes('_') ? s.replace(/_/g, '') : s
   const int = parseGoInt(plain)
-  if (int !== undefined) return Number(int)
+  if (int !== undefined) return int >= -9007199254740991n && int <= 9007199254740991n ? Number(int) : int
   if (yamlStyleFloat.test(plain)) return Number(plain)
   return undefined
 }
