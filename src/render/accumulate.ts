@@ -7,6 +7,7 @@ import {loadKustomization, type Kustomization, type LoadedKustomization} from '.
 import {resourcesFromText} from './load-resources.js'
 import {runGenerators} from './run-generators.js'
 import {runTransformers} from './run-transformers.js'
+import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
 
 export interface RenderContext {
   fs: FileSystem
@@ -32,7 +33,7 @@ const remotePattern = /^(https?:\/\/|git::|git@|ssh:\/\/|github\.com\/|gitlab\.c
  * same set), then this kustomization's transformers. Names' back references and hashes are fixed
  * once at the top (see render.ts), never per level.
  */
-export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[], into: ResourceSet | undefined, isComponent: boolean): {set: ResourceSet; kustomization: Kustomization} {
+export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[], into: ResourceSet | undefined, isComponent: boolean): {set: ResourceSet; kustomization: Kustomization; vars: VarSet} {
   const loaded = loadKustomization(ctx.fs, dir, ctx.display)
   for (const w of loaded.warnings) ctx.warn(w)
   const k = loaded.kustomization
@@ -44,17 +45,20 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   }
   const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, realDir(ctx.fs, dir)]}
   const set = into ?? new ResourceSet()
-  accumulateResources(ctx, target, set)
+  const vars = newVarSet()
+  accumulateResources(ctx, target, set, vars)
   runGenerators(ctx, target, set)
   for (const [i, entry] of (k.components ?? []).entries()) {
     const componentDir = resolveBaseDir(ctx, target, entry, `components[${i}]`)
-    accumulateTarget(ctx, componentDir, target.chain, set, true)
+    mergeVarSets(vars, accumulateTarget(ctx, componentDir, target.chain, set, true).vars)
   }
   runTransformers(ctx, target, set)
-  return {set, kustomization: k}
+  // Vars bind to objects after this level's transformers; they are resolved once at the top.
+  bindVars(vars, k.vars, set, loaded.displayFile)
+  return {set, kustomization: k, vars}
 }
 
-function accumulateResources(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
+function accumulateResources(ctx: RenderContext, target: KustTarget, set: ResourceSet, vars: VarSet): void {
   const file = target.loaded.displayFile
   target.kustomization.resources.forEach((entry, i) => {
     const field = `resources[${i}]`
@@ -68,8 +72,9 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
       return
     }
     const baseDir = resolveBaseDir(ctx, target, entry, field)
-    const sub = accumulateTarget(ctx, baseDir, target.chain, undefined, false).set
-    for (const r of sub) set.add(r)
+    const sub = accumulateTarget(ctx, baseDir, target.chain, undefined, false)
+    for (const r of sub.set) set.add(r)
+    mergeVarSets(vars, sub.vars)
   })
 }
 

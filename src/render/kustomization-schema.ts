@@ -31,6 +31,19 @@ const generatorArgs = {
   options: generatorOptions,
 } as const satisfies Record<string, FieldType>
 const patch: FieldType = {object: {path: 'string', patch: 'string', target: selector, options: 'boolMap'}}
+const replacementOptions: FieldType = {object: {delimiter: 'string', index: 'int', encoding: 'string', create: 'bool'}}
+/** One replacement (kustomize's types.Replacement); files of replacements reuse it (see replacements-load.ts). */
+export const replacementSchema = {
+  source: {object: {group: 'string', version: 'string', kind: 'string', name: 'string', namespace: 'string', fieldPath: 'string', options: replacementOptions}},
+  targets: {list: {object: {select: selector, reject: {list: selector}, fieldPaths: 'stringList', options: replacementOptions}}},
+} as const satisfies Record<string, FieldType>
+const varSchema: FieldType = {
+  object: {
+    name: 'string',
+    objref: {object: {apiVersion: 'string', group: 'string', version: 'string', kind: 'string', name: 'string', namespace: 'string'}},
+    fieldref: {object: {fieldPath: 'string'}},
+  },
+}
 
 export const kustomizationSchema: Record<string, FieldType> = {
   apiVersion: 'string',
@@ -48,9 +61,9 @@ export const kustomizationSchema: Record<string, FieldType> = {
   patches: {list: patch},
   images: {list: {object: {name: 'string', newName: 'string', tagSuffix: 'string', newTag: 'string', digest: 'string'}}},
   imageTags: {list: {object: {name: 'string', newName: 'string', tagSuffix: 'string', newTag: 'string', digest: 'string'}}},
-  replacements: {list: 'any'},
+  replacements: {list: {object: {...replacementSchema, path: 'string'}}},
   replicas: {list: {object: {name: 'string', count: 'int'}}},
-  vars: {list: 'any'},
+  vars: {list: varSchema},
   sortOptions: {object: {order: 'string', legacySortOptions: {object: {orderFirst: 'stringList', orderLast: 'stringList'}}}},
   resources: 'stringList',
   components: 'stringList',

@@ -4,6 +4,8 @@ import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import type {FileSystem} from '../source/filesystem.js'
 import {checkField, kustomizationSchema} from './kustomization-schema.js'
 import type {FieldSpec} from './fieldspec.js'
+import type {ReplacementEntry} from './transformers/replacements.js'
+import type {VarEntry} from './transformers/vars.js'
 import {parseYamlDocuments} from './yaml/parse.js'
 
 export const kustomizationFileNames = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const
@@ -80,6 +82,8 @@ export interface Kustomization {
   configMapGenerator?: GeneratorEntry[]
   secretGenerator?: GeneratorEntry[]
   generatorOptions?: GeneratorOptionsEntry
+  replacements?: ReplacementEntry[]
+  vars?: VarEntry[]
   /** Fields parsed but handled by later work (replacements, helm, plugins, ...), kept raw. */
   raw: JsonObject
 }
@@ -168,7 +172,7 @@ export function loadKustomization(fsys: FileSystem, dir: string, display: (p: st
 }
 
 // Fields issue 6 implements; until then a clear error beats a silently different render.
-const notYetSupported = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'helmGlobals', 'openapi', 'crds', 'configurations', 'generators', 'transformers', 'validators', 'buildMetadata']
+const notYetSupported = ['helmCharts', 'helmChartInflationGenerator', 'helmGlobals', 'openapi', 'crds', 'configurations', 'generators', 'transformers', 'validators', 'buildMetadata']
 
 function rejectNotYetSupported(raw: JsonObject, displayFile: string): void {
   for (const field of notYetSupported) {

@@ -7,6 +7,7 @@ import {accumulateTarget, type RenderContext} from './accumulate.js'
 import {addHashSuffixes} from './generators/hash.js'
 import {sortByOptions} from './order.js'
 import {fixNameReferences} from './transformers/name-reference.js'
+import {resolveVars} from './transformers/vars.js'
 import {emitYamlStream} from './yaml/emit.js'
 
 export interface RenderOptions {
@@ -45,9 +46,10 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
     display: (p) => path.relative(base, p) || '.',
   }
   const root = path.resolve(dir)
-  const {set, kustomization: top} = accumulateTarget(ctx, root, [], undefined, false)
+  const {set, kustomization: top, vars} = accumulateTarget(ctx, root, [], undefined, false)
   addHashSuffixes(set)
   fixNameReferences(set)
+  resolveVars(set, vars, {warn: ctx.warn})
   set.filter((r) => {
     const annotations = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : undefined
     const local = annotations?.[localConfigAnnotation]

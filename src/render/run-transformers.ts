@@ -7,11 +7,13 @@ import {commonLabelsTransformer, labelsTransformer} from './transformers/labels.
 import {namespaceTransformer} from './transformers/namespace.js'
 import {prefixSuffixTransformer} from './transformers/prefix-suffix.js'
 import {replicasTransformer} from './transformers/replicas.js'
+import {replacementsTransformer} from './transformers/replacements.js'
+import {loadReplacements} from './transformers/replacements-load.js'
 
 /**
  * The builtin transformers of one kustomization, in kustomize v5's fixed order:
  * patchesStrategicMerge, patches, namespace, prefix, suffix, labels, annotations,
- * patchesJson6902, replicas, images (replacements come last; see issue 6).
+ * patchesJson6902, replicas, images, replacements.
  */
 export function runTransformers(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
   const k = target.kustomization
@@ -29,4 +31,5 @@ export function runTransformers(ctx: RenderContext, target: KustTarget, set: Res
   if (k.patchesJson6902?.length) runPatches(ctx, target, set, k.patchesJson6902, 'patchesJson6902')
   if (k.replicas?.length) replicasTransformer(k.replicas, {origin})(set)
   if (k.images?.length) imagesTransformer(k.images.map((i) => ({...i, name: i.name ?? ''})), {origin})(set)
+  if (k.replacements?.length) replacementsTransformer(loadReplacements(ctx, target))(set)
 }
