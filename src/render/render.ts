@@ -1,5 +1,5 @@
 import * as path from 'node:path'
-import {isObject} from '../model/json.js'
+import {isObject, type JsonObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
 import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
 import type {LoadRestrictor} from '../source/restrictor.js'
@@ -29,6 +29,21 @@ export interface RenderResult {
 const localConfigAnnotation = 'config.kubernetes.io/local-config'
 
 /**
+ * kustomize rewrites every object's annotations through a map[string]string at the end of a
+ * build (RemoveBuildAnnotations), so a number, boolean or null written there by the input, a
+ * replacement or a var is printed as a string (its YAML text; a map or list becomes "").
+ */
+function stringifyAnnotations(obj: JsonObject): void {
+  const annotations = isObject(obj.metadata) ? obj.metadata.annotations : undefined
+  if (!isObject(annotations)) return
+  for (const k of Object.keys(annotations)) {
+    const v = annotations[k]
+    if (typeof v === 'string') continue
+    annotations[k] = v === null ? 'null' : typeof v === 'object' ? '' : String(v)
+  }
+}
+
+/**
  * kustomize's build: accumulate the tree, then (once, at the top) hash generated names, fix back
  * references to renamed objects, drop local-config objects and sort. Throws UserError on bad input.
  */
@@ -55,6 +70,7 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
     const local = annotations?.[localConfigAnnotation]
     return local === undefined || local === 'false'
   })
+  set.toArray().forEach((r) => stringifyAnnotations(r.obj))
   // sortOptions are read from the top-level kustomization only, as kustomize does.
   sortByOptions(set, top.sortOptions, {file: 'kustomization.yaml', field: 'sortOptions'})
   const yaml = emitYamlStream(set.toArray().map((r) => r.obj))
