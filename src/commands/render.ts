@@ -10,10 +10,10 @@ import {writeFileAtomic} from '../source/write-file.js'
 export default class Render extends StrataCommand {
   static override summary = 'Render a kustomize tree into final YAML, byte-identical to `kustomize build`.'
 
-  static override description = `Reads DIR's kustomization (resources, bases, overlays, components, generators, patches, ...)
-and prints the rendered resources. Output is identical to \`kubectl kustomize DIR\` for every supported
-field; unsupported fields stop the render with an error rather than render differently.
-Deprecation warnings go to stderr, worded as kustomize prints them.`
+  static override description =
+    "Reads DIR's kustomization (resources, bases, overlays, components, generators, patches, replacements, ...) and prints the rendered resources. " +
+    'The output is identical to `kubectl kustomize DIR` for every supported field; a field strata does not support yet stops the render with an error instead of rendering differently. ' +
+    'Deprecation warnings go to stderr, worded as kustomize prints them. Exit codes: 0 rendered, 2 error (nothing is written to -o on error).'
 
   static override examples = [
     {description: 'Render an overlay to stdout', command: '<%= config.bin %> render examples/shop/overlays/prod'},
