@@ -4,21 +4,14 @@ import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import type {FileSystem} from '../source/filesystem.js'
 import {checkField, kustomizationSchema} from './kustomization-schema.js'
 import type {FieldSpec} from './fieldspec.js'
+import type {Selector} from './select.js'
 import type {ReplacementEntry} from './transformers/replacements.js'
 import type {VarEntry} from './transformers/vars.js'
 import {parseYamlDocuments} from './yaml/parse.js'
 
 export const kustomizationFileNames = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const
 
-export interface Selector {
-  group?: string
-  version?: string
-  kind?: string
-  name?: string
-  namespace?: string
-  labelSelector?: string
-  annotationSelector?: string
-}
+export type {Selector} from './select.js'
 
 export interface PatchEntry {
   path?: string

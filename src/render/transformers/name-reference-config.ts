@@ -1,5 +1,6 @@
 import {UserError} from '../../model/errors.js'
 import {fieldSpecMatches, type FieldSpec} from '../fieldspec.js'
+import {defaultOrderFirst, defaultOrderLast} from '../order.js'
 
 /**
  * One `nameReference` entry: objects of this gvk (the referral target) are referred to by name
@@ -15,31 +16,8 @@ export interface NameBackReference {
 // kustomize sorts nameReference entries by its legacy kind order, then by group_version_kind
 // (resid.Gvk.IsLessThan); the order decides which entry gets first go at a shared field such
 // as rules/resourceNames.
-const orderFirst = [
-  'Namespace',
-  'ResourceQuota',
-  'StorageClass',
-  'CustomResourceDefinition',
-  'ServiceAccount',
-  'PodSecurityPolicy',
-  'Role',
-  'ClusterRole',
-  'RoleBinding',
-  'ClusterRoleBinding',
-  'ConfigMap',
-  'Secret',
-  'Endpoints',
-  'Service',
-  'LimitRange',
-  'PriorityClass',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'Deployment',
-  'StatefulSet',
-  'CronJob',
-  'PodDisruptionBudget',
-]
-const orderLast = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']
+const orderFirst = defaultOrderFirst
+const orderLast = defaultOrderLast
 const typeOrder = new Map<string, number>([...orderFirst.map((k, i): [string, number] => [k, i - orderFirst.length]), ...orderLast.map((k, i): [string, number] => [k, i + 1])])
 
 function stableSortString(g: Omit<NameBackReference, 'fieldSpecs'>): string {
