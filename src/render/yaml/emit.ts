@@ -1,3 +1,4 @@
+import {UserError} from '../../model/errors.js'
 import {isObject, type JsonValue} from '../../model/json.js'
 import {resolvePlainScalarYaml11} from './go-yaml-schema.js'
 import {compareGoYamlKeys} from './key-order.js'
@@ -40,6 +41,21 @@ function codePoints(s: string): number[] {
     out.push(c)
   }
   return out
+}
+
+// encoding/json passes these through raw, and go-yaml v2's reader (the second half of kustomize's
+// JSON round trip) refuses them: kustomize fails with "control characters are not allowed".
+// Unpaired surrogates cannot come from Go's UTF-8 strings at all.
+const isRejectedByReader = (c: number) =>
+  (c >= 0x7f && c <= 0x9f && c !== 0x85) || c === 0xfffe || c === 0xffff || (c >= 0xd800 && c <= 0xdfff)
+
+function unprintable(c: number): UserError {
+  const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`
+  return new UserError(
+    `a string holds the character ${code}, which kustomize cannot print (yaml: control characters are not allowed)`,
+    {},
+    'Remove the character from the value, or encode the value (e.g. base64 in a Secret\'s data).',
+  )
 }
 
 const flowIndicatorsFirst = new Set([...'#,[]{}&*!|>\'"%@`'].map((c) => c.charCodeAt(0)))
@@ -95,7 +111,10 @@ function analyze(s: string, cps: number[]): ScalarAnalysis {
         blockIndicators = true
       }
     }
-    if (!isPrintable(c)) specialCharacters = true
+    if (!isPrintable(c)) {
+      specialCharacters = true
+      if (isRejectedByReader(c)) throw unprintable(c)
+    }
     if (isBreak(c)) lineBreaks = true
     if (c === 0x20) {
       if (i === 0) leadingSpace = true
@@ -310,13 +329,17 @@ function writeLiteral(w: Writer, s: string, cps: number[], indent: number): void
   let breaks = true
   for (const c of cps) {
     if (isBreak(c)) {
-      w.breakLine()
+      // libyaml writes '\n' as a line break but copies LS/PS/CR as they are, only resetting its
+      // column count; either way the next text is indented afresh.
+      if (c === 0x0a) w.out += '\n'
+      else w.out += String.fromCodePoint(c)
+      w.column = 0
+      w.indention = true
       breaks = true
     } else {
       if (breaks) w.writeIndent(indent)
       w.put(String.fromCodePoint(c), 1)
       w.indention = false
-      w.whitespace = false
       breaks = false
     }
   }
@@ -353,12 +376,21 @@ function writeString(w: Writer, s: string, indent: number, simpleKey: boolean): 
   }
 }
 
+const minInt64 = -(2n ** 63n)
+const maxUint64 = 2n ** 64n - 1n
+
 function formatNumber(n: number): string {
-  if (Number.isNaN(n)) return '.nan'
-  if (n === Infinity) return '+.inf'
-  if (n === -Infinity) return '-.inf'
-  // json.Marshal prints integral values below 1e21 as integers, which read back as ints.
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n === 0 ? 0 : n)
+  if (!Number.isFinite(n)) {
+    throw new UserError(`the number ${n} is not finite; kustomize cannot write it (json: unsupported value)`, {}, 'Quote the value (e.g. ".inf") if it is meant as a string.')
+  }
+  // json.Marshal prints integral values below 1e21 as integers (shortest digits padded with
+  // zeros), which go-yaml v2 reads back as ints only within int64/uint64, else as floats.
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) {
+    const text = String(n === 0 ? 0 : n)
+    if (Number.isSafeInteger(n)) return text
+    const v = BigInt(text)
+    if (v >= minInt64 && v <= maxUint64) return text
+  }
   return formatGoFloat(n)
 }
 
@@ -382,9 +414,13 @@ function isEmptyCollection(v: JsonValue): boolean {
 /** A block mapping whose entries sit at `indent`; `inline` when the first key follows "- ". */
 function writeMapping(w: Writer, obj: Record<string, JsonValue>, indent: number): void {
   for (const key of sortedKeys(obj)) {
+    if (key.includes('\u0085')) {
+      // Inside JSON's flow mapping a raw NEL breaks the key over two lines, which go-yaml v2 rejects.
+      throw new UserError('a map key holds the character U+0085 (next line), which kustomize cannot print', {}, 'Rename the key without that character.')
+    }
     w.writeIndent(indent)
-    // Keys longer than 128 characters or spanning lines are not simple keys in libyaml.
-    if (key.length > 128 || key.includes('\n')) {
+    // Keys longer than 128 UTF-8 bytes or holding any line break are not simple keys in libyaml.
+    if (!isSimpleKey(key)) {
       w.indicator('?', true, false, true)
       writeString(w, key, indent + bestIndent, false)
       w.writeIndent(indent)
@@ -395,6 +431,28 @@ function writeMapping(w: Writer, obj: Record<string, JsonValue>, indent: number)
     }
     writeValue(w, obj[key], indent, true)
   }
+}
+
+function utf8Length(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      n += 2 // the pair's two units already count 2 of its 4 bytes
+      i++
+    } else if (c >= 0x800) n += 2
+    else if (c >= 0x80) n += 1
+  }
+  return n
+}
+
+function isSimpleKey(key: string): boolean {
+  if (key.length > 42 && utf8Length(key) > 128) return false
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    if (c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029) return false
+  }
+  return true
 }
 
 function writeSequence(w: Writer, items: JsonValue[], indent: number): void {
@@ -413,8 +471,9 @@ function writeValue(w: Writer, v: JsonValue, parentIndent: number, inMapping: bo
     return
   }
   if (Array.isArray(v)) {
-    // A sequence that is a mapping value is not indented (go-yaml v2, kustomize's output).
-    writeSequence(w, v, inMapping ? parentIndent : parentIndent + bestIndent)
+    // A sequence that is a mapping value is not indented (go-yaml v2, kustomize's output), unless
+    // it follows the ": " of a complex key, where libyaml's indention flag is still set.
+    writeSequence(w, v, inMapping && !w.indention ? parentIndent : parentIndent + bestIndent)
     return
   }
   if (isObject(v)) {
@@ -430,11 +489,9 @@ export function emitYaml(value: JsonValue): string {
   if (isObject(value) && Object.keys(value).length > 0) writeMapping(w, value, 0)
   else if (Array.isArray(value) && value.length > 0) writeSequence(w, value, 0)
   else writeValue(w, value, -bestIndent, false)
+  // go-yaml's encoder clears open_ended before ending the stream, so a `|+` scalar at the end is
+  // not followed by a `...` marker (checked with kubectl kustomize).
   w.writeIndent(0)
-  if (w.openEnded) {
-    w.indicator('...', true, false, false)
-    w.writeIndent(0)
-  }
   return w.out
 }
 

@@ -1,4 +1,5 @@
 import jsyaml from 'js-yaml'
+import {parseGoTimestamp} from './go-time.js'
 
 // Plain-scalar resolution as go-yaml v3 does it when kustomize (kyaml) decodes resources into
 // interface{}: YAML 1.2 booleans and nulls only (yes/on stay strings), Go's ParseInt with base 0
@@ -47,56 +48,54 @@ function parseGoInt(s: string): bigint | undefined {
   if (!digits.test(body)) return undefined
   const prefix = radix === 16 ? '0x' : radix === 8 ? '0o' : radix === 2 ? '0b' : ''
   const v = BigInt(prefix + body) * (neg ? -1n : 1n)
-  if (v > maxUint64 || v < minInt64) return undefined
+  // ParseUint (the fallback up to 2^64-1) takes no sign, so a signed value must fit int64.
+  if (v < minInt64 || v > (i === 1 ? maxInt64 : maxUint64)) return undefined
   return v
-}
-
-const timestampPattern = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?)?)?$/
-
-/** go-yaml v3's timestamp forms, rendered as Go's time.Time MarshalJSON would (RFC 3339, nanoseconds trimmed). */
-function goTimestamp(s: string): string | undefined {
-  const m = timestampPattern.exec(s)
-  if (!m) return undefined
-  const [, y, mo, d, h, mi, se, frac, zone] = m
-  // Go's layouts accept 1- or 2-digit month/day/time fields; the date-only form needs exactly YYYY-M-D.
-  if (!h && (mo.length > 2 || d.length > 2)) return undefined
-  const month = Number(mo)
-  const day = Number(d)
-  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined
-  const date = new Date(Date.UTC(Number(y), month - 1, day))
-  if (date.getUTCDate() !== day) return undefined
-  const pad = (n: string | number, w = 2) => String(n).padStart(w, '0')
-  if (!h) return `${y}-${pad(month)}-${pad(day)}T00:00:00Z`
-  if (Number(h) > 23 || Number(mi) > 59 || Number(se) > 59) return undefined
-  // Go's time.Parse requires a 2-digit zone hour in "Z07:00"; the space-separated form has no zone.
-  let zoneOut = 'Z'
-  if (zone && zone !== 'Z') {
-    const zm = /^([-+])(\d{1,2})(?::?(\d{2}))?$/.exec(zone)!
-    if (zm[2].length !== 2 || zm[3] === undefined) return undefined
-    zoneOut = zm[2] === '00' && zm[3] === '00' && zm[1] === '+' ? 'Z' : `${zm[1]}${zm[2]}:${zm[3]}`
-  }
-  const fraction = frac ? frac.replace(/0+$/, '') : ''
-  return `${y}-${pad(month)}-${pad(day)}T${pad(h)}:${pad(mi)}:${pad(se)}${fraction ? `.${fraction}` : ''}${zoneOut}`
 }
 
 export type GoScalar = null | boolean | number | bigint | string
 
-/** Resolves a plain (unquoted, untagged) scalar exactly as go-yaml v3 does; undefined means "a string". */
-export function resolvePlainScalar(s: string): GoScalar | undefined {
+/**
+ * go-yaml's fallback after base-0 parsing fails: the digits after a `0b` (v2 and v3) or `0o` (v3
+ * only) prefix are parsed again in that base, which lets a sign follow the prefix (`0b-101` is -5).
+ */
+function parseSignAfterPrefix(plain: string, octal: boolean): bigint | undefined {
+  const p = plain.slice(0, 2)
+  const sign = plain[2]
+  if ((p !== '0b' && !(octal && p === '0o')) || (sign !== '+' && sign !== '-')) return undefined
+  const v = parseGoInt(`${sign}${p}${plain.slice(3)}`)
+  return v
+}
+
+/**
+ * Resolves a plain (unquoted, untagged) scalar exactly as go-yaml v3 does (v2 when `yaml11`, minus
+ * its extra booleans); undefined means "a string".
+ */
+export function resolvePlainScalar(s: string, yaml11 = false): GoScalar | undefined {
   if (nullValues.has(s)) return null
   if (trueValues.has(s)) return true
   if (falseValues.has(s)) return false
   const special = specialFloats.get(s)
   if (special !== undefined) return special
   const c = s.charCodeAt(0)
-  const digitOrSign = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46
+  if (c === 46) {
+    // strconv.ParseFloat on the raw text: no '_' stripping here, and overflow is an error.
+    if (!yamlStyleFloat.test(s)) return undefined
+    const f = Number(s)
+    return Number.isFinite(f) ? f : undefined
+  }
+  const digitOrSign = (c >= 48 && c <= 57) || c === 43 || c === 45
   if (!digitOrSign) return undefined
-  const ts = goTimestamp(s)
+  const ts = parseGoTimestamp(s)
   if (ts !== undefined) return ts
   const plain = s.includes('_') ? s.replace(/_/g, '') : s
-  const int = parseGoInt(plain)
+  const int = parseGoInt(plain) ?? (yamlStyleFloat.test(plain) ? undefined : parseSignAfterPrefix(plain, !yaml11))
   if (int !== undefined) return int >= -9007199254740991n && int <= 9007199254740991n ? Number(int) : int
-  if (yamlStyleFloat.test(plain)) return Number(plain)
+  if (yamlStyleFloat.test(plain)) {
+    // ParseFloat fails on overflow, and go-yaml then keeps the text as a string (`1e500`).
+    const f = Number(plain)
+    return Number.isFinite(f) ? f : undefined
+  }
   return undefined
 }
 
@@ -127,9 +126,39 @@ const explicitTyped = (tag: 'int' | 'float' | 'bool') =>
 // go-yaml v3 supports merge keys (`<<: *base`); js-yaml ships the type but its typings omit `types`.
 const mergeType = (jsyaml as unknown as {types: {merge: jsyaml.Type}}).types.merge
 
+// go-yaml v3 decodes !!binary to the raw bytes, which encoding/json then writes as UTF-8 text
+// (invalid sequences become U+FFFD). Go's decoder skips line breaks and rejects anything else
+// outside the base64 alphabet.
+const base64Text = /^[A-Za-z0-9+/]*={0,2}$/
+const binaryType = new jsyaml.Type('tag:yaml.org,2002:binary', {
+  kind: 'scalar',
+  resolve: (data: string | null) => {
+    const b = (data ?? '').replace(/[\r\n]/g, '')
+    return b.length % 4 === 0 && base64Text.test(b)
+  },
+  construct: (data: string | null) => Buffer.from((data ?? '').replace(/[\r\n]/g, ''), 'base64').toString('utf8'),
+})
+
+const timestampType = new jsyaml.Type('tag:yaml.org,2002:timestamp', {
+  kind: 'scalar',
+  resolve: (data: string | null) => parseGoTimestamp(data ?? '') !== undefined,
+  construct: (data: string | null) => parseGoTimestamp(data ?? ''),
+})
+
+// Any other tag (`!Ref x`, `!!set`) is ignored by go-yaml v3 when decoding into interface{}: the
+// node keeps its plain value (a scalar stays the text as written). js-yaml matches an empty
+// `multi` tag as a prefix of every tag it does not know.
+const anyTag = (kind: 'scalar' | 'sequence' | 'mapping') =>
+  new jsyaml.Type('', {
+    kind,
+    multi: true,
+    construct: (data: unknown) => (kind === 'scalar' ? (data ?? '') : kind === 'sequence' ? (data ?? []) : (data ?? {})),
+  })
+const otherTags = [anyTag('scalar'), anyTag('sequence'), anyTag('mapping')]
+
 export const goYamlSchema = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, goPlainScalar, mergeType],
-  explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool')],
+  explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool'), binaryType, timestampType, ...otherTags],
 })
 
 // kustomization.yaml itself is decoded by sigs.k8s.io/yaml (go-yaml v2, YAML 1.1): there `yes`,
@@ -141,7 +170,7 @@ const yaml11False = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', ..
 export function resolvePlainScalarYaml11(s: string): GoScalar | undefined {
   if (yaml11True.has(s)) return true
   if (yaml11False.has(s)) return false
-  return resolvePlainScalar(s)
+  return resolvePlainScalar(s, true)
 }
 
 const yaml11PlainScalar = new jsyaml.Type('tag:yaml.org,2002:go-plain-1.1', {
@@ -152,5 +181,5 @@ const yaml11PlainScalar = new jsyaml.Type('tag:yaml.org,2002:go-plain-1.1', {
 
 export const goYaml11Schema = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, yaml11PlainScalar, mergeType],
-  explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool')],
+  explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool'), binaryType, timestampType, ...otherTags],
 })
