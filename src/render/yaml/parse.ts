@@ -1,6 +1,6 @@
 import jsyaml from 'js-yaml'
 import {UserError} from '../../model/errors.js'
-import type {JsonValue} from '../../model/json.js'
+import {isObject, type JsonValue} from '../../model/json.js'
 import {goYaml11Schema, goYamlSchema} from './go-yaml-schema.js'
 
 // Resource files are parsed with js-yaml (an order of magnitude faster than the `yaml` package on
@@ -29,12 +29,25 @@ function invalidYaml(err: unknown, file: string, text: string): UserError {
 /** All documents of a multi-document YAML file, as kustomize reads them (empty documents kept as null). */
 export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1' | '1.2' = '1.2'): JsonValue[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  let docs: JsonValue[]
   try {
-    return jsyaml.loadAll(text, undefined, {schema: yamlVersion === '1.1' ? goYaml11Schema : goYamlSchema, filename: file}) as JsonValue[]
+    docs = jsyaml.loadAll(text, undefined, {schema: yamlVersion === '1.1' ? goYaml11Schema : goYamlSchema, filename: file}) as JsonValue[]
   } catch (err) {
     if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
     throw invalidYaml(err, file, text)
   }
+  // go-yaml reads .inf/.nan as floats that encoding/json then refuses, so kustomize fails on them;
+  // the text test keeps the walk off the common path.
+  if (/\.(inf|nan)/i.test(text)) docs.forEach((d, i) => rejectNonFinite(d, file, `document ${i + 1}`))
+  return docs
+}
+
+function rejectNonFinite(v: JsonValue, file: string, field: string): void {
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    throw new UserError(`the value ${v} is not a finite number, which kustomize cannot write (json: unsupported value)`, {file, field}, 'Quote it (e.g. ".inf") if it is meant as a string.')
+  }
+  if (Array.isArray(v)) v.forEach((x, i) => rejectNonFinite(x, file, `${field}[${i}]`))
+  else if (isObject(v)) for (const k of Object.keys(v)) rejectNonFinite(v[k], file, `${field}.${k}`)
 }
 
 /** A single-document file (a kustomization, a patch file). */
