@@ -173,6 +173,11 @@ function canUsePlain(s: string): boolean {
 
 type Style = 'plain' | 'single' | 'double' | 'literal'
 
+const spaceRuns: string[] = []
+function spaces(n: number): string {
+  return (spaceRuns[n] ??= ' '.repeat(n))
+}
+
 /** A line-oriented writer tracking the column like libyaml's emitter (in characters). */
 class Writer {
   out = ''
@@ -196,7 +201,7 @@ class Writer {
   writeIndent(indent: number): void {
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.breakLine()
     if (this.column < indent) {
-      this.out += ' '.repeat(indent - this.column)
+      this.out += spaces(indent - this.column)
       this.column = indent
     }
     this.whitespace = true
@@ -225,6 +230,12 @@ function chooseStyle(s: string, a: ScalarAnalysis, simpleKey: boolean): Style {
 
 function writePlain(w: Writer, cps: number[], indent: number, allowBreaks: boolean): void {
   if (!w.whitespace) w.put(' ')
+  if (!allowBreaks || w.column + cps.length <= bestWidth + 1) {
+    w.put(String.fromCodePoint(...cps), cps.length)
+    w.whitespace = false
+    w.indention = false
+    return
+  }
   let spaces = false
   for (let i = 0; i < cps.length; i++) {
     const c = cps[i]
@@ -331,8 +342,7 @@ function writeLiteral(w: Writer, s: string, cps: number[], indent: number): void
     if (isBreak(c)) {
       // libyaml writes '\n' as a line break but copies LS/PS/CR as they are, only resetting its
       // column count; either way the next text is indented afresh.
-      if (c === 0x0a) w.out += '\n'
-      else w.out += String.fromCodePoint(c)
+      w.out += c === 0x0a ? '\n' : String.fromCodePoint(c)
       w.column = 0
       w.indention = true
       breaks = true
@@ -358,7 +368,36 @@ function foldRawNel(s: string): string {
   })
 }
 
+/**
+ * Most strings in manifests (names, labels, images, quantities) are ASCII words with `. _ / - : = +`
+ * and no spaces: libyaml's analysis can only find them plain-safe (no indicator where it matters,
+ * nothing to fold), so whether they are written plain rests on resolution alone.
+ */
+function isPlainSafeWord(s: string): boolean {
+  const n = s.length
+  if (n === 0) return false
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2f || c === 0x3d || c === 0x2b) continue
+    // '-' or ':' is an indicator when followed by the end; '.' and '-' runs at the start mark documents.
+    if (c === 0x2d || c === 0x3a) {
+      if (i === n - 1 && (c === 0x3a || i === 0)) return false
+      continue
+    }
+    if (c === 0x2e) continue
+    return false
+  }
+  return !(n >= 3 && (s.startsWith('---') || s.startsWith('...')))
+}
+
 function writeString(w: Writer, s: string, indent: number, simpleKey: boolean): void {
+  if (isPlainSafeWord(s) && canUsePlain(s)) {
+    if (!w.whitespace) w.put(' ')
+    w.put(s)
+    w.whitespace = false
+    w.indention = false
+    return
+  }
   if (s.includes('\u0085')) s = foldRawNel(s)
   const cps = codePoints(s)
   const a = analyze(s, cps)
@@ -412,22 +451,45 @@ function isEmptyCollection(v: JsonValue): boolean {
 }
 
 /** A block mapping whose entries sit at `indent`; `inline` when the first key follows "- ". */
+interface KeyText {
+  text: string
+  width: number
+}
+
+// The same few hundred keys recur in every document; a simple key's text depends on nothing but
+// the key (it is never folded), so it is worked out once per process. Bounded so that generated
+// keys cannot grow it without limit.
+const simpleKeyTexts = new Map<string, KeyText>()
+
+function simpleKeyText(key: string): KeyText {
+  let t = simpleKeyTexts.get(key)
+  if (t === undefined) {
+    rejectNelKey(key)
+    const w = new Writer()
+    writeString(w, key, bestIndent, true)
+    t = {text: w.out, width: w.column}
+    if (simpleKeyTexts.size >= 10000) simpleKeyTexts.clear()
+    simpleKeyTexts.set(key, t)
+  }
+  return t
+}
+
 function writeMapping(w: Writer, obj: Record<string, JsonValue>, indent: number): void {
   for (const key of sortedKeys(obj)) {
-    if (key.includes('\u0085')) {
-      // Inside JSON's flow mapping a raw NEL breaks the key over two lines, which go-yaml v2 rejects.
-      throw new UserError('a map key holds the character U+0085 (next line), which kustomize cannot print', {}, 'Rename the key without that character.')
-    }
     w.writeIndent(indent)
     // Keys longer than 128 UTF-8 bytes or holding any line break are not simple keys in libyaml.
-    if (!isSimpleKey(key)) {
+    if (simpleKeyTexts.has(key) || isSimpleKey(key)) {
+      const t = simpleKeyText(key)
+      w.put(t.text, t.width)
+      w.whitespace = false
+      w.indention = false
+      w.indicator(':', false, false, false)
+    } else {
+      rejectNelKey(key)
       w.indicator('?', true, false, true)
       writeString(w, key, indent + bestIndent, false)
       w.writeIndent(indent)
       w.indicator(':', true, false, true)
-    } else {
-      writeString(w, key, indent + bestIndent, true)
-      w.indicator(':', false, false, false)
     }
     writeValue(w, obj[key], indent, true)
   }
@@ -444,6 +506,13 @@ function utf8Length(s: string): number {
     else if (c >= 0x80) n += 1
   }
   return n
+}
+
+function rejectNelKey(key: string): void {
+  if (key.includes('\u0085')) {
+    // Inside JSON's flow mapping a raw NEL breaks the key over two lines, which go-yaml v2 rejects.
+    throw new UserError('a map key holds the character U+0085 (next line), which kustomize cannot print', {}, 'Rename the key without that character.')
+  }
 }
 
 function isSimpleKey(key: string): boolean {
@@ -492,6 +561,9 @@ export function emitYaml(value: JsonValue): string {
   // go-yaml's encoder clears open_ended before ending the stream, so a `|+` scalar at the end is
   // not followed by a `...` marker (checked with kubectl kustomize).
   w.writeIndent(0)
+  // Reading a character flattens V8's rope of `+=` pieces now, while it is small; joining thousands
+  // of unflattened documents into a stream is several times slower.
+  w.out.charCodeAt(0)
   return w.out
 }
 

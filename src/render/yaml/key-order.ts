@@ -12,20 +12,47 @@ function runes(s: string): number[] {
   return out
 }
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false
+  return true
+}
+
+// Keys are almost always ASCII: compare their UTF-16 units in place, and only build rune arrays
+// (what Go iterates) when a key holds other characters.
 function less(a: string, b: string): boolean {
+  if (isAscii(a) && isAscii(b)) {
+    // The common case settles at the first difference between two letters.
+    const n = a.length < b.length ? a.length : b.length
+    let i = 0
+    while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++
+    if (i === n) return a.length < b.length
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    const al = (x >= 0x61 && x <= 0x7a) || (x >= 0x41 && x <= 0x5a)
+    const bl = (y >= 0x61 && y <= 0x7a) || (y >= 0x41 && y <= 0x5a)
+    if (al && bl) return x < y
+    if (al || bl) return bl
+    return lessRunes(a.length, (k) => a.charCodeAt(k), b.length, (k) => b.charCodeAt(k))
+  }
   const ar = runes(a)
   const br = runes(b)
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue
-    const al = isLetter(ar[i])
-    const bl = isLetter(br[i])
-    if (al && bl) return ar[i] < br[i]
+  return lessRunes(ar.length, (i) => ar[i], br.length, (i) => br[i])
+}
+
+function lessRunes(na: number, ra: (i: number) => number, nb: number, rb: (i: number) => number): boolean {
+  for (let i = 0; i < na && i < nb; i++) {
+    const x = ra(i)
+    const y = rb(i)
+    if (x === y) continue
+    const al = isLetter(x)
+    const bl = isLetter(y)
+    if (al && bl) return x < y
     if (al || bl) return bl
     let an = 0
     let bn = 0
-    if (ar[i] === 0x30 || br[i] === 0x30) {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== 0x30) {
+    if (x === 0x30 || y === 0x30) {
+      for (let j = i - 1; j >= 0 && isDigit(ra(j)); j--) {
+        if (ra(j) !== 0x30) {
           an = 1
           bn = 1
           break
@@ -34,13 +61,13 @@ function less(a: string, b: string): boolean {
     }
     let ai = i
     let bi = i
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10 + (ar[ai] - 0x30)
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10 + (br[bi] - 0x30)
+    for (; ai < na && isDigit(ra(ai)); ai++) an = an * 10 + (ra(ai) - 0x30)
+    for (; bi < nb && isDigit(rb(bi)); bi++) bn = bn * 10 + (rb(bi) - 0x30)
     if (an !== bn) return an < bn
     if (ai !== bi) return ai < bi
-    return ar[i] < br[i]
+    return x < y
   }
-  return ar.length < br.length
+  return na < nb
 }
 
 export function compareGoYamlKeys(a: string, b: string): number {
