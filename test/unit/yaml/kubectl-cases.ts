@@ -2,7 +2,7 @@
 // is a `kind: Foo` object named `name` whose field `v` holds `value`, written to the input file
 // as `input` (JSON inside YAML); `expected` is the document kubectl printed for it, or null when
 // kubectl kustomize failed on it. Parse cases are YAML documents and what kubectl printed for them.
-// Regenerate only on purpose, from kubectl, never from strata's own output.
+// Regenerate only on purpose, with regenerate-kubectl-cases.mjs, never from strata's own output.
 import type {JsonValue} from '../../../src/model/json.js'
 
 export interface EmitCase {
