@@ -1,0 +1,316 @@
+// ClusterPort over HTTPS. @kubernetes/client-node reads the kubeconfig (contexts, client
+// certificates, tokens, exec plugins); requests are plain HTTPS with JSON bodies so objects come
+// back exactly as the server sent them (the typed client would turn timestamps into Dates and
+// drop fields it does not model), over one keep-alive connection pool for the whole run.
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import * as https from 'node:https'
+// The config module alone: the package index pulls in every generated API (~0.3 s more per run).
+import {KubeConfig} from '@kubernetes/client-node/dist/config.js'
+import {UserError} from '../model/errors.js'
+import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
+import {splitApiVersion} from '../model/resource.js'
+import {ClusterError, clusterErrorFromStatus, type ApiStatus} from './errors.js'
+import {defaultFieldManager, type ApplyOptions, type ClusterPort, type ListOptions, type ObjectRef, type ResourceMapping} from './port.js'
+import {defaultRetryPolicy, withRetry, type RetryPolicy} from './retry.js'
+
+export interface KubeClusterOptions {
+  /** Path of a kubeconfig file; without it, $KUBECONFIG or ~/.kube/config as kubectl reads them. */
+  kubeconfig?: string
+  /** Context to use instead of the file's current-context. */
+  context?: string
+  /** Upper bound of parallel connections (the caller bounds parallel requests). */
+  maxSockets?: number
+  retry?: RetryPolicy
+  /** Per-request timeout. */
+  timeoutMs?: number
+}
+
+interface Response {
+  status: number
+  body: string
+  retryAfter?: number
+}
+
+/** Loads the kubeconfig and returns a port to its cluster; input problems are UserErrors. */
+export async function kubeCluster(options: KubeClusterOptions = {}): Promise<ClusterPort> {
+  const kc = loadKubeConfig(options)
+  const cluster = kc.getCurrentCluster()
+  const origin = options.kubeconfig ?? 'kubeconfig'
+  if (!cluster) {
+    throw new UserError(`context '${kc.getCurrentContext()}' names no cluster`, {file: origin}, 'Pick a context that exists with --context, or fix the kubeconfig.')
+  }
+  const server = new URL(cluster.server)
+  const tls: https.RequestOptions = {}
+  await kc.applyToHTTPSOptions(tls)
+  // client-node makes a new agent per call; one keep-alive agent saves a TLS handshake per request.
+  const agent: http.Agent =
+    cluster.proxyUrl || server.protocol === 'http:'
+      ? (tls.agent as http.Agent)
+      : new https.Agent({
+          keepAlive: true,
+          maxSockets: options.maxSockets ?? 32,
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          pfx: tls.pfx,
+          passphrase: tls.passphrase,
+          servername: tls.servername,
+          ...(tls.rejectUnauthorized !== undefined ? {rejectUnauthorized: tls.rejectUnauthorized} : {}),
+        })
+  const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace
+  return new KubeCluster(kc, server, agent, contextNamespace || 'default', options.retry ?? defaultRetryPolicy, options.timeoutMs ?? 30_000)
+}
+
+function loadKubeConfig(options: KubeClusterOptions): KubeConfig {
+  const kc = new KubeConfig()
+  const file = options.kubeconfig
+  try {
+    if (file) {
+      if (!fs.existsSync(file)) throw new UserError(`kubeconfig file '${file}' does not exist`, {file}, 'Pass the path of a kubeconfig with --kubeconfig.')
+      kc.loadFromFile(file)
+    } else {
+      kc.loadFromDefault()
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err
+    throw new UserError(`cannot read kubeconfig: ${(err as Error).message}`, {file: file ?? process.env.KUBECONFIG ?? '~/.kube/config'}, 'Check that the file is a valid kubeconfig.')
+  }
+  if (options.context !== undefined) {
+    if (!kc.getContextObject(options.context)) {
+      const known = kc.getContexts().map((c) => c.name)
+      throw new UserError(`context '${options.context}' is not in the kubeconfig`, {file: file ?? 'kubeconfig'}, known.length ? `Known contexts: ${known.join(', ')}.` : 'The kubeconfig has no contexts.')
+    }
+    kc.setCurrentContext(options.context)
+  }
+  if (!kc.getCurrentContext() || !kc.getCurrentCluster()) {
+    throw new UserError('no current context with a cluster in the kubeconfig', {file: file ?? 'kubeconfig'}, 'Pass --kubeconfig FILE and/or --context NAME.')
+  }
+  return kc
+}
+
+class KubeCluster implements ClusterPort {
+  private discovery = new Map<string, Promise<Map<string, ResourceMapping> | undefined>>()
+  private groupVersions = new Map<string, Promise<string[]>>()
+  private authCache?: {headers: Record<string, string>; until: number}
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly server: URL,
+    private readonly agent: http.Agent,
+    readonly defaultNamespace: string,
+    private readonly retry: RetryPolicy,
+    private readonly timeoutMs: number,
+  ) {}
+
+  mapping(apiVersion: string, kind: string): Promise<ResourceMapping | undefined> {
+    let gv = this.discovery.get(apiVersion)
+    if (!gv) {
+      gv = this.discover(apiVersion)
+      // A failed discovery is not cached: the next caller tries again.
+      gv.catch(() => this.discovery.delete(apiVersion))
+      this.discovery.set(apiVersion, gv)
+    }
+    return gv.then((m) => m?.get(kind))
+  }
+
+  async mappingForGroupKind(group: string, kind: string): Promise<ResourceMapping | undefined> {
+    if (group === '') return this.mapping('v1', kind)
+    let versions = this.groupVersions.get(group)
+    if (!versions) {
+      versions = this.send('GET', `/apis/${group}`, undefined, undefined, `discover ${group}`, false).then((g) => {
+        if (!g) return []
+        const preferred = isObject(g.preferredVersion) && typeof g.preferredVersion.version === 'string' ? [g.preferredVersion.version] : []
+        const all = Array.isArray(g.versions) ? g.versions.map((v) => (isObject(v) && typeof v.version === 'string' ? v.version : '')).filter(Boolean) : []
+        return [...new Set([...preferred, ...all])]
+      })
+      versions.catch(() => this.groupVersions.delete(group))
+      this.groupVersions.set(group, versions)
+    }
+    for (const v of await versions) {
+      const m = await this.mapping(`${group}/${v}`, kind)
+      if (m) return m
+    }
+    return undefined
+  }
+
+  private async discover(apiVersion: string): Promise<Map<string, ResourceMapping> | undefined> {
+    const {group, version} = splitApiVersion(apiVersion)
+    const res = await this.send('GET', group ? `/apis/${group}/${version}` : `/api/${version}`, undefined, undefined, `discover ${apiVersion}`, false)
+    if (res === undefined) return undefined
+    const out = new Map<string, ResourceMapping>()
+    const resources = isObject(res) && Array.isArray(res.resources) ? res.resources : []
+    for (const r of resources) {
+      if (!isObject(r) || typeof r.name !== 'string' || typeof r.kind !== 'string' || r.name.includes('/')) continue
+      out.set(r.kind, {group, version, kind: r.kind, resource: r.name, namespaced: r.namespaced === true})
+    }
+    return out
+  }
+
+  private async pathOf(ref: ObjectRef, withName: boolean): Promise<{path: string; mapping: ResourceMapping}> {
+    const mapping = await this.mapping(ref.apiVersion, ref.kind)
+    if (!mapping) throw new ClusterError(404, 'NotFound', `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`)
+    const root = mapping.group ? `/apis/${mapping.group}/${mapping.version}` : `/api/${mapping.version}`
+    const ns = mapping.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace || this.defaultNamespace)}` : ''
+    return {path: `${root}${ns}/${mapping.resource}${withName ? `/${encodeURIComponent(ref.name)}` : ''}`, mapping}
+  }
+
+  async get(ref: ObjectRef): Promise<JsonObject | undefined> {
+    const {path} = await this.pathOf(ref, true)
+    return this.send('GET', path, undefined, undefined, describe('get', ref), ref.kind === 'Secret')
+  }
+
+  async list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<JsonObject[]> {
+    const mapping = await this.mapping(apiVersion, kind)
+    if (!mapping) throw new ClusterError(404, 'NotFound', `the server does not serve kind ${kind} in ${apiVersion}`)
+    const root = mapping.group ? `/apis/${mapping.group}/${mapping.version}` : `/api/${mapping.version}`
+    const ns = mapping.namespaced && options.namespace ? `/namespaces/${encodeURIComponent(options.namespace)}` : ''
+    const out: JsonObject[] = []
+    let next: string | undefined
+    do {
+      const query = new URLSearchParams({limit: '500'})
+      if (options.labelSelector) query.set('labelSelector', options.labelSelector)
+      if (next) query.set('continue', next)
+      const page = await this.send('GET', `${root}${ns}/${mapping.resource}?${query}`, undefined, undefined, `list ${kind}`, kind === 'Secret')
+      const items = page && Array.isArray(page.items) ? page.items : []
+      // List items come without apiVersion/kind; callers want whole objects.
+      for (const item of items) if (isObject(item)) out.push({apiVersion, kind, ...item})
+      const meta = page && isObject(page.metadata) ? page.metadata : {}
+      next = typeof meta.continue === 'string' && meta.continue ? meta.continue : undefined
+    } while (next)
+    return out
+  }
+
+  async apply(obj: JsonObject, options: ApplyOptions): Promise<JsonObject> {
+    const ref = refOf(obj)
+    const {path} = await this.pathOf(ref, true)
+    const query = new URLSearchParams({fieldManager: options.fieldManager ?? defaultFieldManager})
+    if (options.force) query.set('force', 'true')
+    if (options.dryRun) query.set('dryRun', 'All')
+    // JSON is YAML: the apply-patch content type takes it as is.
+    const res = await this.send('PATCH', `${path}?${query}`, stringifyJson(obj), 'application/apply-patch+yaml', describe(options.dryRun ? 'apply (dry-run)' : 'apply', ref), ref.kind === 'Secret')
+    if (!res) throw new ClusterError(404, 'NotFound', `${describe('apply', ref)}: not found`)
+    return res
+  }
+
+  async create(obj: JsonObject, options: {dryRun: boolean; fieldManager?: string}): Promise<JsonObject> {
+    const ref = refOf(obj)
+    const {path} = await this.pathOf(ref, false)
+    const query = new URLSearchParams({fieldManager: options.fieldManager ?? defaultFieldManager})
+    if (options.dryRun) query.set('dryRun', 'All')
+    const what = describe(options.dryRun ? 'create (dry-run)' : 'create', ref)
+    const res = await this.send('POST', `${path}?${query}`, stringifyJson(obj), 'application/json', what, ref.kind === 'Secret', true)
+    if (!res) throw new ClusterError(404, 'NotFound', `${what}: not found`)
+    return res
+  }
+
+  async delete(ref: ObjectRef, options: {dryRun?: boolean; propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'} = {}): Promise<void> {
+    const {path} = await this.pathOf(ref, true)
+    const body: JsonObject = {apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: options.propagationPolicy ?? 'Background'}
+    if (options.dryRun) body.dryRun = ['All']
+    await this.send('DELETE', path, JSON.stringify(body), 'application/json', describe('delete', ref), ref.kind === 'Secret')
+  }
+
+  /**
+   * One request with retries; resolves undefined on 404 unless `notFoundIsError` (a POST to a
+   * collection answers 404 when the namespace is missing: that is an error, not absence).
+   */
+  private async send(method: string, path: string, body: string | undefined, contentType: string | undefined, what: string, sensitive: boolean, notFoundIsError = false): Promise<JsonObject | undefined> {
+    return withRetry(async () => {
+      const res = await this.request(method, path, body, contentType, what)
+      if (res.status >= 200 && res.status < 300) return parseObject(res.body, what)
+      if (res.status === 404 && !notFoundIsError) return undefined
+      let status: ApiStatus | undefined
+      try {
+        const parsed = JSON.parse(res.body)
+        if (isObject(parsed)) status = parsed as ApiStatus
+      } catch {
+        // Not a Status document (a proxy's HTML page, ...): the HTTP status says enough.
+      }
+      throw clusterErrorFromStatus(res.status, status, what, sensitive, res.retryAfter)
+    }, this.retry)
+  }
+
+  private async authHeaders(): Promise<Record<string, string>> {
+    const now = Date.now()
+    if (this.authCache && this.authCache.until > now) return this.authCache.headers
+    const opts: https.RequestOptions = {headers: {}}
+    // Tokens from exec plugins and OIDC expire; client-node refreshes them here, so the result
+    // is cached only briefly.
+    await this.kc.applyToHTTPSOptions(opts)
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v
+    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`
+    this.authCache = {headers, until: now + 10_000}
+    return headers
+  }
+
+  private async request(method: string, path: string, body: string | undefined, contentType: string | undefined, what: string): Promise<Response> {
+    const headers: Record<string, string> = {Accept: 'application/json', ...(await this.authHeaders())}
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType ?? 'application/json'
+      headers['Content-Length'] = String(Buffer.byteLength(body))
+    }
+    const base = this.server.pathname.replace(/\/$/, '')
+    const client = this.server.protocol === 'http:' ? http : https
+    return new Promise<Response>((resolve, reject) => {
+      const req = client.request(
+        {protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port, path: base + path, method, headers, agent: this.agent, timeout: this.timeoutMs},
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            const ra = Number(res.headers['retry-after'])
+            resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: Number.isFinite(ra) && ra >= 0 ? ra : undefined})
+          })
+          res.on('error', (err) => reject(networkError(err, this.server, what)))
+        },
+      )
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})))
+      req.on('error', (err) => reject(networkError(err, this.server, what)))
+      if (body !== undefined) req.write(body)
+      req.end()
+    })
+  }
+}
+
+function networkError(err: Error & {code?: string}, server: URL, what: string): ClusterError {
+  const code = err.code ?? 'NetworkError'
+  return new ClusterError(0, code, `${what}: cannot reach the API server at ${server.origin} (${code})`)
+}
+
+function parseObject(text: string, what: string): JsonObject {
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch {
+    throw new ClusterError(0, 'BadResponse', `${what}: the server's answer is not JSON`)
+  }
+  if (!isObject(v)) throw new ClusterError(0, 'BadResponse', `${what}: the server's answer is not an object`)
+  return v
+}
+
+function refOf(obj: JsonObject): ObjectRef {
+  const md = isObject(obj.metadata) ? obj.metadata : {}
+  return {
+    apiVersion: typeof obj.apiVersion === 'string' ? obj.apiVersion : '',
+    kind: typeof obj.kind === 'string' ? obj.kind : '',
+    name: typeof md.name === 'string' ? md.name : '',
+    namespace: typeof md.namespace === 'string' ? md.namespace : undefined,
+  }
+}
+
+function describe(verb: string, ref: ObjectRef): string {
+  return `${verb} ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`
+}
+
+/** JSON text of render data; integers kept exact as bigint are written as plain numbers. */
+export function stringifyJson(v: JsonValue): string {
+  let big = false
+  const text = JSON.stringify(v, (_k, x: unknown) => {
+    if (typeof x !== 'bigint') return x
+    big = true
+    return `\u0000big:${x}`
+  })
+  return big ? text.replace(/"\\u0000big:(-?\d+)"/g, '$1') : text
+}

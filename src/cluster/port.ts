@@ -1,0 +1,59 @@
+// The one seam between strata's core and an API server. Diff (and later apply, rollout, watch)
+// talk to a cluster only through this interface; `kube.ts` implements it over HTTPS with
+// @kubernetes/client-node's kubeconfig handling, unit tests use fakes of it.
+import type {JsonObject} from '../model/json.js'
+
+/** How the server serves a kind: the REST resource name and whether objects live in a namespace. */
+export interface ResourceMapping {
+  group: string
+  version: string
+  kind: string
+  /** Plural REST name, e.g. `deployments`. */
+  resource: string
+  namespaced: boolean
+}
+
+/** Enough to address one object; `namespace` is ignored for cluster-scoped kinds. */
+export interface ObjectRef {
+  apiVersion: string
+  kind: string
+  name: string
+  namespace?: string
+}
+
+export interface ApplyOptions {
+  dryRun: boolean
+  /** Take over fields other managers own instead of failing with a conflict (409). */
+  force: boolean
+  /** Defaults to `strata`. */
+  fieldManager?: string
+}
+
+export interface ListOptions {
+  /** Omit for cluster-scoped kinds, or to list across all namespaces. */
+  namespace?: string
+  labelSelector?: string
+}
+
+export interface ClusterPort {
+  /** The namespace of the kubeconfig context (`default` when it names none). */
+  readonly defaultNamespace: string
+  /**
+   * REST mapping of apiVersion + kind, from discovery cached for the port's lifetime (one request
+   * per group-version); undefined when the server does not serve that kind.
+   */
+  mapping(apiVersion: string, kind: string): Promise<ResourceMapping | undefined>
+  /** The mapping at the group's preferred version (for inventories, which record group and kind only). */
+  mappingForGroupKind(group: string, kind: string): Promise<ResourceMapping | undefined>
+  /** The live object, or undefined when it does not exist (404). */
+  get(ref: ObjectRef): Promise<JsonObject | undefined>
+  list(apiVersion: string, kind: string, options?: ListOptions): Promise<JsonObject[]>
+  /** Server-side apply (PATCH application/apply-patch+yaml); returns the object the server stores (or would, on dry-run). */
+  apply(obj: JsonObject, options: ApplyOptions): Promise<JsonObject>
+  /** POST of a new object; on dry-run, returns it as the server would store it (defaults filled). */
+  create(obj: JsonObject, options: {dryRun: boolean; fieldManager?: string}): Promise<JsonObject>
+  /** Deletes the object; a missing object is not an error. */
+  delete(ref: ObjectRef, options?: {dryRun?: boolean; propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'}): Promise<void>
+}
+
+export const defaultFieldManager = 'strata'

@@ -1,0 +1,39 @@
+import {ClusterError} from './errors.js'
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  attempts: number
+  /** Delay before the second attempt; doubles each time, with jitter, capped at `maxDelayMs`. */
+  baseDelayMs: number
+  maxDelayMs: number
+  sleep: (ms: number) => Promise<void>
+  /** 0..1; injected so tests are deterministic. */
+  random: () => number
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+}
+
+/**
+ * Runs `op` again after throttling (429) or transient failures (5xx, no answer), with
+ * exponential backoff; a server's Retry-After wins over the computed delay. Other errors
+ * (forbidden, not found, invalid, conflict) are answers and are thrown at once.
+ */
+export async function withRetry<T>(op: () => Promise<T>, policy: RetryPolicy = defaultRetryPolicy): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op()
+    } catch (err) {
+      if (!(err instanceof ClusterError) || !err.transient || attempt >= policy.attempts) throw err
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+      // Full jitter between half and all of the backoff keeps concurrent retries from lining up.
+      const delay = err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoff / 2 + (policy.random() * backoff) / 2
+      await policy.sleep(delay)
+    }
+  }
+}

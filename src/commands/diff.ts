@@ -1,0 +1,76 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import {Args, Flags} from '@oclif/core'
+import {StrataCommand} from '../cli/base-command.js'
+import {kubeCluster} from '../cluster/kube.js'
+import {formatDiffJson} from '../diff/format-json.js'
+import {formatDiffText} from '../diff/format-text.js'
+import {parseIgnoreFlags} from '../diff/ignore.js'
+import {defaultConcurrency, diffResources, type DiffModeOption} from '../diff/run.js'
+import {UserError} from '../model/errors.js'
+import {ExitCode} from '../model/exit-codes.js'
+import {renderKustomization} from '../render/index.js'
+import {makeTheme, wantsColor} from '../ui/theme.js'
+
+export default class Diff extends StrataCommand {
+  static override summary = 'Show what `strata apply` would change in the cluster: noise-free, Secret values masked.'
+
+  static override description =
+    "Renders DIR, then compares each object with the cluster: the live object against what a server-side apply dry-run (field manager 'strata') says the server would store, or a dry-run create for new objects. " +
+    "Server-owned fields (status, managedFields, resourceVersion, ...) are left out and lists are matched by their keys, so only real changes show. Objects in the app's inventory (the ApplySet whose parent is Secret applyset-NAME) that the render no longer has show as deletions. " +
+    'Secret data values are never printed: changed keys show as <changed (before)>/<changed (after)>, others as <unchanged>, unless --show-secrets. ' +
+    'When the credentials may not patch (dry-run forbidden), objects are compared read-only (GET only) and the output says so. ' +
+    'Exit codes: 0 no changes, 1 changes found, 2 error (like kubectl diff).'
+
+  static override examples = [
+    {description: 'Diff an overlay against the current kubeconfig context', command: '<%= config.bin %> diff overlays/prod'},
+    {description: 'Another cluster, a structured report for a CI bot', command: '<%= config.bin %> diff overlays/prod --context prod --json'},
+    {description: 'Leave out replicas that an HPA owns', command: '<%= config.bin %> diff overlays/prod --ignore-field Deployment:/spec/replicas'},
+    {description: 'With read-only credentials', command: '<%= config.bin %> diff overlays/prod --mode read-only'},
+  ]
+
+  static override args = {
+    dir: Args.string({description: 'directory holding kustomization.yaml', default: '.'}),
+  }
+
+  static override flags = {
+    kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
+    context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+    name: Flags.string({description: "app name: the inventory is Secret applyset-NAME (default: DIR's base name)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory (default: the one namespace the render uses)"}),
+    mode: Flags.string({description: 'auto: server-side dry-run, read-only where it is forbidden; server: dry-run only; read-only: GET only', options: ['auto', 'server', 'read-only'], default: 'auto'}),
+    concurrency: Flags.integer({description: 'requests in flight at once', default: defaultConcurrency, min: 1, max: 256}),
+    'ignore-field': Flags.string({description: 'leave a field out of the comparison: KIND:/json/pointer (KIND is Kind, Kind.group or *); repeatable', multiple: true, default: []}),
+    'show-secrets': Flags.boolean({description: 'print Secret data values instead of masking them', default: false}),
+    json: Flags.boolean({description: 'print one JSON document (per object: id, action, changed paths, before/after) instead of text', default: false}),
+    color: Flags.boolean({description: 'color the text output (default: when stdout is a terminal)', allowNo: true}),
+    'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Diff)
+    const dir = args.dir
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
+    }
+    const ignore = parseIgnoreFlags(flags['ignore-field'])
+    const rendered = await renderKustomization(dir, {
+      loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
+      onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
+    })
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    const report = await diffResources(rendered.resources, cluster, {
+      name: flags.name ?? path.basename(path.resolve(dir)),
+      namespace: flags.namespace,
+      mode: flags.mode as DiffModeOption,
+      concurrency: flags.concurrency,
+      ignore,
+      showSecrets: flags['show-secrets'],
+    })
+    if (flags.json) process.stdout.write(formatDiffJson(report))
+    else process.stdout.write(formatDiffText(report, makeTheme(wantsColor(flags.color, process.stdout))))
+    const s = report.summary
+    // Set rather than this.exit(): oclif's exit throws, and 1 is an answer here, not an error.
+    process.exitCode = s.error > 0 ? ExitCode.error : s.add + s.change + s.delete > 0 ? ExitCode.diff : ExitCode.ok
+  }
+}

@@ -1,0 +1,265 @@
+// The diff of a rendered set against a cluster, through the ClusterPort only: per object a GET
+// and a server-side apply dry-run (or dry-run create for new objects), compared after
+// normalization; objects in the app's ApplySet that the render no longer has are deletions.
+// Requests run `concurrency` at a time; one object's failure is reported with it, not thrown.
+import {applySetId, applySetParent, readApplySet, withPartOfLabel, type ApplySetInventory} from '../cluster/applyset.js'
+import {ClusterError} from '../cluster/errors.js'
+import {defaultFieldManager, type ClusterPort, type ResourceMapping} from '../cluster/port.js'
+import {UserError} from '../model/errors.js'
+import {cloneJson, isObject, type JsonObject, type JsonValue} from '../model/json.js'
+import {identityKey, resIdOf, splitApiVersion, type Resource} from '../model/resource.js'
+import {alignOrder, changedPaths} from './changes.js'
+import {ignoredPointers, removeAt, type IgnoreRule} from './ignore.js'
+import {schemaOf} from './list-keys.js'
+import {maskSecretPair, scrub, secretValues} from './mask.js'
+import {foldStringData, normalizeObject} from './normalize.js'
+import {mapLimit} from './pool.js'
+import {sameQuantity} from './quantity.js'
+import {isQuantityPath, ownedFields, projectLive} from './read-only.js'
+import type {DiffAction, DiffId, DiffMode, DiffReport, ResourceDiff} from './types.js'
+
+export type DiffModeOption = 'auto' | 'server' | 'read-only'
+
+export interface DiffOptions {
+  /** App name: the inventory is the ApplySet whose parent is Secret `applyset-<name>`. */
+  name: string
+  /** Namespace of the inventory; by default the one namespace the render uses. */
+  namespace?: string
+  /** `auto`: server-side dry-run, read-only where dry-run is forbidden. */
+  mode?: DiffModeOption
+  concurrency?: number
+  ignore?: readonly IgnoreRule[]
+  showSecrets?: boolean
+  fieldManager?: string
+}
+
+export const defaultConcurrency = 16
+
+const pruneAnnotation = 'strata.dev/prune'
+const crdKind = 'CustomResourceDefinition'
+
+export async function diffResources(resources: Iterable<Resource>, cluster: ClusterPort, options: DiffOptions): Promise<DiffReport> {
+  const list = [...resources]
+  const manager = options.fieldManager ?? defaultFieldManager
+  const namespace = options.namespace ?? appNamespace(list, cluster.defaultNamespace)
+  const parent = applySetParent(options.name, namespace)
+  // The inventory is read while the objects are compared; its failure is reported at the end.
+  const inventory: Promise<ApplySetInventory | Error> = readApplySet(cluster, parent).catch((err: Error) => err)
+  const id = applySetId(parent)
+
+  const ctx: Context = {
+    cluster,
+    manager,
+    mode: options.mode ?? 'auto',
+    ignore: options.ignore ?? [],
+    applySetId: id,
+    crds: crdsOf(list),
+    namespaces: new Set(list.filter((r) => r.obj.kind === 'Namespace').map((r) => resIdOf(r.obj).name)),
+    secrets: secretValues(list.map((r) => r.obj)),
+    showSecrets: options.showSecrets ?? false,
+  }
+  const compared = await mapLimit(list, options.concurrency ?? defaultConcurrency, (r) => diffOne(ctx, r))
+
+  const rendered = new Set(compared.map((c) => c.key))
+  const results: ResourceDiff[] = compared.map((c) => c.diff)
+  const inv = await inventory
+  if (inv instanceof Error) {
+    results.push(errorDiff({group: '', version: 'v1', kind: 'Secret', namespace, name: parent.name}, `reading the inventory: ${messageOf(inv, ctx)}`))
+  } else {
+    for (const live of inv.members) {
+      const rid = resIdOf(live)
+      const md = isObject(live.metadata) ? live.metadata : {}
+      const key = identityKey({...rid, namespace: typeof md.namespace === 'string' ? md.namespace : ''})
+      if (rendered.has(key)) continue
+      const annotations = isObject(md.annotations) ? md.annotations : {}
+      if (annotations[pruneAnnotation] === 'disabled') continue
+      const before = normalizeObject(live)
+      for (const p of ignoredPointers(undefined, before, ctx.ignore)) removeAt(before, p)
+      const masked = options.showSecrets ? {before} : maskSecretPair(before, undefined)
+      results.push({id: diffId(live, typeof md.namespace === 'string' ? md.namespace : ''), action: 'delete', changedPaths: [], before: masked.before})
+    }
+  }
+  return reportOf(results, {name: parent.name, namespace, id, found: !(inv instanceof Error) && inv.found})
+}
+
+interface Context {
+  cluster: ClusterPort
+  manager: string
+  mode: DiffModeOption
+  ignore: readonly IgnoreRule[]
+  applySetId: string
+  /** `group/Kind` → name of the CRD in the render that defines it. */
+  crds: Map<string, string>
+  namespaces: Set<string>
+  /** Secret values of the render and of live Secrets seen, scrubbed from every message. */
+  secrets: Set<string>
+  showSecrets: boolean
+}
+
+interface Compared {
+  key: string
+  diff: ResourceDiff
+}
+
+async function diffOne(ctx: Context, r: Resource): Promise<Compared> {
+  const rid = resIdOf(r.obj)
+  const apiVersion = typeof r.obj.apiVersion === 'string' ? r.obj.apiVersion : ''
+  const kind = rid.kind
+  let mapping: ResourceMapping | undefined
+  try {
+    mapping = await ctx.cluster.mapping(apiVersion, kind)
+  } catch (err) {
+    return failed(ctx, r, rid.namespace, err)
+  }
+  if (!mapping) {
+    const crd = ctx.crds.get(`${rid.group}/${kind}`)
+    if (!crd) {
+      return failed(ctx, r, rid.namespace, new UserError(`the server does not know kind ${kind} (${apiVersion}), and this render has no CustomResourceDefinition for it`, {file: r.origin.file}))
+    }
+    return fromRender(ctx, r, rid.namespace, `depends on ${crdKind} ${crd}, not installed yet`)
+  }
+  const obj = withPartOfLabel(cloneJson(r.obj), ctx.applySetId)
+  const md = obj.metadata as JsonObject
+  if (mapping.namespaced) md.namespace = typeof md.namespace === 'string' && md.namespace ? md.namespace : ctx.cluster.defaultNamespace
+  else delete md.namespace
+  const namespace = mapping.namespaced ? (md.namespace as string) : ''
+  const ref = {apiVersion, kind, name: rid.name, namespace}
+  let live: JsonObject | undefined
+  try {
+    live = await ctx.cluster.get(ref)
+  } catch (err) {
+    return failed(ctx, r, namespace, err)
+  }
+  if (live && isSecretObj(live)) for (const v of secretValues([live])) ctx.secrets.add(v)
+  if (ctx.mode === 'read-only') return readOnly(ctx, r, obj, live, namespace, '--mode read-only')
+  let after: JsonObject
+  try {
+    after = live ? await ctx.cluster.apply(obj, {dryRun: true, force: true, fieldManager: ctx.manager}) : await ctx.cluster.create(obj, {dryRun: true, fieldManager: ctx.manager})
+  } catch (err) {
+    if (err instanceof ClusterError && err.forbidden && ctx.mode === 'auto') return readOnly(ctx, r, obj, live, namespace, 'dry-run forbidden')
+    if (!live && err instanceof ClusterError && err.notFound && namespace && ctx.namespaces.has(namespace)) {
+      return fromRender(ctx, r, namespace, `namespace ${namespace} is created by this render`, obj)
+    }
+    return failed(ctx, r, namespace, err)
+  }
+  return compare(ctx, r, obj, live, after, namespace, 'server')
+}
+
+/** GET-only comparison: the render against the live fields apply would touch. */
+function readOnly(ctx: Context, r: Resource, obj: JsonObject, live: JsonObject | undefined, namespace: string, reason: string): Compared {
+  const after = normalizeObject(foldStringData(obj))
+  if (!live) return finish(ctx, r, namespace, 'add', undefined, after, 'read-only', reason)
+  const owned = ownedFields(live, ctx.manager)
+  const before = projectLive(normalizeObject(live), after, owned, schemaOf(after))
+  return finish(ctx, r, namespace, undefined, before, after, 'read-only', reason)
+}
+
+function compare(ctx: Context, r: Resource, obj: JsonObject, live: JsonObject | undefined, afterRaw: JsonObject, namespace: string, mode: DiffMode): Compared {
+  const after = normalizeObject(afterRaw)
+  if (!live) return finish(ctx, r, namespace, 'add', undefined, after, mode)
+  return finish(ctx, r, namespace, undefined, normalizeObject(live), after, mode)
+}
+
+/** An addition the server cannot evaluate yet; shown as rendered. */
+function fromRender(ctx: Context, r: Resource, namespace: string, note: string, obj?: JsonObject): Compared {
+  const base = obj ?? withPartOfLabel(cloneJson(r.obj), ctx.applySetId)
+  const c = finish(ctx, r, namespace, 'add', undefined, normalizeObject(foldStringData(base)), 'rendered')
+  c.diff.note = note
+  return c
+}
+
+function finish(
+  ctx: Context,
+  r: Resource,
+  namespace: string,
+  forced: DiffAction | undefined,
+  before: JsonObject | undefined,
+  after: JsonObject,
+  mode: DiffMode,
+  modeReason?: string,
+): Compared {
+  for (const p of ignoredPointers(r.obj, undefined, ctx.ignore, r.origin.file)) {
+    removeAt(before, p)
+    removeAt(after, p)
+  }
+  const schema = schemaOf(after)
+  const sameScalar = mode === 'read-only' ? (a: JsonValue, b: JsonValue, path: string) => isQuantityPath(path) && (typeof a === 'string' || typeof a === 'number') && (typeof b === 'string' || typeof b === 'number') && sameQuantity(a, b) : undefined
+  const paths = before === undefined ? [] : changedPaths(before, after, schema, {sameScalar})
+  const action: DiffAction = forced ?? (paths.length ? 'change' : 'unchanged')
+  const id = diffId(r.obj, namespace)
+  const key = identityKey(id)
+  const diff: ResourceDiff = {id, action, mode, changedPaths: paths, file: r.origin.file}
+  if (modeReason) diff.modeReason = modeReason
+  if (action === 'unchanged') return {key, diff}
+  const aligned = before === undefined ? undefined : (alignOrder(before, after, schema) as JsonObject)
+  const shown = ctx.showSecrets ? {before: aligned, after} : maskSecretPair(aligned, after)
+  if (shown.before) diff.before = shown.before
+  if (shown.after) diff.after = shown.after
+  return {key, diff}
+}
+
+function failed(ctx: Context, r: Resource, namespace: string, err: unknown): Compared {
+  const id = diffId(r.obj, namespace)
+  const diff = errorDiff(id, messageOf(err, ctx))
+  diff.file = r.origin.file
+  return {key: identityKey(id), diff}
+}
+
+function errorDiff(id: DiffId, message: string): ResourceDiff {
+  return {id, action: 'error', changedPaths: [], error: message}
+}
+
+function messageOf(err: unknown, ctx: Context): string {
+  if (err instanceof ClusterError || err instanceof UserError) return scrub(err.message, ctx.secrets)
+  // Anything else is unexpected; its text is still scrubbed, never printed raw.
+  return scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err), ctx.secrets)
+}
+
+function diffId(obj: JsonObject, namespace: string): DiffId {
+  const rid = resIdOf(obj)
+  return {group: rid.group, version: rid.version, kind: rid.kind, namespace, name: rid.name}
+}
+
+function isSecretObj(obj: JsonObject): boolean {
+  return obj.kind === 'Secret'
+}
+
+function crdsOf(list: readonly Resource[]): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const r of list) {
+    if (r.obj.kind !== crdKind || !splitApiVersion(String(r.obj.apiVersion ?? '')).group.startsWith('apiextensions.k8s.io')) continue
+    const spec = isObject(r.obj.spec) ? r.obj.spec : {}
+    const names = isObject(spec.names) ? spec.names : {}
+    if (typeof spec.group === 'string' && typeof names.kind === 'string') out.set(`${spec.group}/${names.kind}`, resIdOf(r.obj).name)
+  }
+  return out
+}
+
+/**
+ * The namespace that holds the inventory when none is given: the one namespace the render's
+ * objects name, or the context's namespace when they name none.
+ */
+export function appNamespace(list: readonly Resource[], fallback: string): string {
+  const seen = new Set<string>()
+  for (const r of list) {
+    const ns = resIdOf(r.obj).namespace
+    if (ns) seen.add(ns)
+  }
+  if (seen.size === 0) return fallback
+  if (seen.size === 1) return [...seen][0]
+  throw new UserError(
+    `the render puts objects in several namespaces (${[...seen].sort().join(', ')}), so the inventory's namespace is ambiguous`,
+    {field: '--namespace'},
+    'Pass --namespace NS for the namespace that holds the app inventory (its ApplySet parent).',
+  )
+}
+
+function reportOf(resources: ResourceDiff[], inventory: DiffReport['inventory']): DiffReport {
+  const summary = {add: 0, change: 0, delete: 0, unchanged: 0, error: 0}
+  const modes: Record<DiffMode, number> = {server: 0, 'read-only': 0, rendered: 0}
+  for (const r of resources) {
+    summary[r.action]++
+    if (r.mode) modes[r.mode]++
+  }
+  return {resources, summary, modes, inventory}
+}
