@@ -3,6 +3,7 @@
 // normalization; objects in the app's ApplySet that the render no longer has are deletions.
 // Requests run `concurrency` at a time; one object's failure is reported with it, not thrown.
 import {applySetId, applySetParent, readApplySet, withPartOfLabel, type ApplySetInventory} from '../cluster/applyset.js'
+import {boundedPort} from '../cluster/bounded.js'
 import {ClusterError} from '../cluster/errors.js'
 import {defaultFieldManager, type ClusterPort, type ResourceMapping} from '../cluster/port.js'
 import {UserError} from '../model/errors.js'
@@ -38,8 +39,10 @@ export const defaultConcurrency = 16
 const pruneAnnotation = 'strata.dev/prune'
 const crdKind = 'CustomResourceDefinition'
 
-export async function diffResources(resources: Iterable<Resource>, cluster: ClusterPort, options: DiffOptions): Promise<DiffReport> {
+export async function diffResources(resources: Iterable<Resource>, port: ClusterPort, options: DiffOptions): Promise<DiffReport> {
   const list = [...resources]
+  const concurrency = options.concurrency ?? defaultConcurrency
+  const cluster = boundedPort(port, concurrency)
   const manager = options.fieldManager ?? defaultFieldManager
   const namespace = options.namespace ?? appNamespace(list, cluster.defaultNamespace)
   const parent = applySetParent(options.name, namespace)
@@ -58,7 +61,7 @@ export async function diffResources(resources: Iterable<Resource>, cluster: Clus
     secrets: secretValues(list.map((r) => r.obj)),
     showSecrets: options.showSecrets ?? false,
   }
-  const compared = await mapLimit(list, options.concurrency ?? defaultConcurrency, (r) => diffOne(ctx, r))
+  const compared = await mapLimit(list, concurrency, (r) => diffOne(ctx, r))
 
   const rendered = new Set(compared.map((c) => c.key))
   const results: ResourceDiff[] = compared.map((c) => c.diff)

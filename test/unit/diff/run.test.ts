@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict'
+import {describe, test} from 'node:test'
+import {applySetId, applySetParent} from '../../../src/cluster/applyset.js'
+import {formatDiffJson} from '../../../src/diff/format-json.js'
+import {formatDiffText} from '../../../src/diff/format-text.js'
+import {parseIgnoreFlags} from '../../../src/diff/ignore.js'
+import {diffResources, type DiffOptions} from '../../../src/diff/run.js'
+import {cloneJson, type JsonObject} from '../../../src/model/json.js'
+import {newResource, type Resource} from '../../../src/model/resource.js'
+import {makeTheme} from '../../../src/ui/theme.js'
+import {FakeCluster} from './helpers/fake-cluster.js'
+
+const ns = 'shop'
+const id = applySetId(applySetParent('shop', ns))
+const partOf = {'applyset.kubernetes.io/part-of': id}
+
+const deployment = (image: string, replicas = 2): JsonObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {name: 'web', namespace: ns},
+  spec: {replicas, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image}]}}},
+})
+const configMap = (name: string, data: JsonObject): JsonObject => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace: ns}, data})
+const secret = (password: string): JsonObject => ({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'db', namespace: ns}, type: 'Opaque', data: {user: b64('admin'), password: b64(password)}})
+const b64 = (s: string) => Buffer.from(s).toString('base64')
+
+const resources = (...objs: JsonObject[]): Resource[] => objs.map((o) => newResource(cloneJson(o), {file: 'app.yaml'}))
+
+/** A cluster where `objs` were applied as the app `shop` (labelled, parent recorded). */
+function appliedCluster(...objs: JsonObject[]): FakeCluster {
+  const c = new FakeCluster()
+  c.namespaces.add(ns)
+  c.put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: 'applyset-shop',
+      namespace: ns,
+      labels: {'applyset.kubernetes.io/id': id},
+      annotations: {'applyset.kubernetes.io/contains-group-kinds': 'ConfigMap,Deployment.apps,Secret', 'applyset.kubernetes.io/tooling': 'strata/v0.1.0'},
+    },
+  })
+  for (const o of objs) {
+    const labelled = cloneJson(o)
+    ;(labelled.metadata as JsonObject).labels = {...partOf}
+    c.put(labelled)
+  }
+  return c
+}
+
+const opts: DiffOptions = {name: 'shop'}
+
+describe('diffResources', () => {
+  test('an applied render has no changes', async () => {
+    const objs = [deployment('web:1'), configMap('cfg', {a: '1'}), secret('hunter2-pw')]
+    const report = await diffResources(resources(...objs), appliedCluster(...objs), opts)
+    assert.deepEqual(report.summary, {add: 0, change: 0, delete: 0, unchanged: 3, error: 0})
+    assert.deepEqual(report.modes, {server: 3, 'read-only': 0, rendered: 0})
+    assert.equal(report.inventory.found, true)
+  })
+
+  test('a changed image, a new object and one no longer rendered are each reported precisely', async () => {
+    const cluster = appliedCluster(deployment('web:1'), configMap('cfg-old', {a: '1'}))
+    const report = await diffResources(resources(deployment('web:2'), configMap('cfg-new', {a: '2'})), cluster, opts)
+    assert.deepEqual(report.summary, {add: 1, change: 1, delete: 1, unchanged: 0, error: 0})
+    const [dep, added, deleted] = report.resources
+    assert.equal(dep.action, 'change')
+    assert.deepEqual(dep.changedPaths, ['spec.template.spec.containers[name=web].image'])
+    assert.equal(added.action, 'add')
+    assert.equal(added.id.name, 'cfg-new')
+    // The addition is what the server would store: labelled as a member of the app's ApplySet.
+    assert.deepEqual((added.after!.metadata as JsonObject).labels, partOf)
+    assert.equal(deleted.action, 'delete')
+    assert.equal(deleted.id.name, 'cfg-old')
+  })
+
+  test('the text output: a header per object, a unified diff, a summary', async () => {
+    const cluster = appliedCluster(deployment('web:1'), configMap('cfg-old', {a: '1'}))
+    const report = await diffResources(resources(deployment('web:2'), configMap('cfg-new', {a: '2'})), cluster, opts)
+    const expected = `+ ConfigMap shop/cfg-new: add
+@@ -0,0 +1,9 @@
++apiVersion: v1
++data:
++  a: "2"
++kind: ConfigMap
++metadata:
++  labels:
++    applyset.kubernetes.io/part-of: ${id}
++  name: cfg-new
++  namespace: shop
+
+~ Deployment.apps shop/web: change
+@@ -17,6 +17,6 @@
+         app: web
+     spec:
+       containers:
+-      - image: web:1
++      - image: web:2
+         imagePullPolicy: IfNotPresent
+         name: web
+
+- ConfigMap shop/cfg-old: delete
+@@ -1,9 +0,0 @@
+-apiVersion: v1
+-data:
+-  a: "1"
+-kind: ConfigMap
+-metadata:
+-  labels:
+-    applyset.kubernetes.io/part-of: ${id}
+-  name: cfg-old
+-  namespace: shop
+
+Summary: 1 to add, 1 to change, 1 to delete, 0 unchanged; compared by server-side dry-run.
+`
+    // Printed in render order, deletions last; here the addition is listed first to show that.
+    const reordered = {...report, resources: [report.resources[1], report.resources[0], report.resources[2]]}
+    assert.equal(formatDiffText(reordered, makeTheme(false)), expected)
+    assert.match(formatDiffText(report, makeTheme(true)), /\u001b\[32m\+      - image: web:2\u001b\[39m/)
+  })
+
+  test('a changed Secret shows which key changed, never a value, in text or JSON', async () => {
+    const cluster = appliedCluster(secret('hunter2-pw'))
+    const report = await diffResources(resources(secret('n3w-Passw0rd')), cluster, opts)
+    const [s] = report.resources
+    assert.equal(s.action, 'change')
+    assert.deepEqual(s.changedPaths, ['data.password'])
+    assert.deepEqual(s.after!.data, {user: '<unchanged>', password: '<changed (after)>'})
+    const outputs = [formatDiffText(report, makeTheme(false)), formatDiffJson(report)]
+    for (const out of outputs) {
+      for (const v of ['hunter2-pw', 'n3w-Passw0rd', 'admin']) {
+        assert.ok(!out.includes(v), `plain ${v} leaked`)
+        assert.ok(!out.includes(b64(v)), `base64 ${v} leaked`)
+      }
+    }
+    assert.match(outputs[0], /-  password: <changed \(before\)>\n\+  password: <changed \(after\)>/)
+    const shown = await diffResources(resources(secret('n3w-Passw0rd')), cluster, {...opts, showSecrets: true})
+    assert.equal((shown.resources[0].after!.data as JsonObject).password, b64('n3w-Passw0rd'))
+  })
+
+  test('dry-run forbidden: read-only comparison, said in the output', async () => {
+    const cluster = appliedCluster(deployment('web:1'), configMap('cfg', {a: '1'}))
+    cluster.forbidden.add('apply Deployment')
+    const report = await diffResources(resources(deployment('web:2'), configMap('cfg', {a: '1'})), cluster, opts)
+    const [dep, cm] = report.resources
+    assert.equal(dep.action, 'change')
+    assert.equal(dep.mode, 'read-only')
+    assert.equal(dep.modeReason, 'dry-run forbidden')
+    assert.deepEqual(dep.changedPaths, ['spec.template.spec.containers[name=web].image'])
+    assert.equal(cm.mode, 'server')
+    assert.match(formatDiffText(report, makeTheme(false)), /~ Deployment.apps shop\/web: change \(read-only: dry-run forbidden\)[^]*compared by server-side dry-run for 1, read-only \(GET only\) for 1\./)
+  })
+
+  test('--mode server reports a forbidden dry-run as an error for that object only', async () => {
+    const cluster = appliedCluster(deployment('web:1'), configMap('cfg', {a: '1'}))
+    cluster.forbidden.add('apply Deployment')
+    const report = await diffResources(resources(deployment('web:2'), configMap('cfg', {a: '2'})), cluster, {...opts, mode: 'server'})
+    assert.equal(report.resources[0].action, 'error')
+    assert.match(report.resources[0].error!, /forbidden/)
+    assert.equal(report.resources[1].action, 'change')
+    assert.deepEqual(report.summary, {add: 0, change: 1, delete: 0, unchanged: 0, error: 1})
+  })
+
+  test('a forbidden GET is reported, not fatal for the others', async () => {
+    const cluster = appliedCluster(configMap('a', {x: '1'}), configMap('b', {x: '1'}))
+    cluster.forbidden.add('get ConfigMap/a')
+    const report = await diffResources(resources(configMap('a', {x: '1'}), configMap('b', {x: '2'})), cluster, opts)
+    assert.deepEqual(
+      report.resources.map((r) => r.action),
+      ['error', 'change'],
+    )
+  })
+
+  test('a custom resource whose CRD is in the render is an addition that depends on it; without the CRD, an error naming the kind', async () => {
+    const crd: JsonObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {name: 'widgets.example.com'},
+      spec: {group: 'example.com', names: {kind: 'Widget', plural: 'widgets'}, scope: 'Namespaced', versions: [{name: 'v1', served: true, storage: true}]},
+    }
+    const widget: JsonObject = {apiVersion: 'example.com/v1', kind: 'Widget', metadata: {name: 'w', namespace: ns}, spec: {size: 1}}
+    const gadget: JsonObject = {apiVersion: 'other.io/v1', kind: 'Gadget', metadata: {name: 'g', namespace: ns}}
+    const report = await diffResources(resources(crd, widget, gadget, configMap('cfg', {a: '1'})), appliedCluster(), opts)
+    const [c, w, g, cm] = report.resources
+    assert.equal(c.action, 'add')
+    assert.equal(w.action, 'add')
+    assert.equal(w.mode, 'rendered')
+    assert.equal(w.note, 'depends on CustomResourceDefinition widgets.example.com, not installed yet')
+    assert.equal(g.action, 'error')
+    assert.match(g.error!, /does not know kind Gadget \(other\.io\/v1\)/)
+    assert.equal(cm.action, 'add')
+  })
+
+  test('objects in a namespace the render creates are additions', async () => {
+    const nsObj: JsonObject = {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'fresh'}}
+    const cm: JsonObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c', namespace: 'fresh'}, data: {a: '1'}}
+    const report = await diffResources(resources(nsObj, cm), new FakeCluster(), {name: 'x', namespace: 'fresh'})
+    assert.deepEqual(report.resources.map((r) => [r.action, r.mode, r.note]), [
+      ['add', 'server', undefined],
+      ['add', 'rendered', 'namespace fresh is created by this render'],
+    ])
+  })
+
+  test('ignored fields: --ignore-field and the strata.dev/ignore-fields annotation', async () => {
+    const cluster = appliedCluster(deployment('web:1', 5))
+    const report = await diffResources(resources(deployment('web:1', 2)), cluster, {...opts, ignore: parseIgnoreFlags(['Deployment:/spec/replicas'])})
+    assert.equal(report.resources[0].action, 'unchanged')
+    const annotated = deployment('web:1', 2)
+    ;(annotated.metadata as JsonObject).annotations = {'strata.dev/ignore-fields': '/spec/replicas'}
+    const c2 = appliedCluster(deployment('web:1', 5))
+    ;((c2.store.get(`apps/Deployment/${ns}/web`)!.metadata as JsonObject).annotations as unknown) = {'strata.dev/ignore-fields': '/spec/replicas'}
+    const r2 = await diffResources(resources(annotated), c2, opts)
+    assert.equal(r2.resources[0].action, 'unchanged')
+  })
+
+  test('members marked strata.dev/prune: disabled are not reported for deletion', async () => {
+    const kept = configMap('kept', {a: '1'})
+    ;(kept.metadata as JsonObject).annotations = {'strata.dev/prune': 'disabled'}
+    const report = await diffResources([], appliedCluster(kept), opts)
+    assert.deepEqual(report.summary.delete, 0)
+  })
+
+  test('no inventory yet: nothing to delete, and the output says so', async () => {
+    const report = await diffResources(resources(configMap('cfg', {a: '1'})), new FakeCluster(), {name: 'shop', namespace: 'default'})
+    assert.equal(report.inventory.found, false)
+    assert.match(formatDiffText(report, makeTheme(false)), /No inventory yet \(Secret default\/applyset-shop\)/)
+  })
+
+  test('requests stay within the concurrency bound', async () => {
+    const objs = Array.from({length: 40}, (_, i) => configMap(`c${i}`, {i: String(i)}))
+    const cluster = appliedCluster(...objs)
+    const report = await diffResources(resources(...objs), cluster, {...opts, concurrency: 3})
+    assert.equal(report.summary.unchanged, 40)
+    assert.ok(cluster.maxInFlight <= 3, `max in flight ${cluster.maxInFlight}`)
+    assert.ok(cluster.maxInFlight >= 2)
+  })
+
+  test('several namespaces without --namespace is a user error', async () => {
+    const a = configMap('a', {})
+    const b = {...configMap('b', {}), metadata: {name: 'b', namespace: 'other'}}
+    await assert.rejects(diffResources(resources(a, b), new FakeCluster(), {name: 'x'}), /several namespaces \(other, shop\)/)
+  })
+})
