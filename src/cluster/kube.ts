@@ -1,17 +1,18 @@
-// ClusterPort over HTTPS. @kubernetes/client-node reads the kubeconfig (contexts, client
-// certificates, tokens, exec plugins); requests are plain HTTPS with JSON bodies so objects come
-// back exactly as the server sent them (the typed client would turn timestamps into Dates and
-// drop fields it does not model), over one keep-alive connection pool for the whole run.
+// ClusterPort over HTTPS. A kubeconfig with static credentials is read directly (kubeconfig.ts);
+// anything more (exec plugins, auth providers, proxies) goes through @kubernetes/client-node.
+// Requests are plain HTTPS with JSON bodies so objects come back exactly as the server sent them
+// (the typed client would turn timestamps into Dates and drop fields it does not model), over
+// one keep-alive connection pool for the whole run.
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
-// The config module alone: the package index pulls in every generated API (~0.3 s more per run).
-import {KubeConfig} from '@kubernetes/client-node/dist/config.js'
+import type {KubeConfig} from '@kubernetes/client-node/dist/config.js'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {splitApiVersion} from '../model/resource.js'
 import {ClusterError, clusterErrorFromStatus, type ApiStatus} from './errors.js'
 import {defaultFieldManager, type ApplyOptions, type ClusterPort, type ListOptions, type ObjectRef, type ResourceMapping} from './port.js'
+import {kubeconfigPath, readStaticKubeconfig} from './kubeconfig.js'
 import {defaultRetryPolicy, withRetry, type RetryPolicy} from './retry.js'
 
 export interface KubeClusterOptions {
@@ -34,7 +35,37 @@ interface Response {
 
 /** Loads the kubeconfig and returns a port to its cluster; input problems are UserErrors. */
 export async function kubeCluster(options: KubeClusterOptions = {}): Promise<ClusterPort> {
-  const kc = loadKubeConfig(options)
+  if (options.kubeconfig !== undefined && !fs.existsSync(options.kubeconfig)) {
+    throw new UserError(`kubeconfig file '${options.kubeconfig}' does not exist`, {file: options.kubeconfig}, 'Pass the path of a kubeconfig with --kubeconfig.')
+  }
+  const retry = options.retry ?? defaultRetryPolicy
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const file = kubeconfigPath(options.kubeconfig)
+  const creds = file && fs.existsSync(file) ? readStaticKubeconfig(file, options.context) : undefined
+  if (creds) {
+    const agent = new https.Agent({
+      keepAlive: true,
+      maxSockets: options.maxSockets ?? 32,
+      ca: creds.ca,
+      cert: creds.cert,
+      key: creds.key,
+      servername: creds.servername,
+      rejectUnauthorized: !creds.insecure,
+    })
+    const headers: Record<string, string> = {}
+    if (creds.token) headers.Authorization = `Bearer ${creds.token}`
+    else if (creds.basic) headers.Authorization = `Basic ${Buffer.from(`${creds.basic.username}:${creds.basic.password}`).toString('base64')}`
+    return new KubeCluster(async () => headers, new URL(creds.server), agent, creds.namespace, retry, timeoutMs)
+  }
+  return clientNodeCluster(options, retry, timeoutMs)
+}
+
+/** Everything beyond static credentials (exec plugins, auth providers, proxies), through client-node. */
+async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy, timeoutMs: number): Promise<ClusterPort> {
+  // Loaded on first use: client-node brings every generated API model with it (~0.8 s of module
+  // loading). The config module alone, since the package index adds ~0.3 s more.
+  const {KubeConfig} = await import('@kubernetes/client-node/dist/config.js')
+  const kc = loadKubeConfig(new KubeConfig(), options)
   const cluster = kc.getCurrentCluster()
   const origin = options.kubeconfig ?? 'kubeconfig'
   if (!cluster) {
@@ -59,15 +90,27 @@ export async function kubeCluster(options: KubeClusterOptions = {}): Promise<Clu
           ...(tls.rejectUnauthorized !== undefined ? {rejectUnauthorized: tls.rejectUnauthorized} : {}),
         })
   const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace
-  return new KubeCluster(kc, server, agent, contextNamespace || 'default', options.retry ?? defaultRetryPolicy, options.timeoutMs ?? 30_000)
+  let cache: {headers: Record<string, string>; until: number} | undefined
+  const auth = async (): Promise<Record<string, string>> => {
+    const now = Date.now()
+    if (cache && cache.until > now) return cache.headers
+    const opts: https.RequestOptions = {headers: {}}
+    // Tokens from exec plugins and OIDC expire; client-node refreshes them here, so the result
+    // is cached only briefly.
+    await kc.applyToHTTPSOptions(opts)
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v
+    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`
+    cache = {headers, until: now + 10_000}
+    return headers
+  }
+  return new KubeCluster(auth, server, agent, contextNamespace || 'default', retry, timeoutMs)
 }
 
-function loadKubeConfig(options: KubeClusterOptions): KubeConfig {
-  const kc = new KubeConfig()
+function loadKubeConfig(kc: KubeConfig, options: KubeClusterOptions): KubeConfig {
   const file = options.kubeconfig
   try {
     if (file) {
-      if (!fs.existsSync(file)) throw new UserError(`kubeconfig file '${file}' does not exist`, {file}, 'Pass the path of a kubeconfig with --kubeconfig.')
       kc.loadFromFile(file)
     } else {
       kc.loadFromDefault()
@@ -92,10 +135,8 @@ function loadKubeConfig(options: KubeClusterOptions): KubeConfig {
 class KubeCluster implements ClusterPort {
   private discovery = new Map<string, Promise<Map<string, ResourceMapping> | undefined>>()
   private groupVersions = new Map<string, Promise<string[]>>()
-  private authCache?: {headers: Record<string, string>; until: number}
-
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly authHeaders: () => Promise<Record<string, string>>,
     private readonly server: URL,
     private readonly agent: http.Agent,
     readonly defaultNamespace: string,
@@ -229,20 +270,6 @@ class KubeCluster implements ClusterPort {
       }
       throw clusterErrorFromStatus(res.status, status, what, sensitive, res.retryAfter)
     }, this.retry)
-  }
-
-  private async authHeaders(): Promise<Record<string, string>> {
-    const now = Date.now()
-    if (this.authCache && this.authCache.until > now) return this.authCache.headers
-    const opts: https.RequestOptions = {headers: {}}
-    // Tokens from exec plugins and OIDC expire; client-node refreshes them here, so the result
-    // is cached only briefly.
-    await this.kc.applyToHTTPSOptions(opts)
-    const headers: Record<string, string> = {}
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v
-    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`
-    this.authCache = {headers, until: now + 10_000}
-    return headers
   }
 
   private async request(method: string, path: string, body: string | undefined, contentType: string | undefined, what: string): Promise<Response> {

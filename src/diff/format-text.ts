@@ -49,6 +49,7 @@ function yamlLines(obj: JsonObject): string[] {
 
 const modeWords: Record<DiffMode, string> = {
   server: 'server-side dry-run',
+  matched: 'matching live field by field',
   'read-only': 'read-only (GET only)',
   rendered: 'the render only (kind not installed yet)',
 }

@@ -46,9 +46,12 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
   const manager = options.fieldManager ?? defaultFieldManager
   const namespace = options.namespace ?? appNamespace(list, cluster.defaultNamespace)
   const parent = applySetParent(options.name, namespace)
-  // The inventory is read while the objects are compared; its failure is reported at the end.
-  const inventory: Promise<ApplySetInventory | Error> = readApplySet(cluster, parent).catch((err: Error) => err)
+  // The inventory comes first: its member lists (a few LISTs) are also the live state of every
+  // object apply already recorded, which saves one GET per object. Its failure is reported at the end.
+  const inv: ApplySetInventory | Error = await readApplySet(cluster, parent).catch((err: Error) => err)
   const id = applySetId(parent)
+  const members = new Map<string, JsonObject>()
+  if (!(inv instanceof Error)) for (const m of inv.members) members.set(liveKey(m), m)
 
   const ctx: Context = {
     cluster,
@@ -60,12 +63,12 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
     namespaces: new Set(list.filter((r) => r.obj.kind === 'Namespace').map((r) => resIdOf(r.obj).name)),
     secrets: secretValues(list.map((r) => r.obj)),
     showSecrets: options.showSecrets ?? false,
+    members,
   }
   const compared = await mapLimit(list, concurrency, (r) => diffOne(ctx, r))
 
   const rendered = new Set(compared.map((c) => c.key))
   const results: ResourceDiff[] = compared.map((c) => c.diff)
-  const inv = await inventory
   if (inv instanceof Error) {
     results.push(errorDiff({group: '', version: 'v1', kind: 'Secret', namespace, name: parent.name}, `reading the inventory: ${messageOf(inv, ctx)}`))
   } else {
@@ -97,6 +100,8 @@ interface Context {
   /** Secret values of the render and of live Secrets seen, scrubbed from every message. */
   secrets: Set<string>
   showSecrets: boolean
+  /** Live members of the app's ApplySet by apiVersion + identity. */
+  members: Map<string, JsonObject>
 }
 
 interface Compared {
@@ -127,14 +132,24 @@ async function diffOne(ctx: Context, r: Resource): Promise<Compared> {
   else delete md.namespace
   const namespace = mapping.namespaced ? (md.namespace as string) : ''
   const ref = {apiVersion, kind, name: rid.name, namespace}
-  let live: JsonObject | undefined
+  let live = ctx.members.get(liveKey(obj))
   try {
-    live = await ctx.cluster.get(ref)
+    live ??= await ctx.cluster.get(ref)
   } catch (err) {
     return failed(ctx, r, namespace, err)
   }
   if (live && isSecretObj(live)) for (const v of secretValues([live])) ctx.secrets.add(v)
   if (ctx.mode === 'read-only') return readOnly(ctx, r, obj, live, namespace, '--mode read-only')
+  if (live && ctx.mode === 'auto') {
+    // When the live object already holds every rendered field with the rendered value, and
+    // strata owns no field the render dropped, a server-side apply changes nothing: the object
+    // is settled without a dry-run. Anything else gets the server's answer.
+    const settled = readOnly(ctx, r, obj, live, namespace)
+    if (settled.diff.action === 'unchanged') {
+      settled.diff.mode = 'matched'
+      return settled
+    }
+  }
   let after: JsonObject
   try {
     after = live ? await ctx.cluster.apply(obj, {dryRun: true, force: true, fieldManager: ctx.manager}) : await ctx.cluster.create(obj, {dryRun: true, fieldManager: ctx.manager})
@@ -149,7 +164,7 @@ async function diffOne(ctx: Context, r: Resource): Promise<Compared> {
 }
 
 /** GET-only comparison: the render against the live fields apply would touch. */
-function readOnly(ctx: Context, r: Resource, obj: JsonObject, live: JsonObject | undefined, namespace: string, reason: string): Compared {
+function readOnly(ctx: Context, r: Resource, obj: JsonObject, live: JsonObject | undefined, namespace: string, reason?: string): Compared {
   const after = normalizeObject(foldStringData(obj))
   if (!live) return finish(ctx, r, namespace, 'add', undefined, after, 'read-only', reason)
   const owned = ownedFields(live, ctx.manager)
@@ -218,6 +233,12 @@ function messageOf(err: unknown, ctx: Context): string {
   return scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err), ctx.secrets)
 }
 
+/** apiVersion + identity: a listed member stands for a GET only at the version the render asks for. */
+function liveKey(obj: JsonObject): string {
+  const md = isObject(obj.metadata) ? obj.metadata : {}
+  return `${String(obj.apiVersion)} ${identityKey({...resIdOf(obj), namespace: typeof md.namespace === 'string' ? md.namespace : ''})}`
+}
+
 function diffId(obj: JsonObject, namespace: string): DiffId {
   const rid = resIdOf(obj)
   return {group: rid.group, version: rid.version, kind: rid.kind, namespace, name: rid.name}
@@ -259,7 +280,7 @@ export function appNamespace(list: readonly Resource[], fallback: string): strin
 
 function reportOf(resources: ResourceDiff[], inventory: DiffReport['inventory']): DiffReport {
   const summary = {add: 0, change: 0, delete: 0, unchanged: 0, error: 0}
-  const modes: Record<DiffMode, number> = {server: 0, 'read-only': 0, rendered: 0}
+  const modes: Record<DiffMode, number> = {server: 0, matched: 0, 'read-only': 0, rendered: 0}
   for (const r of resources) {
     summary[r.action]++
     if (r.mode) modes[r.mode]++

@@ -13,10 +13,12 @@ export type DiffAction = (typeof DiffAction)[keyof typeof DiffAction]
 
 /**
  * How the "after" side was obtained: `server` — server-side apply dry-run (or dry-run create),
- * exact; `read-only` — GET only, the render compared with the live fields it sets or strata owns;
+ * exact; `matched` — unchanged without a dry-run: the live object already holds every rendered
+ * field with its value and nothing strata owns was dropped, so apply would be a no-op;
+ * `read-only` — GET only, the render compared with the live fields it sets or strata owns;
  * `rendered` — the server cannot compute it yet (a custom resource whose CRD is in the same render).
  */
-export type DiffMode = 'server' | 'read-only' | 'rendered'
+export type DiffMode = 'server' | 'matched' | 'read-only' | 'rendered'
 
 export interface DiffId {
   group: string

@@ -239,9 +239,14 @@ describe('strata diff on the real control plane', () => {
     await kubectlApply(kubeconfig, dir, ns)
     const r = strataDiff(kubeconfig, dir)
     assert.equal(r.code, 0, r.stdout + r.stderr)
-    assert.match(r.stdout, /^Summary: 0 to add, 0 to change, 0 to delete, 16 unchanged; compared by server-side dry-run\.\n$/)
+    assert.match(r.stdout, /^Summary: 0 to add, 0 to change, 0 to delete, 16 unchanged; compared by matching live field by field\.\n$/)
     const json = JSON.parse(strataDiff(kubeconfig, dir, '--json').stdout) as JsonReport
     assert.deepEqual(json.resources, [])
+    // The same with a server-side apply dry-run for every object: nothing the server adds
+    // (defaults, managedFields, status, generation) shows as a change.
+    const strict = strataDiff(kubeconfig, dir, '--mode', 'server')
+    assert.equal(strict.code, 0, strict.stdout + strict.stderr)
+    assert.equal(strict.stdout, 'Summary: 0 to add, 0 to change, 0 to delete, 16 unchanged; compared by server-side dry-run.\n')
   })
 
   test('a changed image, a new generated ConfigMap name, a removed and a new object, a changed Secret: each reported precisely, no Secret value anywhere', async (t) => {
@@ -362,13 +367,18 @@ spec:
     const unchangedDir = writeTree(app('registry.invalid/web:1', '250m'))
     await waitFor('the reader role to take effect', async () => strataDiff(readerConfig, unchangedDir).code === 0)
     const same = strataDiff(readerConfig, unchangedDir)
-    // 250m is the 0.25 that was applied; kubectl's field manager owns it, defaults are left out.
-    assert.equal(same.stdout, 'Summary: 0 to add, 0 to change, 0 to delete, 2 unchanged; compared by read-only (GET only).\n')
+    // 250m is the 0.25 that was applied; defaults and other managers' fields are left out.
+    assert.equal(same.stdout, 'Summary: 0 to add, 0 to change, 0 to delete, 2 unchanged; compared by matching live field by field.\n')
+    const forced = strataDiff(readerConfig, unchangedDir, '--mode', 'read-only')
+    assert.equal(forced.stdout, 'Summary: 0 to add, 0 to change, 0 to delete, 2 unchanged; compared by read-only (GET only).\n')
+    const server = strataDiff(readerConfig, unchangedDir, '--mode', 'server', '--json')
+    assert.equal(server.code, 2, 'a forbidden dry-run is an error when --mode server insists')
+    assert.match((JSON.parse(server.stdout) as JsonReport).resources[0].error!, /Forbidden|forbidden/)
 
     const r = strataDiff(readerConfig, writeTree(app('registry.invalid/web:2', '0.25')), '--json')
     assert.equal(r.code, 1, r.stderr)
     const report = JSON.parse(r.stdout) as JsonReport
-    assert.deepEqual(report.modes, {server: 0, 'read-only': 2, rendered: 0})
+    assert.deepEqual(report.modes, {server: 0, matched: 1, 'read-only': 1, rendered: 0})
     const dep = report.resources.find((x) => x.id.kind === 'Deployment')!
     assert.equal(dep.mode, 'read-only')
     assert.equal(dep.modeReason, 'dry-run forbidden')

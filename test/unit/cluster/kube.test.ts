@@ -43,3 +43,49 @@ describe('kubeCluster', () => {
     await assert.rejects(port.get({apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'd'}), (e: Error & {status?: number}) => e.name === 'ClusterError' && e.status === 0 && /cannot reach the API server at https:\/\/127\.0\.0\.1:1/.test(e.message))
   })
 })
+
+describe('static kubeconfig reader', () => {
+  test('reads what client-node reads for certificates and tokens, relative paths from the file', async () => {
+    const {readStaticKubeconfig} = await import('../../../src/cluster/kubeconfig.js')
+    const {KubeConfig} = await import('@kubernetes/client-node')
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-kubeconfig-'))
+    fs.writeFileSync(path.join(dir, 'ca.crt'), 'CA-BYTES')
+    fs.writeFileSync(path.join(dir, 'token'), 'file-token\n')
+    const file = path.join(dir, 'config')
+    fs.writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: 'https://10.0.0.1:6443', certificate-authority: ca.crt, tls-server-name: api.internal}
+users:
+- name: cert
+  user: {client-certificate-data: ${Buffer.from('CERT').toString('base64')}, client-key-data: ${Buffer.from('KEY').toString('base64')}}
+- name: tok
+  user: {tokenFile: token}
+- name: plugin
+  user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: get-token}}
+contexts:
+- {name: a, context: {cluster: c, user: cert, namespace: apps}}
+- {name: b, context: {cluster: c, user: tok}}
+- {name: p, context: {cluster: c, user: plugin}}
+current-context: a
+`,
+    )
+    const a = readStaticKubeconfig(file)!
+    const kc = new KubeConfig()
+    kc.loadFromFile(file)
+    const opts: {ca?: unknown; cert?: unknown; key?: unknown} = {}
+    await kc.applyToHTTPSOptions(opts as never)
+    assert.deepEqual([a.ca, a.cert, a.key].map(String), [opts.ca, opts.cert, opts.key].map(String))
+    assert.equal(a.namespace, 'apps')
+    assert.equal(a.servername, 'api.internal')
+    const b = readStaticKubeconfig(file, 'b')!
+    assert.equal(b.token, 'file-token')
+    assert.equal(b.namespace, 'default')
+    // exec plugins are client-node's job
+    assert.equal(readStaticKubeconfig(file, 'p'), undefined)
+    assert.throws(() => readStaticKubeconfig(file, 'zzz'), (e) => e instanceof UserError && /Known contexts: a, b, p/.test(e.hint ?? ''))
+  })
+})

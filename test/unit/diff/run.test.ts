@@ -55,8 +55,20 @@ describe('diffResources', () => {
     const objs = [deployment('web:1'), configMap('cfg', {a: '1'}), secret('hunter2-pw')]
     const report = await diffResources(resources(...objs), appliedCluster(...objs), opts)
     assert.deepEqual(report.summary, {add: 0, change: 0, delete: 0, unchanged: 3, error: 0})
-    assert.deepEqual(report.modes, {server: 3, 'read-only': 0, rendered: 0})
+    // Live objects already hold every rendered field: settled without dry-runs, and without a
+    // GET each (the inventory's member lists are the live state).
+    assert.deepEqual(report.modes, {server: 0, matched: 3, 'read-only': 0, rendered: 0})
     assert.equal(report.inventory.found, true)
+  })
+
+  test('--mode server asks the server for every object', async () => {
+    const objs = [deployment('web:1'), configMap('cfg', {a: '1'})]
+    const cluster = appliedCluster(...objs)
+    const report = await diffResources(resources(...objs), cluster, {...opts, mode: 'server'})
+    assert.deepEqual(report.modes, {server: 2, matched: 0, 'read-only': 0, rendered: 0})
+    assert.deepEqual(report.summary.unchanged, 2)
+    assert.deepEqual(cluster.calls.filter((c) => c.startsWith('apply')).sort(), ['apply ConfigMap/cfg', 'apply Deployment/web'])
+    assert.ok(!cluster.calls.some((c) => c.startsWith('get Deployment')), cluster.calls.join(', '))
   })
 
   test('a changed image, a new object and one no longer rendered are each reported precisely', async () => {
@@ -147,8 +159,8 @@ Summary: 1 to add, 1 to change, 1 to delete, 0 unchanged; compared by server-sid
     assert.equal(dep.mode, 'read-only')
     assert.equal(dep.modeReason, 'dry-run forbidden')
     assert.deepEqual(dep.changedPaths, ['spec.template.spec.containers[name=web].image'])
-    assert.equal(cm.mode, 'server')
-    assert.match(formatDiffText(report, makeTheme(false)), /~ Deployment.apps shop\/web: change \(read-only: dry-run forbidden\)[^]*compared by server-side dry-run for 1, read-only \(GET only\) for 1\./)
+    assert.equal(cm.mode, 'matched')
+    assert.match(formatDiffText(report, makeTheme(false)), /~ Deployment.apps shop\/web: change \(read-only: dry-run forbidden\)[^]*compared by matching live field by field for 1, read-only \(GET only\) for 1\./)
   })
 
   test('--mode server reports a forbidden dry-run as an error for that object only', async () => {
@@ -162,7 +174,9 @@ Summary: 1 to add, 1 to change, 1 to delete, 0 unchanged; compared by server-sid
   })
 
   test('a forbidden GET is reported, not fatal for the others', async () => {
-    const cluster = appliedCluster(configMap('a', {x: '1'}), configMap('b', {x: '1'}))
+    const cluster = appliedCluster(configMap('b', {x: '1'}))
+    // Not an inventory member (applied by someone else): strata has to GET it.
+    cluster.put(configMap('a', {x: '1'}))
     cluster.forbidden.add('get ConfigMap/a')
     const report = await diffResources(resources(configMap('a', {x: '1'}), configMap('b', {x: '2'})), cluster, opts)
     assert.deepEqual(
