@@ -6,7 +6,7 @@ import {applySetId, applySetParent, readApplySet, withPartOfLabel, type ApplySet
 import {boundedPort} from '../cluster/bounded.js'
 import {ClusterError} from '../cluster/errors.js'
 import {defaultFieldManager, type ClusterPort, type ResourceMapping} from '../cluster/port.js'
-import {UserError} from '../model/errors.js'
+import {BugError, UserError} from '../model/errors.js'
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {identityKey, resIdOf, splitApiVersion, type Resource} from '../model/resource.js'
 import {alignOrder, changedPaths} from './changes.js'
@@ -229,8 +229,8 @@ function errorDiff(id: DiffId, message: string): ResourceDiff {
 
 function messageOf(err: unknown, ctx: Context): string {
   if (err instanceof ClusterError || err instanceof UserError) return scrub(err.message, ctx.secrets)
-  // Anything else is unexpected; its text is still scrubbed, never printed raw.
-  return scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err), ctx.secrets)
+  // Anything else is a strata bug: it stops the run loudly, its text still scrubbed.
+  throw new BugError(scrub(err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err), ctx.secrets))
 }
 
 /** apiVersion + identity: a listed member stands for a GET only at the version the render asks for. */
