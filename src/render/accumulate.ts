@@ -2,7 +2,7 @@ import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
 import {ResourceSet} from '../model/resource-set.js'
 import type {FileSystem} from '../source/filesystem.js'
-import {restrictPath, type LoadRestrictor} from '../source/restrictor.js'
+import {restrictPath, safeRealPath, type LoadRestrictor} from '../source/restrictor.js'
 import {loadKustomization, type Kustomization, type LoadedKustomization} from './kustomization.js'
 import {resourcesFromText} from './load-resources.js'
 import {runGenerators} from './run-generators.js'
@@ -43,7 +43,7 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   if (!isComponent && k.kind === 'Component') {
     throw new UserError(`expected kind != 'Component' for path '${ctx.display(dir)}'`, {file: loaded.displayFile, field: 'kind'}, 'List this directory under components:, not resources:.')
   }
-  const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, realDir(ctx.fs, dir)]}
+  const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, safeRealPath(ctx.fs, dir)]}
   const set = into ?? new ResourceSet()
   const vars = newVarSet()
   accumulateResources(ctx, target, set, vars)
@@ -91,7 +91,7 @@ function resolveBaseDir(ctx: RenderContext, target: KustTarget, entry: string, f
   if (!ctx.fs.isDirectory(abs)) {
     throw new UserError(`'${entry}' must be a directory`, {file, field}, 'Components must be directories holding a kustomization of kind: Component.')
   }
-  const real = realDir(ctx.fs, abs)
+  const real = safeRealPath(ctx.fs, abs)
   for (const visited of target.chain) {
     if (visited === real || visited.startsWith(real.endsWith(path.sep) ? real : real + path.sep)) {
       throw new UserError(
@@ -102,12 +102,4 @@ function resolveBaseDir(ctx: RenderContext, target: KustTarget, entry: string, f
     }
   }
   return abs
-}
-
-function realDir(fsys: FileSystem, dir: string): string {
-  try {
-    return fsys.realPath(dir)
-  } catch {
-    return dir
-  }
 }

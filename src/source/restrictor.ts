@@ -27,7 +27,8 @@ export function restrictPath(fsys: FileSystem, restrictor: LoadRestrictor, root:
   return real
 }
 
-function safeRealPath(fsys: FileSystem, p: string): string {
+/** The real path, or the path itself when it cannot be resolved (callers report missing paths). */
+export function safeRealPath(fsys: FileSystem, p: string): string {
   try {
     return fsys.realPath(p)
   } catch {
