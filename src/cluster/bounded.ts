@@ -27,6 +27,8 @@ export function boundedPort(port: ClusterPort, limit: number): ClusterPort {
     list: (apiVersion, kind, options) => run(() => port.list(apiVersion, kind, options)),
     apply: (obj, options) => run(() => port.apply(obj, options)),
     create: (obj, options) => run(() => port.create(obj, options)),
+    update: (obj, options) => run(() => port.update(obj, options)),
+    patch: (ref, body, options) => run(() => port.patch(ref, body, options)),
     delete: (ref, options) => run(() => port.delete(ref, options)),
   }
 }

@@ -11,7 +11,7 @@ import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {splitApiVersion} from '../model/resource.js'
 import {ClusterError, clusterErrorFromStatus, type ApiStatus} from './errors.js'
-import {defaultFieldManager, type ApplyOptions, type ClusterPort, type ListOptions, type ObjectRef, type ResourceMapping} from './port.js'
+import {defaultFieldManager, type ApplyOptions, type ClusterPort, type DeleteOptions, type ListOptions, type ObjectRef, type PatchOptions, type ResourceMapping} from './port.js'
 import {kubeconfigPath, readStaticKubeconfig} from './kubeconfig.js'
 import {defaultRetryPolicy, withRetry, type RetryPolicy} from './retry.js'
 
@@ -211,6 +211,7 @@ class KubeCluster implements ClusterPort {
     do {
       const query = new URLSearchParams({limit: '500'})
       if (options.labelSelector) query.set('labelSelector', options.labelSelector)
+      if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector)
       if (next) query.set('continue', next)
       const page = await this.send('GET', `${root}${ns}/${mapping.resource}?${query}`, undefined, undefined, `list ${kind}`, kind === 'Secret')
       const items = page && Array.isArray(page.items) ? page.items : []
@@ -245,10 +246,39 @@ class KubeCluster implements ClusterPort {
     return res
   }
 
-  async delete(ref: ObjectRef, options: {dryRun?: boolean; propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'} = {}): Promise<void> {
+  async update(obj: JsonObject, options: {dryRun?: boolean; fieldManager?: string} = {}): Promise<JsonObject> {
+    const ref = refOf(obj)
+    const {path} = await this.pathOf(ref, true)
+    const query = new URLSearchParams({fieldManager: options.fieldManager ?? defaultFieldManager})
+    if (options.dryRun) query.set('dryRun', 'All')
+    const what = describe(options.dryRun ? 'update (dry-run)' : 'update', ref)
+    const res = await this.send('PUT', `${path}?${query}`, stringifyJson(obj), 'application/json', what, ref.kind === 'Secret', true)
+    if (!res) throw new ClusterError(404, 'NotFound', `${what}: not found`)
+    return res
+  }
+
+  async patch(ref: ObjectRef, body: JsonValue, options: PatchOptions): Promise<JsonObject> {
+    const {path} = await this.pathOf(ref, true)
+    const query = new URLSearchParams({fieldManager: options.fieldManager ?? defaultFieldManager})
+    if (options.dryRun) query.set('dryRun', 'All')
+    const contentType = {merge: 'application/merge-patch+json', json: 'application/json-patch+json', strategic: 'application/strategic-merge-patch+json'}[options.type]
+    const sub = options.subresource ? `/${options.subresource}` : ''
+    const what = describe(`patch${sub ? ` ${options.subresource}` : ''}`, ref)
+    const res = await this.send('PATCH', `${path}${sub}?${query}`, stringifyJson(body), contentType, what, ref.kind === 'Secret', true)
+    if (!res) throw new ClusterError(404, 'NotFound', `${what}: not found`)
+    return res
+  }
+
+  async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
     const {path} = await this.pathOf(ref, true)
     const body: JsonObject = {apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: options.propagationPolicy ?? 'Background'}
     if (options.dryRun) body.dryRun = ['All']
+    if (options.preconditions) {
+      const pre: JsonObject = {}
+      if (options.preconditions.uid) pre.uid = options.preconditions.uid
+      if (options.preconditions.resourceVersion) pre.resourceVersion = options.preconditions.resourceVersion
+      body.preconditions = pre
+    }
     await this.send('DELETE', path, JSON.stringify(body), 'application/json', describe('delete', ref), ref.kind === 'Secret')
   }
 

@@ -1,7 +1,7 @@
 // The one seam between strata's core and an API server. Diff (and later apply, rollout, watch)
 // talk to a cluster only through this interface; `kube.ts` implements it over HTTPS with
 // @kubernetes/client-node's kubeconfig handling, unit tests use fakes of it.
-import type {JsonObject} from '../model/json.js'
+import type {JsonObject, JsonValue} from '../model/json.js'
 
 /** How the server serves a kind: the REST resource name and whether objects live in a namespace. */
 export interface ResourceMapping {
@@ -33,6 +33,25 @@ export interface ListOptions {
   /** Omit for cluster-scoped kinds, or to list across all namespaces. */
   namespace?: string
   labelSelector?: string
+  /** e.g. `involvedObject.name=web-1` for Events. */
+  fieldSelector?: string
+}
+
+export interface DeleteOptions {
+  dryRun?: boolean
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'
+  /** The server refuses (409 Conflict) when the object is no longer this one: a delete never hits a replacement. */
+  preconditions?: {uid?: string; resourceVersion?: string}
+}
+
+export type PatchType = 'merge' | 'json' | 'strategic'
+
+export interface PatchOptions {
+  type: PatchType
+  fieldManager?: string
+  /** e.g. `scale` or `status`. */
+  subresource?: string
+  dryRun?: boolean
 }
 
 export interface ClusterPort {
@@ -52,8 +71,15 @@ export interface ClusterPort {
   apply(obj: JsonObject, options: ApplyOptions): Promise<JsonObject>
   /** POST of a new object; on dry-run, returns it as the server would store it (defaults filled). */
   create(obj: JsonObject, options: {dryRun: boolean; fieldManager?: string}): Promise<JsonObject>
+  /**
+   * PUT of a whole object. With `metadata.resourceVersion` set it is a compare-and-swap: a stale
+   * version fails with a 409 Conflict ClusterError (how rollout state and locks stay consistent).
+   */
+  update(obj: JsonObject, options?: {dryRun?: boolean; fieldManager?: string}): Promise<JsonObject>
+  /** PATCH with a JSON merge patch (RFC 7386), a JSON patch (RFC 6902, an array) or a strategic merge patch. */
+  patch(ref: ObjectRef, body: JsonValue, options: PatchOptions): Promise<JsonObject>
   /** Deletes the object; a missing object is not an error. */
-  delete(ref: ObjectRef, options?: {dryRun?: boolean; propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'}): Promise<void>
+  delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>
 }
 
 export const defaultFieldManager = 'strata'

@@ -1,0 +1,158 @@
+// The rollout's shared vocabulary: the plan (pure data built from a render and its diff), the
+// state saved in the cluster at every step boundary (so another process can resume or abort),
+// and the events the executor yields for printers. Everything here is plain JSON so a plan and
+// its state survive a round trip through a Secret unchanged.
+import type {JsonObject} from '../model/json.js'
+
+/** One object's identity in a plan: `key` is identityKey (group/kind/namespace/name, no version). */
+export interface PlanObjectId {
+  key: string
+  apiVersion: string
+  kind: string
+  /** Empty for cluster-scoped kinds. */
+  namespace: string
+  name: string
+}
+
+export const PlanAction = {
+  create: 'create',
+  update: 'update',
+  unchanged: 'unchanged',
+  delete: 'delete',
+} as const
+export type PlanAction = (typeof PlanAction)[keyof typeof PlanAction]
+
+/** Default ordering buckets, in the order steps run. */
+export const StepCategory = {
+  namespacesAndCrds: 'namespaces-crds',
+  clusterRbac: 'cluster-rbac',
+  accounts: 'accounts-roles',
+  config: 'config-storage',
+  services: 'services',
+  workloads: 'workloads',
+  other: 'other',
+  prune: 'prune',
+} as const
+export type StepCategory = (typeof StepCategory)[keyof typeof StepCategory]
+
+/** How an existing workload whose pod template changes is moved to it: in batches. */
+export interface WorkloadBatches {
+  /** `canary` for Deployments, `partition` for StatefulSets. */
+  strategy: 'canary' | 'partition'
+  /**
+   * Cumulative share of the desired replicas on the new template after each batch, ascending,
+   * the last one 1 (`25%,50%,100%` → [0.25, 0.5, 1]). A pause follows every batch but the last.
+   */
+  shares: number[]
+}
+
+export interface PlanItem {
+  id: PlanObjectId
+  action: PlanAction
+  /** The object to apply (as rendered); absent for deletions. */
+  object?: JsonObject
+  /** Set only when an existing Deployment/StatefulSet's pod template changes and batches apply. */
+  batches?: WorkloadBatches
+  /** Explicit dependencies (`strata.dev/depends-on`), as PlanObjectId keys. */
+  dependsOn?: string[]
+}
+
+export interface RolloutStep {
+  index: number
+  /** For people: `namespaces-crds`, `workloads wave 2`, `config-storage (2/3)`, `prune`. */
+  name: string
+  category: StepCategory
+  wave: number
+  items: PlanItem[]
+  /** Stop (exit 3) after this step is healthy; `rollout resume` goes on with the next. */
+  pauseAfter: boolean
+}
+
+export interface RolloutPlan {
+  app: string
+  /** Namespace of the inventory (ApplySet parent) and of the saved rollout state. */
+  namespace: string
+  /** sha256 (hex) of the rendered set in canonical JSON: tells a resume of the same render apart. */
+  digest: string
+  steps: RolloutStep[]
+}
+
+export const RolloutPhase = {
+  running: 'running',
+  paused: 'paused',
+  /** A gate or the breaker stopped it; `resume` retries the current step, `abort` rolls back. */
+  failed: 'failed',
+  /** Ctrl-C: stopped between requests; `resume` continues. */
+  interrupted: 'interrupted',
+  aborted: 'aborted',
+  done: 'done',
+} as const
+export type RolloutPhase = (typeof RolloutPhase)[keyof typeof RolloutPhase]
+
+/** What a batched workload looked like before the plan touched it, and how far its batches got. */
+export interface WorkloadRecord {
+  id: PlanObjectId
+  strategy: 'canary' | 'partition'
+  /** The live object before the plan changed it (status and managedFields dropped): abort restores its template. */
+  previous: JsonObject
+  /** Batches completed (0 = none yet); equals shares.length when the workload is fully rolled out. */
+  batchesDone: number
+  shares: number[]
+  /** Deployment canary: the name of the canary Deployment while it exists. */
+  canaryName?: string
+}
+
+/** The process that runs the rollout now; another process waits for or takes over a stale holder. */
+export interface RolloutHolder {
+  pid: number
+  host: string
+  startedAt: string
+  heartbeatAt: string
+}
+
+export interface RolloutState {
+  version: 1
+  app: string
+  namespace: string
+  phase: RolloutPhase
+  plan: RolloutPlan
+  /** Index of the next step to run; steps before it are applied and healthy. */
+  step: number
+  /** Batched workloads the plan touched, by PlanObjectId key (kept for abort after they finish). */
+  workloads: Record<string, WorkloadRecord>
+  /** Non-batched workloads the plan changed: their template before the change, for abort. */
+  previousTemplates: Record<string, JsonObject>
+  /** Why it stopped: the pause point, the failed gate, the interruption. */
+  reason?: string
+  holder?: RolloutHolder
+  startedAt: string
+  updatedAt: string
+}
+
+/** Health of one object, by kstatus/Argo CD rules. */
+export interface Health {
+  status: 'healthy' | 'progressing' | 'failed'
+  /** One line for people: `2/4 replicas updated`, `condition Available is False: ...`. */
+  message: string
+  /** The condition that decided it, when one did. */
+  condition?: string
+  ready?: number
+  desired?: number
+}
+
+export type RolloutEvent =
+  | {type: 'init'; plan: RolloutPlan; resumed: boolean; fromStep: number}
+  | {type: 'step-start'; step: number; name: string; items: number}
+  | {type: 'applied'; step: number; id: PlanObjectId; result: 'created' | 'configured' | 'unchanged'}
+  | {type: 'apply-failed'; step: number; id: PlanObjectId; message: string}
+  | {type: 'health'; id: PlanObjectId; health: Health}
+  | {type: 'batch'; id: PlanObjectId; batch: number; of: number; share: number; updated: number; ready: number; desired: number}
+  | {type: 'step-done'; step: number; elapsedMs: number}
+  | {type: 'deleted'; id: PlanObjectId; result: 'deleted' | 'kept' | 'failed'; reason?: string}
+  | {type: 'paused'; step: number; reason: string; workload?: PlanObjectId; batch?: number; resumeCommand: string; abortCommand: string}
+  | {type: 'breaker'; id: PlanObjectId; reason: string; aborted: boolean}
+  | {type: 'gate-failed'; id: PlanObjectId; health: Health; report: string}
+  | {type: 'aborted'; restored: PlanObjectId[]}
+  | {type: 'interrupted'; step: number; resumeCommand: string}
+  | {type: 'warning'; message: string}
+  | {type: 'done'; applied: number; unchanged: number; deleted: number; elapsedMs: number}
