@@ -45,6 +45,8 @@ export default class Diff extends StrataCommand {
     json: Flags.boolean({description: 'print one JSON document (per object: id, action, changed paths, before/after) instead of text', default: false}),
     color: Flags.boolean({description: 'color the text output (default: when stdout is a terminal)', allowNo: true}),
     'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
+    offline: Flags.boolean({description: 'take remote (git, HTTP) resources from the cache only; fail when one is not cached', default: false}),
+    'cache-dir': Flags.string({description: 'cache of remote resources (default: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata/git, else ~/.cache/strata/git)'}),
   }
 
   async run(): Promise<void> {
@@ -56,6 +58,8 @@ export default class Diff extends StrataCommand {
     const ignore = parseIgnoreFlags(flags['ignore-field'])
     const rendered = await renderKustomization(dir, {
       loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
+      offline: flags.offline,
+      cacheDir: flags['cache-dir'],
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})

@@ -20,6 +20,7 @@ export default class Render extends StrataCommand {
     {description: 'Write one file', command: '<%= config.bin %> render overlays/prod -o prod.yaml'},
     {description: 'Write one file per resource (kustomize naming: group_version_kind_name.yaml)', command: '<%= config.bin %> render overlays/prod -o out/'},
     {description: 'Allow files outside the kustomization root', command: '<%= config.bin %> render overlays/prod --load-restrictor none'},
+    {description: 'Render remote bases from the cache only (no git or network)', command: '<%= config.bin %> render overlays/prod --offline'},
   ]
 
   static override args = {
@@ -29,6 +30,8 @@ export default class Render extends StrataCommand {
   static override flags = {
     output: Flags.string({char: 'o', description: 'write to FILE, or one file per resource into DIR/ (an existing directory or a path ending in /)'}),
     'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
+    offline: Flags.boolean({description: 'take remote (git, HTTP) resources from the cache only; fail when one is not cached', default: false}),
+    'cache-dir': Flags.string({description: 'cache of remote resources (default: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata/git, else ~/.cache/strata/git)'}),
     quiet: Flags.boolean({char: 'q', description: 'do not print warnings', default: false}),
   }
 
@@ -40,6 +43,8 @@ export default class Render extends StrataCommand {
     }
     const result = await renderKustomization(dir, {
       loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
+      offline: flags.offline,
+      cacheDir: flags['cache-dir'],
       onWarning: flags.quiet ? undefined : (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
     // Everything is rendered before anything is written: a failed render never leaves partial output.

@@ -2,6 +2,7 @@ import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
 import {ResourceSet} from '../model/resource-set.js'
 import type {FileSystem} from '../source/filesystem.js'
+import type {RemoteResolver, RemoteTarget} from '../source/remote-resolver.js'
 import {restrictPath, safeRealPath, type LoadRestrictor} from '../source/restrictor.js'
 import {loadKustomization, type Kustomization, type LoadedKustomization} from './kustomization.js'
 import {resourcesFromText} from './load-resources.js'
@@ -15,6 +16,10 @@ export interface RenderContext {
   warn(message: string): void
   /** How paths appear in messages (relative to the working directory). */
   display(absPath: string): string
+  /** Remote (git, HTTP) entries; without it they are refused. */
+  remote?: RemoteResolver
+  /** The git tree this kustomization was fetched into: its bases may not leave it (kustomize's containingRepo). */
+  repoRoot?: string
 }
 
 /** One kustomization being built: where it lives and what it says. */
@@ -49,8 +54,12 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   accumulateResources(ctx, target, set, vars)
   runGenerators(ctx, target, set)
   for (const [i, entry] of (k.components ?? []).entries()) {
-    const componentDir = resolveBaseDir(ctx, target, entry, `components[${i}]`)
-    mergeVarSets(vars, accumulateTarget(ctx, componentDir, target.chain, set, true).vars)
+    const field = `components[${i}]`
+    const remote = ctx.remote?.lookup(entry, 'component', () => false, {file: loaded.displayFile, field}, ctx.repoRoot)
+    if (remote === 'pending') continue
+    if (remote?.kind === 'dir') checkNoCycle(ctx, target, remote.dir, field)
+    const componentDir = remote?.kind === 'dir' ? remote.dir : resolveBaseDir(ctx, target, entry, field)
+    mergeVarSets(vars, accumulateTarget(remote?.kind === 'dir' ? remoteContext(ctx, remote) : ctx, componentDir, target.chain, set, true).vars)
   }
   runTransformers(ctx, target, set)
   // Vars bind to objects after this level's transformers; they are resolved once at the top.
@@ -62,10 +71,23 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
   const file = target.loaded.displayFile
   target.kustomization.resources.forEach((entry, i) => {
     const field = `resources[${i}]`
-    if (remotePattern.test(entry) || entry.includes('?ref=')) {
-      throw new UserError(`remote resource '${entry}' is not supported yet`, {file, field}, 'Vendor the remote base into the repository, or render it with kustomize for now.')
-    }
     const abs = path.resolve(target.dir, entry)
+    const remote = ctx.remote?.lookup(entry, 'resource', () => ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs), {file, field}, ctx.repoRoot)
+    if (remote === 'pending') return // fetched before the next pass (see render.ts)
+    if (remote?.kind === 'file') {
+      for (const r of resourcesFromText(remote.text, remote.display)) set.add(r)
+      return
+    }
+    if (remote?.kind === 'dir') {
+      checkNoCycle(ctx, target, remote.dir, field)
+      const sub = accumulateTarget(remoteContext(ctx, remote), remote.dir, target.chain, undefined, false)
+      for (const r of sub.set) set.add(r)
+      mergeVarSets(vars, sub.vars)
+      return
+    }
+    if (!ctx.remote && (remotePattern.test(entry) || entry.includes('?ref='))) {
+      throw new UserError(`remote resource '${entry}' is not supported here`, {file, field}, 'Vendor the remote base into the repository.')
+    }
     if (ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs)) {
       const real = restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)
       for (const r of resourcesFromText(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))) set.add(r)
@@ -91,6 +113,24 @@ function resolveBaseDir(ctx: RenderContext, target: KustTarget, entry: string, f
   if (!ctx.fs.isDirectory(abs)) {
     throw new UserError(`'${entry}' must be a directory`, {file, field}, 'Components must be directories holding a kustomization of kind: Component.')
   }
+  if (ctx.repoRoot) {
+    const real = safeRealPath(ctx.fs, abs)
+    const repoRoot = safeRealPath(ctx.fs, ctx.repoRoot)
+    if (real !== repoRoot && !real.startsWith(repoRoot + path.sep)) {
+      throw new UserError(`security; bases in kustomizations found in cloned git repos must be within the repo, but base '${entry}' is outside it`, {file, field}, 'A remote base may only use directories of its own repository.')
+    }
+  }
+  checkNoCycle(ctx, target, abs, field)
+  return abs
+}
+
+/** A kustomization fetched from git reads only inside its own directory tree, whatever --load-restrictor says (as kustomize). */
+function remoteContext(ctx: RenderContext, remote: Extract<RemoteTarget, {kind: 'dir'}>): RenderContext {
+  return {...ctx, restrictor: 'rootOnly', repoRoot: remote.repoRoot}
+}
+
+function checkNoCycle(ctx: RenderContext, target: KustTarget, abs: string, field: string): void {
+  const file = target.loaded.displayFile
   const real = safeRealPath(ctx.fs, abs)
   for (const visited of target.chain) {
     if (visited === real || visited.startsWith(real.endsWith(path.sep) ? real : real + path.sep)) {
@@ -101,5 +141,4 @@ function resolveBaseDir(ctx: RenderContext, target: KustTarget, entry: string, f
       )
     }
   }
-  return abs
 }

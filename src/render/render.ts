@@ -2,6 +2,8 @@ import * as path from 'node:path'
 import {isObject, type JsonObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
 import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
+import {GitCache} from '../source/git-cache.js'
+import {RemoteResolver} from '../source/remote-resolver.js'
 import type {LoadRestrictor} from '../source/restrictor.js'
 import {accumulateTarget, type RenderContext} from './accumulate.js'
 import {addHashSuffixes} from './generators/hash.js'
@@ -17,6 +19,12 @@ export interface RenderOptions {
   displayBase?: string
   /** Called for each warning as it happens (worded as kustomize prints them, without `# Warning: `). */
   onWarning?: (message: string) => void
+  /** Fetches remote (git, HTTP) entries; defaults to one over the shared cache (`cacheDir`, `offline`). */
+  remote?: RemoteResolver
+  /** Root of the git/HTTP cache (default: defaultCacheDir()). */
+  cacheDir?: string
+  /** Render remote entries from the cache only. */
+  offline?: boolean
 }
 
 export interface RenderResult {
@@ -44,6 +52,31 @@ function stringifyAnnotations(obj: JsonObject): void {
 }
 
 /**
+ * Accumulates in passes: a pass that meets remote entries not fetched yet skips them, then they are
+ * fetched (all at once) and the pass runs again, until a pass needs nothing new. Only the last
+ * pass counts — its result, its error and its warnings (held back until then).
+ */
+async function accumulateWithRemotes(ctx: RenderContext, root: string): Promise<ReturnType<typeof accumulateTarget>> {
+  for (;;) {
+    const held: string[] = []
+    let result: ReturnType<typeof accumulateTarget> | undefined
+    let error: unknown
+    try {
+      result = accumulateTarget({...ctx, warn: (m) => held.push(m)}, root, [], undefined, false)
+    } catch (e) {
+      error = e
+    }
+    if (ctx.remote?.hasPending) {
+      await ctx.remote.resolvePending()
+      continue
+    }
+    for (const m of held) ctx.warn(m)
+    if (!result) throw error
+    return result
+  }
+}
+
+/**
  * kustomize's build: accumulate the tree, then (once, at the top) hash generated names, fix back
  * references to renamed objects, drop local-config objects and sort. Throws UserError on bad input.
  */
@@ -61,7 +94,8 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
     display: (p) => path.relative(base, p) || '.',
   }
   const root = path.resolve(dir)
-  const {set, kustomization: top, vars} = accumulateTarget(ctx, root, [], undefined, false)
+  const remote = options.remote ?? new RemoteResolver({cache: new GitCache({dir: options.cacheDir, offline: options.offline})})
+  const {set, kustomization: top, vars} = await accumulateWithRemotes({...ctx, remote}, root)
   addHashSuffixes(set)
   fixNameReferences(set)
   resolveVars(set, vars, {warn: ctx.warn})
