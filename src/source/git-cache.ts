@@ -95,7 +95,7 @@ export class GitCache {
    * tag is re-resolved with `git ls-remote` (it may have moved, or been force-pushed); a full
    * commit SHA whose tree is cached needs no git at all. Offline, the mirror's refs answer.
    */
-  resolveRef(url: string, ref: string, request: GitRequest = {}): Promise<string> {
+  async resolveRef(url: string, ref: string, request: GitRequest = {}): Promise<string> {
     checkInputs(url, ref)
     const key = `${normalizeRepoUrl(url)}\u0000${ref}`
     let p = this.resolved.get(key)
@@ -138,8 +138,9 @@ export class GitCache {
     if (advertised && fs.existsSync(path.join(this.treesDir, advertised))) return advertised
     if (advertised && fs.existsSync(mirror) && (await this.hasCommit(mirror, advertised, timeoutMs))) return advertised
     await this.fetch(url, ref, advertised === undefined && ref !== '', timeoutMs)
-    const commit = advertised ?? (await this.revParse(mirror, localCandidates(ref), timeoutMs))
-    if (!commit || !(await this.hasCommit(mirror, commit, timeoutMs))) {
+    // revParse peels what was advertised (an annotated tag the remote did not peel) to its commit.
+    const commit = await this.revParse(mirror, advertised ? [advertised] : localCandidates(ref), timeoutMs)
+    if (!commit) {
       throw new UserError(`${describe(url, ref)} does not name a branch, tag or commit of the repository`, {}, 'Check the ?ref= value: a branch, a tag or a commit SHA that exists in the repository.')
     }
     return commit
@@ -147,7 +148,7 @@ export class GitCache {
 
   /** The commit the remote advertises for `ref` (git's precedence: exact, tag, branch), if any. */
   private async lsRemote(url: string, ref: string, timeoutMs: number): Promise<string | undefined> {
-    const out = await this.runGit(['ls-remote', '--end-of-options', url, ref === '' ? 'HEAD' : ref], {cwd: this.ensureRoot(), timeoutMs}, url, ref)
+    const out = await this.runGit(['ls-remote', '--end-of-options', url, ...(ref === '' ? ['HEAD'] : [ref, `${ref}^{}`])], {cwd: this.ensureRoot(), timeoutMs}, url, ref)
     const advertised = new Map<string, string>()
     for (const line of out.split('\n')) {
       const [sha, name] = line.trim().split('\t')

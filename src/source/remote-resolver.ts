@@ -1,3 +1,4 @@
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {UserError, type ErrorOrigin} from '../model/errors.js'
 import {GitCache} from './git-cache.js'
@@ -106,6 +107,14 @@ export class RemoteResolver {
     }
     const {dir, commit} = await this.cache.checkoutTree(remote.cloneUrl, remote.ref, {timeoutMs: remote.timeoutMs, submodules: remote.submodules})
     const root = path.resolve(dir, remote.subdir)
+    let real: string
+    try {
+      real = fs.realpathSync(root)
+    } catch {
+      throw new UserError(`'${remote.subdir}' does not exist in ${redactUrls(remote.cloneUrl)} at ${commit.slice(0, 12)}`, {}, 'Fix the path after // in the URL, or the ref.')
+    }
+    if (real !== dir && !real.startsWith(dir + path.sep)) throw new UserError(`'${remote.subdir}' leaves the repository ${redactUrls(remote.cloneUrl)}`, {}, 'The path after // must stay inside the repository.')
+    if (!fs.statSync(real).isDirectory()) throw new UserError(`'${remote.subdir}' in ${redactUrls(remote.cloneUrl)} is a file; expecting a directory`, {}, 'Point the URL at a directory holding a kustomization.')
     return {kind: 'dir', dir: root, repoRoot: dir, commit}
   }
 }
