@@ -58,7 +58,7 @@ export function normalizeRepoUrl(url: string): string {
   return u
 }
 
-const gitSubcommands = new Set(['ls-remote', 'fetch', 'read-tree', 'checkout-index', 'rev-parse', 'init'])
+const gitSubcommands = new Set(['ls-remote', 'fetch', 'checkout', 'rev-parse', 'for-each-ref', 'init'])
 const fullSha = /^[0-9a-f]{40}([0-9a-f]{24})?$/
 
 export class GitCache {
@@ -122,9 +122,12 @@ export class GitCache {
     const timeoutMs = request.timeoutMs ?? defaultGitTimeoutMs
     if (fullSha.test(ref) && fs.existsSync(path.join(this.treesDir, ref))) return ref
     const mirror = this.mirrorDir(url)
-    if (fullSha.test(ref) && fs.existsSync(mirror) && (await this.hasCommit(mirror, ref, timeoutMs))) return ref
+    const mirrored = fs.existsSync(mirror)
     if (this.offline) {
-      const commit = fs.existsSync(mirror) ? await this.revParse(mirror, localCandidates(ref), timeoutMs) : undefined
+      // What the last online resolution found, when its tree is here: no git process at all.
+      const remembered = readRemembered(mirror)[ref]
+      if (remembered && fs.existsSync(path.join(this.treesDir, remembered))) return remembered
+      const commit = mirrored ? await this.localResolve(mirror, ref, timeoutMs) : undefined
       if (!commit) {
         throw new UserError(
           `${describe(url, ref)} is not in the cache (${this.root}) and --offline forbids fetching it`,
@@ -134,16 +137,38 @@ export class GitCache {
       }
       return commit
     }
-    const advertised = await this.lsRemote(url, ref, timeoutMs)
-    if (advertised && fs.existsSync(path.join(this.treesDir, advertised))) return advertised
-    if (advertised && fs.existsSync(mirror) && (await this.hasCommit(mirror, advertised, timeoutMs))) return advertised
+    if (fullSha.test(ref) && mirrored && (await this.hasCommit(mirror, ref, timeoutMs))) return ref
+    // A new mirror is fetched anyway and then answers itself: ls-remote only when one exists.
+    let advertised: string | undefined
+    if (mirrored) {
+      advertised = await this.lsRemote(url, ref, timeoutMs)
+      if (advertised && fs.existsSync(path.join(this.treesDir, advertised))) return remember(mirror, ref, advertised)
+      if (advertised && (await this.hasCommit(mirror, advertised, timeoutMs))) return remember(mirror, ref, advertised)
+    }
     await this.fetch(url, ref, advertised === undefined && ref !== '', timeoutMs)
     // revParse peels what was advertised (an annotated tag the remote did not peel) to its commit.
-    const commit = await this.revParse(mirror, advertised ? [advertised] : localCandidates(ref), timeoutMs)
+    const commit = advertised ? await this.revParse(mirror, [advertised], timeoutMs) : await this.localResolve(mirror, ref, timeoutMs)
     if (!commit) {
       throw new UserError(`${describe(url, ref)} does not name a branch, tag or commit of the repository`, {}, 'Check the ?ref= value: a branch, a tag or a commit SHA that exists in the repository.')
     }
-    return commit
+    return remember(mirror, ref, commit)
+  }
+
+  /** `ref` in the mirror with git's precedence (refs/<ref>, tag, branch; peeled), in one process; else a commit SHA. */
+  private async localResolve(mirror: string, ref: string, timeoutMs: number): Promise<string | undefined> {
+    const names = ref === '' ? ['refs/strata/HEAD'] : ref.startsWith('refs/') ? [ref] : [`refs/${ref}`, `refs/tags/${ref}`, `refs/heads/${ref}`]
+    const out = await this.git.run(['--git-dir', mirror, 'for-each-ref', '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)', ...names], {cwd: this.ensureRoot(), timeoutMs})
+    const commits = new Map<string, string>()
+    for (const line of out.split('\n')) {
+      const [name, type, sha, peeledType, peeled] = line.split('\u0000')
+      if (type === 'commit') commits.set(name, sha)
+      else if (peeledType === 'commit') commits.set(name, peeled)
+    }
+    for (const n of names) {
+      const sha = commits.get(n)
+      if (sha) return sha
+    }
+    return /^[0-9a-f]{4,64}$/.test(ref) ? this.revParse(mirror, [ref], timeoutMs) : undefined
   }
 
   /** The commit the remote advertises for `ref` (git's precedence: exact, tag, branch), if any. */
@@ -171,6 +196,8 @@ export class GitCache {
       // Every branch and tag, forced and pruned: a force-push or a deleted branch is mirrored as is.
       const refspecs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*', '+HEAD:refs/strata/HEAD']
       await this.runGit(['--git-dir', mirror, 'fetch', '--force', '--prune', '--no-tags', '--quiet', '--end-of-options', url, ...refspecs], {cwd: this.root, timeoutMs}, url, ref)
+      // Refs may have moved or gone: what was remembered before this fetch no longer holds.
+      fs.rmSync(rememberedPath(mirror), {force: true})
       // An abbreviated or unadvertised commit: ask for it by name (servers allow reachable commits).
       if (refMayBeCommit && /^[0-9a-f]{4,64}$/.test(ref) && !(await this.revParse(mirror, [ref], timeoutMs))) {
         await this.runGit(['--git-dir', mirror, 'fetch', '--force', '--no-tags', '--quiet', '--end-of-options', url, ref], {cwd: this.root, timeoutMs}, url, ref).catch(() => undefined)
@@ -197,8 +224,8 @@ export class GitCache {
     // A private index per checkout: no index.lock shared with other processes or left in the mirror.
     const env = {GIT_INDEX_FILE: `${tmp}.index`}
     try {
-      await this.runGit(['--git-dir', mirror, 'read-tree', '--end-of-options', commit], {cwd: this.root, timeoutMs, env}, url, commit)
-      await this.runGit(['--git-dir', mirror, '--work-tree', tmp, 'checkout-index', '--all', '--force'], {cwd: this.root, timeoutMs, env}, url, commit)
+      // A path checkout writes the files without moving the mirror's HEAD; `commit` is a full SHA.
+      await this.runGit(['--git-dir', mirror, '--work-tree', tmp, 'checkout', '--force', commit, '--', '.'], {cwd: tmp, timeoutMs, env}, url, commit)
       makeFilesReadOnly(tmp)
       try {
         fs.renameSync(tmp, dir)
@@ -252,10 +279,32 @@ function checkInputs(url: string, ref: string): void {
   if (badRef) throw new UserError(`refusing git ref '${ref}' of ${redactUrls(url)}: ${badRef}`, {}, 'Use a branch, tag or commit SHA as ?ref=.')
 }
 
-function localCandidates(ref: string): string[] {
-  if (ref === '') return ['refs/strata/HEAD']
-  if (ref.startsWith('refs/')) return [ref]
-  return [`refs/${ref}`, `refs/tags/${ref}`, `refs/heads/${ref}`, ...(/^[0-9a-f]{4,64}$/.test(ref) ? [ref] : [])]
+function rememberedPath(mirror: string): string {
+  return `${mirror}.refs.json`
+}
+
+/** ref → commit as last resolved online (since the last fetch), for offline renders without git. */
+function readRemembered(mirror: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(rememberedPath(mirror), 'utf8')) as unknown
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {}
+  } catch {
+    return {}
+  }
+}
+
+function remember(mirror: string, ref: string, commit: string): string {
+  const all = readRemembered(mirror)
+  if (all[ref] === commit) return commit
+  all[ref] = commit
+  const tmp = `${rememberedPath(mirror)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(all))
+    fs.renameSync(tmp, rememberedPath(mirror))
+  } catch {
+    fs.rmSync(tmp, {force: true}) // only an optimization for --offline
+  }
+  return commit
 }
 
 function describe(url: string, ref: string): string {

@@ -143,7 +143,7 @@ describe('GitCache', () => {
 
   test('a missing repository is a UserError naming it', async () => {
     const {root, cache} = setup()
-    await assert.rejects(cache().resolveRef(`file://${root}/missing.git`, 'main'), (e: unknown) => e instanceof UserError && e.message.includes('missing.git') && /ls-remote/.test(e.message))
+    await assert.rejects(cache().resolveRef(`file://${root}/missing.git`, 'main'), (e: unknown) => e instanceof UserError && e.message.includes('missing.git') && /git (ls-remote|fetch) for/.test(e.message))
   })
 })
 

@@ -76,10 +76,10 @@ export function under(dir: string, files: Record<string, string>): Record<string
   return Object.fromEntries(Object.entries(files).map(([p, c]) => [`${dir}/${p}`, c]))
 }
 
-/** A GitRunner that records each git subcommand it runs (fetch, ls-remote, read-tree, ...). */
+/** A GitRunner that records each git subcommand it runs (fetch, ls-remote, checkout, ...). */
 export function countingRunner(): GitRunner & {commands: string[]; count(sub: string): number} {
   const commands: string[] = []
-  const subcommands = new Set(['ls-remote', 'fetch', 'read-tree', 'checkout-index', 'rev-parse', 'init'])
+  const subcommands = new Set(['ls-remote', 'fetch', 'checkout', 'rev-parse', 'for-each-ref', 'init'])
   return {
     commands,
     count: (sub) => commands.filter((c) => c === sub).length,

@@ -138,7 +138,7 @@ components:
     const second = await renderKustomization(dir, {remote})
     assert.equal(second.yaml, first.yaml)
     assert.equal(runner.count('fetch'), 0, runner.commands.join(' '))
-    assert.equal(runner.count('read-tree'), 0)
+    assert.equal(runner.count('checkout'), 0)
     assert.equal(runner.count('ls-remote'), 2, 'the refs v1 and main are re-resolved, once each')
     assert.deepEqual(served.requests, [{path: '/service.yaml', conditional: true, status: 304}])
   })
