@@ -40,10 +40,24 @@ export async function fetchHttpFile(url: string, options: HttpFileOptions = {}):
   }
   const timeoutMs = options.timeoutMs ?? defaultHttpTimeoutMs
   const maxBytes = options.maxBytes ?? defaultHttpMaxBytes
+  // fetch() refuses URLs with credentials; send them as Basic auth, as Go's http.Get does.
+  const headers: Record<string, string> = meta.etag ? {'if-none-match': meta.etag} : {}
+  let target = url
+  try {
+    const u = new URL(url)
+    if (u.username || u.password) {
+      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`
+      u.username = ''
+      u.password = ''
+      target = u.toString()
+    }
+  } catch {
+    throw new UserError(`'${shown}' is not a valid URL`, {}, 'Fix the resource URL.')
+  }
   let response: Response
   try {
-    response = await fetch(url, {
-      headers: meta.etag ? {'if-none-match': meta.etag} : {},
+    response = await fetch(target, {
+      headers,
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'follow',
     })

@@ -2,6 +2,7 @@
 // offline, force-pushes, stale locks, and refusal of URLs and refs that smuggle options.
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
+import * as net from 'node:net'
 import * as path from 'node:path'
 import {describe, test} from 'node:test'
 import {UserError} from '../../../src/model/errors.js'
@@ -139,6 +140,20 @@ describe('GitCache', () => {
       assert.match(e.message, /https:\/\/127\.0\.0\.1:1\/org\/repo\.git/)
       return true
     })
+  })
+
+  test('a remote that never answers times out after the URL\'s ?timeout= (a per-request limit)', async () => {
+    const {cache} = setup()
+    const server = net.createServer(() => {}).listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.on('listening', resolve))
+    const port = (server.address() as net.AddressInfo).port
+    const t0 = Date.now()
+    try {
+      await assert.rejects(cache().resolveRef(`https://127.0.0.1:${port}/org/repo.git`, 'main', {timeoutMs: 800}), (e: unknown) => e instanceof UserError && /timed out after 0.8s/.test(e.message) && /\?timeout=/.test(e.hint ?? ''))
+      assert.ok(Date.now() - t0 < 10_000)
+    } finally {
+      server.close()
+    }
   })
 
   test('a missing repository is a UserError naming it', async () => {
