@@ -102,9 +102,6 @@ export class RemoteResolver {
   }
 
   private async checkout(remote: GitRemote): Promise<RemoteTarget> {
-    if (remote.host === 'http://') {
-      throw new UserError(`'${redactUrls(remote.raw)}': git over plain http is not allowed`, {}, 'Use https:// or ssh.')
-    }
     const {dir, commit} = await this.cache.checkoutTree(remote.cloneUrl, remote.ref, {timeoutMs: remote.timeoutMs, submodules: remote.submodules})
     const root = path.resolve(dir, remote.subdir)
     let real: string
