@@ -14,7 +14,7 @@ import {cloneJson, isObject, type JsonObject} from '../../model/json.js'
 import type {PlanItem, RolloutEvent, WorkloadRecord} from '../types.js'
 import {applyWorkload} from './apply-own.js'
 import {canaryNameOf, canaryOfLabel, type BatchContext, type BatchOutcome} from './context.js'
-import {observed, refOf, replicasOf, selectorString, specOf, statusNumber} from './objects.js'
+import {desiredReplicas, observed, refOf, replicasOf, selectorString, specOf, statusNumber} from './objects.js'
 import {replicasForShare} from './shares.js'
 import {waitForBatch, type BatchProbe} from './wait-batch.js'
 
@@ -64,7 +64,7 @@ export async function* runCanaryBatch(ctx: BatchContext, item: PlanItem, record:
   if (k >= of) return {ok: true, record}
   const share = record.shares[k]
   const at = {id: item.id, batch: k + 1, of, share}
-  const desired = replicasOf(rendered)
+  const desired = desiredReplicas(rendered, record.previous)
   const canaryName = canaryNameOf(item.id.name)
   const ns = item.id.namespace
 
@@ -87,6 +87,10 @@ export async function* runCanaryBatch(ctx: BatchContext, item: PlanItem, record:
   }
 
   await applyWorkload(ctx, rendered)
+  // A render without replicas leaves them to others, so the apply does not undo the batches' scale-down.
+  if (typeof specOf(rendered).replicas !== 'number') {
+    await ctx.cluster.patch(refOf(item.id), {spec: {replicas: desired}}, {type: 'merge', subresource: 'scale', fieldManager: ctx.fieldManager})
+  }
   const selector = stableSelector(rendered)
   const probe = async (): Promise<BatchProbe> => {
     const [live, pods] = await Promise.all([ctx.cluster.get(refOf(item.id)), ctx.cluster.list('v1', 'Pod', {namespace: ns, labelSelector: selector})])
@@ -96,7 +100,7 @@ export async function* runCanaryBatch(ctx: BatchContext, item: PlanItem, record:
       statusNumber(live, 'updatedReplicas') >= desired &&
       statusNumber(live, 'replicas') === statusNumber(live, 'updatedReplicas') &&
       statusNumber(live, 'availableReplicas') >= desired
-    return {pods, desired, settled}
+    return {pods, desired, settled, updated: live && statusNumber(live, 'updatedReplicas')}
   }
   const waited = yield* waitForBatch(ctx, at, probe)
   if (!waited.ok) return {...waited, record}
@@ -125,7 +129,7 @@ export async function* abortCanary(ctx: BatchContext, record: WorkloadRecord): A
   const probe = async (): Promise<BatchProbe> => {
     const [live, pods] = await Promise.all([ctx.cluster.get(refOf(record.id)), ctx.cluster.list('v1', 'Pod', {namespace: record.id.namespace, labelSelector: selector})])
     const settled = live !== undefined && observed(live) && statusNumber(live, 'updatedReplicas') >= replicas && statusNumber(live, 'replicas') === statusNumber(live, 'updatedReplicas')
-    return {pods, desired: replicas, settled}
+    return {pods, desired: replicas, settled, updated: live && statusNumber(live, 'updatedReplicas')}
   }
   const waited = yield* waitForBatch(ctx, {id: record.id, batch: 0, of: record.shares.length, share: 0}, probe)
   if (!waited.ok && waited.interrupted) return

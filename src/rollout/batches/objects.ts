@@ -18,6 +18,14 @@ export function replicasOf(obj: JsonObject): number {
   return typeof r === 'number' ? r : 1
 }
 
+/**
+ * The replicas a batched workload should end with: the rendered count, or, when the render leaves
+ * replicas to someone else (an autoscaler), the count it had before the rollout.
+ */
+export function desiredReplicas(rendered: JsonObject, previous: JsonObject): number {
+  return typeof specOf(rendered).replicas === 'number' ? replicasOf(rendered) : replicasOf(previous)
+}
+
 /** A LabelSelector as the `labelSelector` query string. */
 export function selectorString(selector: JsonObject | undefined, where: string): string {
   if (!selector) throw new UserError(`${where} has no spec.selector`, {field: 'spec.selector'})

@@ -10,7 +10,7 @@ import type {PlanItem, RolloutEvent, WorkloadRecord} from '../types.js'
 import {isPodReady, isTerminating} from './breaker.js'
 import type {BatchContext, BatchOutcome} from './context.js'
 import {applyWorkload} from './apply-own.js'
-import {observed, refOf, replicasOf, selectorString, specOf} from './objects.js'
+import {desiredReplicas, observed, refOf, replicasOf, selectorString, specOf} from './objects.js'
 import {replicasForShare} from './shares.js'
 import {waitForBatch, type BatchProbe} from './wait-batch.js'
 
@@ -54,9 +54,9 @@ function updateRevision(live: JsonObject | undefined): string | undefined {
 }
 
 /** Probe for "pods with ordinal ≥ partition run the update revision and are Ready". */
-function partitionProbe(ctx: BatchContext, obj: JsonObject, id: PlanItem['id'], partition: number, onPods?: (pods: JsonObject[], rev: string) => Promise<void>) {
+function partitionProbe(ctx: BatchContext, obj: JsonObject, replicas: number, id: PlanItem['id'], partition: number, onPods?: (pods: JsonObject[], rev: string) => Promise<void>) {
   const selector = selectorString(isObject(specOf(obj).selector) ? (specOf(obj).selector as JsonObject) : undefined, `StatefulSet ${id.name}`)
-  const desired = Math.max(0, replicasOf(obj) - partition)
+  const desired = Math.max(0, replicas - partition)
   return async (): Promise<BatchProbe> => {
     const [live, all] = await Promise.all([ctx.cluster.get(refOf(id)), ctx.cluster.list('v1', 'Pod', {namespace: id.namespace, labelSelector: selector})])
     const rev = live && observed(live) ? updateRevision(live) : undefined
@@ -73,10 +73,10 @@ export async function* runPartitionBatch(ctx: BatchContext, item: PlanItem, reco
   const k = record.batchesDone
   const of = record.shares.length
   if (k >= of) return {ok: true, record}
-  const desired = replicasOf(rendered)
+  const desired = desiredReplicas(rendered, record.previous)
   const partition = batchPartition(desired, record.shares, k, partitionOf(rendered))
   await applyWorkload(ctx, k < of - 1 ? withPartition(rendered, partition) : rendered)
-  const waited = yield* waitForBatch(ctx, {id: item.id, batch: k + 1, of, share: record.shares[k]}, partitionProbe(ctx, rendered, item.id, partition))
+  const waited = yield* waitForBatch(ctx, {id: item.id, batch: k + 1, of, share: record.shares[k]}, partitionProbe(ctx, rendered, desired, item.id, partition))
   if (!waited.ok) return {...waited, record}
   return {ok: true, record: {...record, batchesDone: k + 1}}
 }
@@ -106,7 +106,7 @@ export async function* abortPartition(ctx: BatchContext, record: WorkloadRecord)
       await ctx.cluster.delete({apiVersion: 'v1', kind: 'Pod', namespace: record.id.namespace, name: String(meta.name)}, {preconditions: {uid}})
     }
   }
-  const probe = partitionProbe(ctx, prev, record.id, partitionOf(prev), unblock)
+  const probe = partitionProbe(ctx, prev, replicasOf(prev), record.id, partitionOf(prev), unblock)
   const waited = yield* waitForBatch(ctx, {id: record.id, batch: 0, of: record.shares.length, share: 0}, probe)
   if (!waited.ok && !waited.interrupted) {
     yield {type: 'warning', message: `${record.id.kind} ${record.id.namespace}/${record.id.name}: previous revision not fully back (${waited.reason})`}

@@ -13,6 +13,8 @@ export interface BatchProbe {
   desired: number
   /** The controller's side is settled too (observedGeneration, counts), not only the pods. */
   settled: boolean
+  /** New-template pods when the pod list cannot tell (a Deployment rolling its own pods): the controller's count. */
+  updated?: number
 }
 
 export type WaitResult = {ok: true} | {ok: false; reason: string; breaker: boolean; interrupted: boolean}
@@ -32,6 +34,7 @@ export async function* waitForBatch(ctx: BatchContext, at: BatchPosition, probe:
     if (ctx.signal?.aborted) return {ok: false, reason: 'interrupted', breaker: false, interrupted: true}
     const p = await probe()
     const tally = tallyPods(p.pods)
+    if (p.updated !== undefined) tally.updated = p.updated
     const counts = `${tally.updated}/${tally.ready}/${p.desired}`
     if (counts !== last) {
       last = counts

@@ -69,6 +69,8 @@ export class BatchFakeCluster implements ClusterPort {
     metaOf(next).generation = ((old && (metaOf(old).generation as number)) ?? 0) + 1
     metaOf(next).uid = (old && metaOf(old).uid) ?? `u${++this.uid}`
     next.status = old?.status ?? {}
+    // like server-side apply: replicas left out of the applied object stay as they were (an autoscaler's)
+    if (old && isObject(next.spec) && next.spec.replicas === undefined) next.spec.replicas = specOf(old).replicas ?? 1
     this.objects.set(k, next)
     return cloneJson(next)
   }

@@ -144,6 +144,24 @@ describe('Deployment canary batches (simulated controllers)', () => {
     assert.deepEqual(images(fake, 'web'), {v1: 6, v2: 4})
   })
 
+  test('a render without replicas (left to an autoscaler) ends with the replicas the workload had', async () => {
+    const fake = await seeded(deployment(4, 'v1'))
+    const rendered = deployment(4, 'v2')
+    delete (rendered.spec as JsonObject).replicas
+    const item = itemOf(rendered, [0.25, 0.5, 1])
+    let record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}))!)
+    const seen: Record<string, number>[] = []
+    for (let b = 0; b < 3; b++) {
+      const out = await drain(runNextBatch(ctxOf(fake), item, record))
+      assert.ok(out.ok)
+      record = out.record
+      fake.settle(5)
+      seen.push(images(fake, 'web'))
+    }
+    assert.deepEqual(seen, [{v1: 3, v2: 1}, {v1: 2, v2: 2}, {v2: 4}])
+    assert.equal(((await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}))!.spec as JsonObject).replicas, 4)
+  })
+
   test('order: the canary is Ready before the stable one is scaled down', async () => {
     const fake = await seeded(deployment(4, 'v1'))
     const item = itemOf(deployment(4, 'v2'), [0.5, 1])
