@@ -15,7 +15,7 @@ import type {PlanItem, RolloutEvent, WorkloadRecord} from '../types.js'
 import {applyWorkload} from './apply-own.js'
 import {canaryNameOf, canaryOfLabel, type BatchContext, type BatchOutcome} from './context.js'
 import {desiredReplicas, observed, refOf, replicasOf, selectorString, specOf, statusNumber} from './objects.js'
-import {replicasForShare} from './shares.js'
+import {replicasForShare} from '../batch-spec.js'
 import {waitForBatch, type BatchProbe} from './wait-batch.js'
 
 const applySetPartOf = 'applyset.kubernetes.io/part-of'

@@ -11,7 +11,7 @@ import {isPodReady, isTerminating} from './breaker.js'
 import type {BatchContext, BatchOutcome} from './context.js'
 import {applyWorkload} from './apply-own.js'
 import {desiredReplicas, observed, refOf, replicasOf, selectorString, specOf} from './objects.js'
-import {replicasForShare} from './shares.js'
+import {replicasForShare} from '../batch-spec.js'
 import {waitForBatch, type BatchProbe} from './wait-batch.js'
 
 const revisionLabel = 'controller-revision-hash'

@@ -243,6 +243,27 @@ describe('StatefulSet partition batches (simulated controller)', () => {
     assert.deepEqual(partitions, [{partition: 3}, {partition: 2}, undefined])
   })
 
+  test("a partition the user wrote is what the last batch leaves, and no batch goes below it", async () => {
+    const withUser = (image: string): JsonObject => {
+      const o = statefulSet(4, image)
+      ;(o.spec as JsonObject).updateStrategy = {type: 'RollingUpdate', rollingUpdate: {partition: 2}}
+      return o
+    }
+    const fake = await seeded(withUser('v1'))
+    const item = itemOf(withUser('v2'), [0.25, 1])
+    let record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'shop', name: 'db'}))!)
+    const partitions: unknown[] = []
+    for (let b = 0; b < 2; b++) {
+      const out = await drain(runNextBatch(ctxOf(fake), item, record))
+      assert.ok(out.ok)
+      record = out.record
+      const live = (await fake.get({apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'shop', name: 'db'}))!
+      partitions.push((((live.spec as JsonObject).updateStrategy as JsonObject).rollingUpdate as JsonObject).partition)
+    }
+    assert.deepEqual(partitions, [3, 2])
+    assert.deepEqual(images(fake, 'db'), {'old-revision': 2, v2: 2})
+  })
+
   test('abort after a batch whose pod never becomes Ready: unready pod deleted, previous revision everywhere', async () => {
     const fake = await seeded(statefulSet(4, 'v1'))
     const item = itemOf(statefulSet(4, 'v2', {'strata.dev/e2e-unready': 'true'}), [0.25, 1])
