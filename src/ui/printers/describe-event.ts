@@ -1,0 +1,53 @@
+// One line per event, shared by the plain printer and the tty view's log above its live area.
+import {describeId} from '../../rollout/plan.js'
+import {percent} from '../../rollout/plan-format.js'
+import type {RolloutEvent} from '../../rollout/types.js'
+import type {Theme} from '../theme.js'
+
+export function seconds(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)}s`
+}
+
+/** Lines for an event (more than one for reports); `steps` is the plan's step count, known from `init`. */
+export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): string[] {
+  switch (e.type) {
+    case 'init':
+      return [`${e.resumed ? 'resuming' : 'rollout of'} ${e.plan.app} (namespace ${e.plan.namespace}): ${e.plan.steps.length} steps${e.resumed ? `, from step ${e.fromStep + 1}` : ''}`]
+    case 'step-start':
+      return [theme.header(`step ${e.step + 1}/${steps} ${e.name}: ${e.items} object${e.items === 1 ? '' : 's'}`)]
+    case 'applied':
+      return [`  ${e.result === 'created' ? theme.added(`${describeId(e.id)} created`) : e.result === 'configured' ? theme.hunk(`${describeId(e.id)} configured`) : theme.dim(`${describeId(e.id)} unchanged`)}`]
+    case 'apply-failed':
+      return [theme.error(`  ${describeId(e.id)} failed: ${e.message}`)]
+    case 'health':
+      return [`  ${describeId(e.id)} ${healthWord(e.health.status, theme)}: ${e.health.message}`]
+    case 'batch':
+      return [`  ${describeId(e.id)} batch ${e.batch}/${e.of} (${percent(e.share)}): ${e.ready}/${e.desired} ready, ${e.updated} updated`]
+    case 'step-done':
+      return [`step ${e.step + 1}/${steps} done in ${seconds(e.elapsedMs)}`]
+    case 'deleted':
+      return [`  ${e.result === 'deleted' ? theme.removed(`${describeId(e.id)} deleted`) : e.result === 'kept' ? theme.dim(`${describeId(e.id)} kept`) : theme.error(`${describeId(e.id)} not deleted`)}${e.reason ? `: ${e.reason}` : ''}`]
+    case 'paused':
+      return [
+        theme.warn(`paused after step ${e.step + 1}/${steps}${e.workload ? `, ${describeId(e.workload)} batch ${e.batch}` : ''}: ${e.reason}`),
+        `  continue: ${e.resumeCommand}`,
+        `  roll back: ${e.abortCommand}`,
+      ]
+    case 'breaker':
+      return [theme.error(`circuit breaker: ${describeId(e.id)}: ${e.reason}${e.aborted ? ' (workload rolled back)' : ''}`)]
+    case 'gate-failed':
+      return [theme.error(`health gate failed: ${describeId(e.id)}: ${e.health.message}`), ...e.report.split('\n').filter((l) => l !== '').map((l) => `  ${l}`)]
+    case 'aborted':
+      return [theme.warn(`aborted: restored ${e.restored.length === 0 ? 'nothing' : e.restored.map(describeId).join(', ')}`)]
+    case 'interrupted':
+      return [theme.warn(`interrupted in step ${e.step + 1}/${steps}; state saved`), `  continue: ${e.resumeCommand}`]
+    case 'warning':
+      return [theme.warn(`warning: ${e.message}`)]
+    case 'done':
+      return [theme.header(`done in ${seconds(e.elapsedMs)}: ${e.applied} applied, ${e.unchanged} unchanged, ${e.deleted} deleted`)]
+  }
+}
+
+function healthWord(status: 'healthy' | 'progressing' | 'failed', theme: Theme): string {
+  return status === 'healthy' ? theme.added(status) : status === 'failed' ? theme.error(status) : theme.dim(status)
+}

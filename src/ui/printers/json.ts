@@ -1,0 +1,17 @@
+// `--json`: one compact JSON object per event per line. Events name objects by id only; the one
+// event that carries objects (`init`, with the plan) is reduced to the plan's identities.
+import {planToJson} from '../../rollout/plan-format.js'
+import type {RolloutEvent} from '../../rollout/types.js'
+import type {EventPrinter} from './types.js'
+
+export function jsonEventLine(e: RolloutEvent): string {
+  const data = e.type === 'init' ? {...e, plan: planToJson(e.plan)} : e
+  return JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+}
+
+export function makeJsonPrinter(out: NodeJS.WritableStream): EventPrinter {
+  return {
+    event: (e) => void out.write(`${jsonEventLine(e)}\n`),
+    close: () => {},
+  }
+}
