@@ -65,7 +65,10 @@ export class GitCache {
   readonly root: string
   readonly offline: boolean
   private readonly git: GitRunner
-  /** Refs resolved during this process's lifetime: one ls-remote per (url, ref), not one per use. */
+  /**
+   * Refs resolved by this instance: one ls-remote per (url, ref) however many bases use them. A
+   * long-running caller (watch) calls forgetResolvedRefs() before each tick to see refs move.
+   */
   private readonly resolved = new Map<string, Promise<string>>()
 
   constructor(options: GitCacheOptions = {}) {
@@ -105,6 +108,10 @@ export class GitCache {
       p.catch(() => this.resolved.delete(key))
     }
     return p
+  }
+
+  forgetResolvedRefs(): void {
+    this.resolved.clear()
   }
 
   /** The read-only tree of `ref`'s commit, fetched and materialized only when not cached yet. */

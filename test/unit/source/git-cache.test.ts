@@ -50,6 +50,18 @@ describe('GitCache', () => {
     assert.equal(await c.resolveRef(repo.url, ''), second, 'no ref: the default branch')
   })
 
+  test('one instance resolves a ref once until told to forget (a watch loop does, each tick)', async () => {
+    const {repo, runner, cache} = setup()
+    const c = cache()
+    await c.checkoutTree(repo.url, 'main')
+    const moved = repo.commit({'x.txt': 'x'})
+    runner.commands.length = 0
+    assert.notEqual((await c.checkoutTree(repo.url, 'main')).commit, moved)
+    assert.deepEqual(runner.commands, [])
+    c.forgetResolvedRefs()
+    assert.equal((await c.checkoutTree(repo.url, 'main')).commit, moved)
+  })
+
   test('a pinned commit whose tree is cached needs no git at all', async () => {
     const {repo, first, runner, cache} = setup()
     await cache().checkoutTree(repo.url, first)
