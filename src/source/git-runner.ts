@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {simpleGit} from 'simple-git'
 import {redactUrls} from './git-safety.js'
 
@@ -41,7 +42,7 @@ function gitEnv(extra: Record<string, string> | undefined): Record<string, strin
 }
 
 /** git through simple-git, with a transport allow-list and credentials scrubbed from errors. */
-export const simpleGitRunner: GitRunner = {
+const localGitRunner: GitRunner = {
   async run(args, options) {
     const git = simpleGit({
       baseDir: options.cwd,
@@ -58,5 +59,66 @@ export const simpleGitRunner: GitRunner = {
       const timedOut = /timed? ?out|block timeout/i.test(text) && !/fatal:/.test(text)
       throw new GitCommandError(redactUrls(text.trim()), timedOut)
     }
+  },
+}
+
+// Commands that talk to a remote start a transport helper (git-remote-https, ssh) as a child of
+// git. simple-git's timeout kills git alone, which leaves the helper blocked on a silent server
+// forever (a leak per timeout in a watch loop). These run in their own process group instead,
+// and a timeout kills the whole group.
+const networkSubcommands = new Set(['fetch', 'ls-remote', 'clone'])
+const localSubcommands = new Set(['init', 'checkout', 'rev-parse', 'for-each-ref', 'read-tree', 'checkout-index', 'cat-file', 'config'])
+
+const processGroupRunner: GitRunner = {
+  run(args, options) {
+    const argv = [...protocolConfig.flatMap((c) => ['-c', c]), ...args]
+    return new Promise<string>((resolve, reject) => {
+      const child = spawn('git', argv, {cwd: options.cwd, env: gitEnv(options.env), detached: true, stdio: ['ignore', 'pipe', 'pipe']})
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      let timedOut = false
+      let timer: NodeJS.Timeout | undefined
+      const arm = (): void => {
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          timedOut = true
+          killGroup(child.pid)
+        }, options.timeoutMs)
+      }
+      arm()
+      // Like simple-git's block timeout: a command that makes progress is not cut off.
+      child.stdout.on('data', (c: Buffer) => (out.push(c), arm()))
+      child.stderr.on('data', (c: Buffer) => (err.push(c), arm()))
+      child.on('error', (e) => {
+        clearTimeout(timer)
+        reject(new GitCommandError(redactUrls(e.message), false))
+      })
+      child.on('close', (code) => {
+        clearTimeout(timer)
+        // A helper that outlived git is of no use to anyone.
+        killGroup(child.pid)
+        if (code === 0 && !timedOut) return resolve(Buffer.concat(out).toString('utf8'))
+        const text = Buffer.concat(err).toString('utf8').trim() || `git exited with ${code}`
+        reject(new GitCommandError(redactUrls(timedOut ? `timed out: ${text}` : text), timedOut))
+      })
+    })
+  },
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The runner the git cache uses: network commands in a killable process group, the rest through simple-git. */
+export const simpleGitRunner: GitRunner = {
+  run(args, options) {
+    // The first known subcommand decides; what follows it (URLs, refs) comes after it in argv.
+    const sub = args.find((a) => networkSubcommands.has(a) || localSubcommands.has(a))
+    return (sub && networkSubcommands.has(sub) ? processGroupRunner : localGitRunner).run(args, options)
   },
 }
