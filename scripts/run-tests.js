@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the test tiers with Node's built-in runner (TypeScript through tsx).
 //   node scripts/run-tests.js                 all tiers: unit + conformance, then e2e
-//   node scripts/run-tests.js --tier unit     unit + conformance only (fast, no cluster)
+//   node scripts/run-tests.js --tier unit     unit + conformance + hardening (no cluster)
 //   node scripts/run-tests.js --tier e2e      end-to-end only (real control plane, see scripts/cluster)
 // Extra arguments after `--` go to `node --test` (e.g. -- --test-name-pattern=render).
 import {spawnSync} from 'node:child_process'
@@ -43,11 +43,11 @@ function run(files, extra) {
 
 let status = 0
 if (tier === 'all' || tier === 'unit') {
-  const files = [...findTests('test/unit', '.test.ts'), ...findTests('test/conformance', '.test.ts')]
+  const files = [...findTests('test/unit', '.test.ts'), ...findTests('test/conformance', '.test.ts'), ...findTests('test/hardening', '.test.ts').filter((f) => !f.endsWith('.e2e.test.ts'))]
   status = run(files, []) || status
 }
 if (tier === 'all' || tier === 'e2e') {
   // One control plane for the whole tier: files run one after another.
-  status = run(findTests('test/e2e', '.e2e.test.ts'), ['--test-concurrency=1']) || status
+  status = run([...findTests('test/e2e', '.e2e.test.ts'), ...findTests('test/hardening', '.e2e.test.ts')], ['--test-concurrency=1']) || status
 }
 process.exit(status)
