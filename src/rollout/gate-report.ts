@@ -40,7 +40,11 @@ export async function gateReport(cluster: ClusterPort, id: PlanObjectId, health:
       const got = await safe(() => cluster.list('v1', 'Event', {namespace: id.namespace, fieldSelector: `involvedObject.name=${name}`}))
       if (got !== undefined) events.push(...got)
     }))
-    const latest = events.map((e) => ({e, t: eventTime(e)})).sort((a, b) => a.t.localeCompare(b.t)).slice(-MAX_EVENTS)
+    // By instant, not by string: lastTimestamp has whole seconds, eventTime microseconds.
+    const latest = events.map((e) => ({e, t: eventTime(e)}))
+      .map((x) => ({...x, ms: Date.parse(x.t) || 0}))
+      .sort((a, b) => a.ms - b.ms || a.t.localeCompare(b.t))
+      .slice(-MAX_EVENTS)
     if (latest.length > 0) {
       lines.push('  recent events:')
       for (const {e, t} of latest) lines.push(`    ${eventLine(e, t)}`)
