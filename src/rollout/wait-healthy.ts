@@ -43,7 +43,7 @@ export async function* waitForHealthy(
   options: WaitOptions,
 ): AsyncGenerator<RolloutEvent, GateResult> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? defaultSleep
+  const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms, options.signal))
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS
   const failGraceMs = Math.min(options.failGraceMs ?? DEFAULT_FAIL_GRACE_MS, options.timeoutMs)
   const signal = options.signal
@@ -167,8 +167,17 @@ export function describeId(id: PlanObjectId): string {
   return id.namespace === '' ? `${id.kind}/${id.name}` : `${id.kind}/${id.namespace}/${id.name}`
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+// Clears its timer on abort so an interrupted gate does not hold the process open for a poll.
+function defaultSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, {once: true})
+  })
 }
 
 /** Resolves when `p` does or as soon as `signal` aborts (the poll loop then sees the abort). */

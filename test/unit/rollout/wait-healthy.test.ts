@@ -123,3 +123,13 @@ describe('waitForHealthy', () => {
     assert.deepEqual((await drain(waitForHealthy(f.port, [], {timeoutMs: 1}))).result, {ok: true})
   })
 })
+
+test('waitForHealthy: the default sleep ends at abort instead of after the poll interval', async () => {
+  const f = fakeCluster(() => [dep('web', 0)])
+  const ac = new AbortController()
+  setTimeout(() => ac.abort(), 20)
+  const started = Date.now()
+  const {result} = await drain(waitForHealthy(f.port, [idOf('Deployment', 'web')], {timeoutMs: 600_000, pollMs: 60_000, signal: ac.signal}))
+  assert.ok(Date.now() - started < 2000)
+  assert.equal(result.ok === false && result.interrupted, true)
+})
