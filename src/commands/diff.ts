@@ -6,10 +6,13 @@ import {kubeCluster} from '../cluster/kube.js'
 import {formatDiffJson} from '../diff/format-json.js'
 import {formatDiffText} from '../diff/format-text.js'
 import {parseIgnoreFlags} from '../diff/ignore.js'
-import {defaultConcurrency, diffResources, type DiffModeOption} from '../diff/run.js'
+import {appNamespace, defaultConcurrency, diffResources, type DiffModeOption} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {renderKustomization} from '../render/index.js'
+import {defaultMaxInputBytes} from '../source/counting-fs.js'
+import {buildPlan, planInputFromDiff} from '../rollout/plan.js'
+import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
 
 export default class Diff extends StrataCommand {
@@ -27,6 +30,7 @@ export default class Diff extends StrataCommand {
     {description: 'Another cluster, a structured report for a CI bot', command: '<%= config.bin %> diff overlays/prod --context prod --json'},
     {description: 'Leave out replicas that an HPA owns', command: '<%= config.bin %> diff overlays/prod --ignore-field Deployment:/spec/replicas'},
     {description: 'With read-only credentials', command: '<%= config.bin %> diff overlays/prod --mode read-only'},
+    {description: 'The rollout plan `strata apply` would follow (steps, waves, batches, prune)', command: '<%= config.bin %> diff overlays/prod --plan'},
   ]
 
   static override args = {
@@ -45,6 +49,8 @@ export default class Diff extends StrataCommand {
     json: Flags.boolean({description: 'print one JSON document (per object: id, action, changed paths, before/after) instead of text', default: false}),
     color: Flags.boolean({description: 'color the text output (default: when stdout is a terminal)', allowNo: true}),
     'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
+    plan: Flags.boolean({description: 'print the rollout plan strata apply would follow (steps, batches, prune) instead of the per-object diff; with --json, the plan as JSON', default: false}),
+    'max-input-bytes': Flags.integer({description: 'most bytes the render may read, summed over its files (a guard against hostile trees)', default: defaultMaxInputBytes, min: 1}),
     offline: Flags.boolean({description: 'take remote (git, HTTP) resources from the cache only; fail when one is not cached', default: false}),
     'cache-dir': Flags.string({description: 'cache of remote resources (default: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata/git, else ~/.cache/strata/git)'}),
   }
@@ -60,6 +66,7 @@ export default class Diff extends StrataCommand {
       loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
       offline: flags.offline,
       cacheDir: flags['cache-dir'],
+      maxInputBytes: flags['max-input-bytes'],
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
@@ -71,6 +78,14 @@ export default class Diff extends StrataCommand {
       ignore,
       showSecrets: flags['show-secrets'],
     })
+    if (flags.plan) {
+      const app = flags.name ?? path.basename(path.resolve(dir))
+      const namespace = flags.namespace ?? appNamespace([...rendered.resources], cluster.defaultNamespace)
+      const plan = buildPlan(planInputFromDiff(app, namespace, report, [...rendered.resources].map((r) => r.obj)))
+      if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`)
+      else process.stdout.write(formatPlanText(plan, makeTheme(wantsColor(flags.color, process.stdout))))
+      return
+    }
     if (flags.json) process.stdout.write(formatDiffJson(report))
     else process.stdout.write(formatDiffText(report, makeTheme(wantsColor(flags.color, process.stdout))))
     const s = report.summary

@@ -4,6 +4,7 @@ export const ExitCode = {
   diff: 1,
   error: 2,
   paused: 3,
+  interrupted: 130,
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
@@ -12,4 +13,5 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   1: 'diff found changes (diff only, like kubectl diff)',
   2: 'error: bad input, render failure, cluster error',
   3: 'rollout paused at a pause point; resumable with `strata rollout resume`',
+  130: 'interrupted (Ctrl-C): in-flight requests finished, state saved; resumable with `strata rollout resume`',
 }
