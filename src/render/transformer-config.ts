@@ -1,0 +1,89 @@
+import {UserError} from '../model/errors.js'
+import {isObject, type JsonValue} from '../model/json.js'
+import {mergeFieldSpecs, type FieldSpec} from './fieldspec.js'
+import {mergeNameReferenceConfigs, type NameBackReference} from './transformers/name-reference-config.js'
+import {parseYamlDocument} from './yaml/parse.js'
+
+/** The field-spec lists of kustomize's TransformerConfig (builtinconfig/transformerconfig.go). */
+export const fieldSpecListNames = ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'labels', 'commonAnnotations', 'varReference', 'images', 'replicas'] as const
+export type FieldSpecListName = (typeof fieldSpecListNames)[number]
+
+/** A `configurations:` file: custom field specs per transformer plus nameReference entries. */
+export type TransformerConfig = {[K in FieldSpecListName]?: FieldSpec[]} & {nameReference?: NameBackReference[]}
+
+function fieldSpecOf(v: JsonValue, file: string, field: string): FieldSpec {
+  if (!isObject(v) || typeof v.path !== 'string' || v.path === '') {
+    throw new UserError(`${field}: every entry needs a non-empty string \`path\``, {file, field}, 'Write entries as {path: spec/x, kind: Kind} (group, version and create are optional).')
+  }
+  const spec: FieldSpec = {path: v.path}
+  for (const k of ['group', 'version', 'kind'] as const) {
+    const x = v[k]
+    if (x === undefined || x === null) continue
+    if (typeof x !== 'string') throw new UserError(`${field}: \`${k}\` must be a string`, {file, field}, `Quote the ${k} value.`)
+    spec[k] = x
+  }
+  if (v.create !== undefined && v.create !== null) {
+    if (typeof v.create !== 'boolean') throw new UserError(`${field}: \`create\` must be true or false`, {file, field}, 'Write create: true or create: false.')
+    spec.create = v.create
+  }
+  return spec
+}
+
+function listOf(v: JsonValue | undefined, file: string, field: string): JsonValue[] {
+  if (v === undefined || v === null) return []
+  if (!Array.isArray(v)) throw new UserError(`${field} must be a list`, {file, field}, 'Write it as a YAML sequence of entries.')
+  return v
+}
+
+/**
+ * Parses a `configurations:` file. Like kustomize (plain yaml.Unmarshal), keys it does not know
+ * are ignored; a known key of the wrong shape is a UserError naming the file and field.
+ */
+export function parseTransformerConfig(text: string, file: string): TransformerConfig {
+  const doc = parseYamlDocument(text, file)
+  if (doc === null) return {}
+  if (!isObject(doc)) throw new UserError('a transformer configuration must be a map', {file}, 'Use keys such as nameReference, commonLabels or images, each a list of field specs.')
+  const config: TransformerConfig = {}
+  for (const name of fieldSpecListNames) {
+    if (doc[name] === undefined || doc[name] === null) continue
+    config[name] = listOf(doc[name], file, name).map((e, i) => fieldSpecOf(e, file, `${name}[${i}]`))
+  }
+  if (doc.nameReference !== undefined && doc.nameReference !== null) {
+    config.nameReference = listOf(doc.nameReference, file, 'nameReference').map((e, i) => {
+      const field = `nameReference[${i}]`
+      if (!isObject(e)) throw new UserError(`${field} must be a map`, {file, field}, 'Write {kind: Kind, fieldSpecs: [...]}.')
+      const ref: NameBackReference = {fieldSpecs: listOf(e.fieldSpecs, file, `${field}.fieldSpecs`).map((f, j) => fieldSpecOf(f, file, `${field}.fieldSpecs[${j}]`))}
+      for (const k of ['group', 'version', 'kind'] as const) {
+        const x = e[k]
+        if (x === undefined || x === null) continue
+        if (typeof x !== 'string') throw new UserError(`${field}: \`${k}\` must be a string`, {file, field}, `Quote the ${k} value.`)
+        ref[k] = x
+      }
+      return ref
+    })
+  }
+  return config
+}
+
+/**
+ * kustomize's TransformerConfig.Merge: each list takes the incoming specs not already covered
+ * (same path, gvk selected), nameReference entries pool by gvk. A spec listed with and without
+ * `create` is a UserError naming `origin` (the file that brought the conflict). Pure.
+ */
+export function mergeTransformerConfigs(base: TransformerConfig, incoming: TransformerConfig, origin?: string): TransformerConfig {
+  const result: TransformerConfig = {}
+  for (const name of fieldSpecListNames) {
+    const a = base[name] ?? []
+    const b = incoming[name] ?? []
+    if (a.length === 0 && b.length === 0) continue
+    const {merged, conflict} = mergeFieldSpecs(a, b)
+    if (conflict) {
+      throw new UserError(`conflicting fieldspecs: ${name} path ${conflict.path} is listed with and without create`, {file: origin, field: name}, 'Set `create` the same way in every configuration that lists this field.')
+    }
+    result[name] = merged
+  }
+  if (base.nameReference || incoming.nameReference) {
+    result.nameReference = mergeNameReferenceConfigs(base.nameReference ?? [], incoming.nameReference ?? [], origin)
+  }
+  return result
+}

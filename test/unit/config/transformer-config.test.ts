@@ -1,0 +1,65 @@
+import {test, describe} from 'node:test'
+import assert from 'node:assert/strict'
+import {UserError} from '../../../src/model/errors.js'
+import {mergeTransformerConfigs, parseTransformerConfig} from '../../../src/render/transformer-config.js'
+
+describe('parseTransformerConfig', () => {
+  test('reads field-spec lists and nameReference entries, ignores unknown keys', () => {
+    const c = parseTransformerConfig(
+      ['commonLabels:', '- path: spec/selector', '  kind: MyKind', '  create: true', 'nameReference:', '- kind: Bee', '  version: v1beta1', '  fieldSpecs:', '  - path: spec/beeRef/name', '    kind: AnimalPark', 'somethingElse: 1', ''].join('\n'),
+      'kustomizeconfig.yaml',
+    )
+    assert.deepEqual(c, {
+      commonLabels: [{path: 'spec/selector', kind: 'MyKind', create: true}],
+      nameReference: [{kind: 'Bee', version: 'v1beta1', fieldSpecs: [{path: 'spec/beeRef/name', kind: 'AnimalPark'}]}],
+    })
+  })
+
+  test('an empty file is an empty config', () => {
+    assert.deepEqual(parseTransformerConfig('', 'empty.yaml'), {})
+  })
+
+  test('an entry without path names the file and field', () => {
+    assert.throws(
+      () => parseTransformerConfig('images:\n- kind: Foo\n', 'conf.yaml'),
+      (e: unknown) => e instanceof UserError && e.origin.file === 'conf.yaml' && e.origin.field === 'images[0]',
+    )
+  })
+
+  test('a list written as a map is refused', () => {
+    assert.throws(() => parseTransformerConfig('replicas:\n  path: spec/replicas\n', 'conf.yaml'), UserError)
+  })
+})
+
+describe('mergeTransformerConfigs', () => {
+  test('incoming specs are appended unless the same path already covers them', () => {
+    const merged = mergeTransformerConfigs(
+      {images: [{path: 'spec/containers[]/image', kind: 'Pod'}]},
+      {images: [{path: 'spec/containers[]/image'}, {path: 'spec/image', kind: 'Foo'}], replicas: [{path: 'spec/count', kind: 'Foo'}]},
+    )
+    // kustomize's fsSlice.index: an incoming spec is covered when the existing one, same path, is selected by its gvk
+    assert.deepEqual(merged, {images: [{path: 'spec/containers[]/image', kind: 'Pod'}, {path: 'spec/image', kind: 'Foo'}], replicas: [{path: 'spec/count', kind: 'Foo'}]})
+  })
+
+  test('nameReference entries with the same gvk pool their field specs', () => {
+    const merged = mergeTransformerConfigs(
+      {nameReference: [{kind: 'Bee', fieldSpecs: [{path: 'spec/a', kind: 'X'}]}]},
+      {nameReference: [{kind: 'Bee', fieldSpecs: [{path: 'spec/b', kind: 'X'}]}]},
+    )
+    assert.deepEqual(merged.nameReference, [{kind: 'Bee', fieldSpecs: [{path: 'spec/a', kind: 'X'}, {path: 'spec/b', kind: 'X'}]}])
+  })
+
+  test('inputs are not modified', () => {
+    const a = {namespace: [{path: 'metadata/namespace'}]}
+    const b = {namespace: [{path: 'spec/ns', kind: 'Foo'}]}
+    mergeTransformerConfigs(a, b)
+    assert.deepEqual(a, {namespace: [{path: 'metadata/namespace'}]})
+  })
+
+  test('the same spec with and without create is a UserError naming the origin', () => {
+    assert.throws(
+      () => mergeTransformerConfigs({commonLabels: [{path: 'spec/x', kind: 'Foo'}]}, {commonLabels: [{path: 'spec/x', kind: 'Foo', create: true}]}, 'overlay/conf.yaml'),
+      (e: unknown) => e instanceof UserError && e.origin.file === 'overlay/conf.yaml' && /commonLabels path spec\/x/.test(e.message),
+    )
+  })
+})
