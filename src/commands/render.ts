@@ -4,6 +4,7 @@ import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {UserError} from '../model/errors.js'
 import {renderKustomization} from '../render/index.js'
+import {defaultMaxInputBytes} from '../source/counting-fs.js'
 import {individualFileNames} from '../render/output-files.js'
 import {writeFileAtomic} from '../source/write-file.js'
 
@@ -32,6 +33,7 @@ export default class Render extends StrataCommand {
     'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
     offline: Flags.boolean({description: 'take remote (git, HTTP) resources from the cache only; fail when one is not cached', default: false}),
     'cache-dir': Flags.string({description: 'cache of remote resources (default: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata/git, else ~/.cache/strata/git)'}),
+    'max-input-bytes': Flags.integer({description: 'most bytes the render may read, summed over its files (a guard against hostile trees)', default: defaultMaxInputBytes, min: 1}),
     quiet: Flags.boolean({char: 'q', description: 'do not print warnings', default: false}),
   }
 
@@ -45,6 +47,7 @@ export default class Render extends StrataCommand {
       loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
       offline: flags.offline,
       cacheDir: flags['cache-dir'],
+      maxInputBytes: flags['max-input-bytes'],
       onWarning: flags.quiet ? undefined : (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
     // Everything is rendered before anything is written: a failed render never leaves partial output.

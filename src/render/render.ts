@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import {isObject, type JsonObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
+import {countingFileSystem, defaultMaxInputBytes} from '../source/counting-fs.js'
 import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
 import {GitCache} from '../source/git-cache.js'
 import {RemoteResolver} from '../source/remote-resolver.js'
@@ -8,6 +9,7 @@ import type {LoadRestrictor} from '../source/restrictor.js'
 import {accumulateTarget, type RenderContext} from './accumulate.js'
 import {addHashSuffixes} from './generators/hash.js'
 import {sortByOptions} from './order.js'
+import {addManagedByLabel, wantsManagedByLabel} from './build-metadata.js'
 import {fixNameReferences} from './transformers/name-reference.js'
 import {resolveVars} from './transformers/vars.js'
 import {emitYamlStream} from './yaml/emit.js'
@@ -25,6 +27,8 @@ export interface RenderOptions {
   cacheDir?: string
   /** Render remote entries from the cache only. */
   offline?: boolean
+  /** Cap on the bytes read, summed over distinct files (default defaultMaxInputBytes, 256 MiB). */
+  maxInputBytes?: number
 }
 
 export interface RenderResult {
@@ -81,8 +85,10 @@ async function accumulateWithRemotes(ctx: RenderContext, root: string): Promise<
  * references to renamed objects, drop local-config objects and sort. Throws UserError on bad input.
  */
 export async function renderKustomization(dir: string, options: RenderOptions = {}): Promise<RenderResult> {
-  const fsys = memoizedFileSystem(options.fs ?? diskFileSystem)
   const base = options.displayBase ?? process.cwd()
+  const fsys = memoizedFileSystem(
+    countingFileSystem(options.fs ?? diskFileSystem, {maxBytes: options.maxInputBytes ?? defaultMaxInputBytes, display: (p) => path.relative(base, p) || '.'}),
+  )
   const warnings: string[] = []
   const ctx: RenderContext = {
     fs: fsys,
@@ -107,6 +113,8 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   set.toArray().forEach((r) => stringifyAnnotations(r.obj))
   // sortOptions are read from the top-level kustomization only, as kustomize does.
   sortByOptions(set, top.sortOptions, {file: 'kustomization.yaml', field: 'sortOptions'})
+  // kustomize adds the label after sorting, from the top-level kustomization only.
+  if (wantsManagedByLabel(top.raw)) addManagedByLabel(set)
   const yaml = emitYamlStream(set.toArray().map((r) => r.obj))
   return {resources: set, yaml, warnings}
 }

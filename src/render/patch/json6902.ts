@@ -11,6 +11,7 @@ import jsonpatch, {type Operation} from 'fast-json-patch'
 import {parse as parseYaml, YAMLParseError} from 'yaml'
 import {UserError} from '../../model/errors.js'
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../../model/json.js'
+import {protoKeyError} from '../yaml/parse.js'
 
 export type {Operation} from 'fast-json-patch'
 
@@ -55,6 +56,7 @@ export function applyJson6902(target: JsonObject, ops: unknown, where: {file: st
   let doc: JsonValue = cloneJson(target)
   ops.forEach((raw, index) => {
     if (!isObject(raw)) throw new UserError(`JSON 6902 patch entry ${index} is not an operation object`, {file: where.file, field: `[${index}]`}, hint6902)
+    rejectProtoOperand(raw, where.file, index)
     try {
       doc = applyOne(doc, raw)
     } catch (e) {
@@ -66,6 +68,29 @@ export function applyJson6902(target: JsonObject, ops: unknown, where: {file: st
   })
   if (!isObject(doc)) throw new UserError('JSON 6902 patch turned the resource into something that is not an object', {file: where.file}, 'Patch fields of the resource, not the whole document.')
   return doc
+}
+
+/**
+ * fast-json-patch throws a TypeError for a `__proto__` (or constructor/prototype) path, and a value
+ * holding a `__proto__` key would become a prototype when copied; both are refused as user errors
+ * (see protoKeyError) before the operation runs.
+ */
+function rejectProtoOperand(op: JsonObject, file: string, index: number): void {
+  for (const name of ['path', 'from'] as const) {
+    const pointer = op[name]
+    if (typeof pointer !== 'string') continue
+    const tokens = pointer.split('/').map(decodeToken)
+    if (tokens.some((t, i) => t === '__proto__' || (t === 'prototype' && tokens[i - 1] === 'constructor'))) {
+      throw new UserError(`JSON 6902 patch operation ${index} has a ${name} through __proto__ or constructor/prototype, which is not supported`, {file, field: `[${index}].${name}`}, 'Rename the key: strata cannot hold it safely (JavaScript treats it as the object prototype).')
+    }
+  }
+  const stack: JsonValue[] = [op.value ?? null]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (v === null || typeof v !== 'object') continue
+    if (!Array.isArray(v) && Object.hasOwn(v, '__proto__')) throw protoKeyError(file, `[${index}].value`)
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x)
+  }
 }
 
 /** A failed operation, described without any document content. */

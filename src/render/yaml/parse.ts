@@ -36,10 +36,103 @@ export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1
     if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
     throw invalidYaml(err, file, text)
   }
+  // An alias is only possible where the text has a `*`; the walk stays off the common path.
+  if (text.includes('*')) {
+    try {
+      docs.forEach((d, i) => checkAliasing(d, file, i + 1))
+    } catch (err) {
+      if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
+      throw err
+    }
+  }
+  if (text.includes('__proto__')) docs.forEach((d, i) => rejectProtoKeys(d, file, `document ${i + 1}`, new Set()))
   // go-yaml reads .inf/.nan as floats that encoding/json then refuses, so kustomize fails on them;
   // the text test keeps the walk off the common path.
   if (/\.(inf|nan)/i.test(text)) docs.forEach((d, i) => rejectNonFinite(d, file, `document ${i + 1}`))
   return docs
+}
+
+// go-yaml v3's rule against alias bombs (decode.go, allowedAliasRatio): once a document has decoded
+// more than 1000 nodes and more than 100 of them through aliases, the share that came from aliases
+// may be at most 99% up to 400,000 nodes, falling linearly to 10% at 4,000,000.
+const aliasRatioLow = 400_000
+const aliasRatioHigh = 4_000_000
+
+function allowedAliasRatio(decoded: number): number {
+  if (decoded <= aliasRatioLow) return 0.99
+  if (decoded >= aliasRatioHigh) return 0.1
+  return 0.99 - (0.89 * (decoded - aliasRatioLow)) / (aliasRatioHigh - aliasRatioLow)
+}
+
+// A subtree larger than this is counted as this large: it keeps the sums finite, and a document
+// that aliases such a subtree fails the ratio anyway (a file cannot hold that many own nodes).
+const sizeCeiling = 1e12
+
+/**
+ * js-yaml resolves an alias to the anchored object itself, so parsing costs nothing, but every
+ * later walk (clone, patch, emit) expands the aliases — a billion-laughs document would hang the
+ * render. This walk counts nodes the way go-yaml decodes them (a mapping's keys included, an
+ * alias's whole target again), without expanding: each object's size is computed once, on first
+ * visit in document order, and a later visit of the same object is an alias. The ratio only grows
+ * while an alias is expanded, so checking after each one is the same as go-yaml's check per node.
+ * An alias to a node that contains it (which js-yaml accepts) is refused: nothing can expand it.
+ */
+function checkAliasing(doc: JsonValue, file: string, index: number): void {
+  const size = new Map<object, number>()
+  const open = new Set<object>()
+  let decoded = 1 // the document node
+  let aliased = 0
+  const excessive = () =>
+    new UserError(
+      `document ${index} contains excessive aliasing (${Math.min(aliased, sizeCeiling)} of ${Math.min(decoded, sizeCeiling)} nodes come from aliases)`,
+      {file},
+      'Write the repeated parts out or use fewer nested aliases; a YAML alias bomb is refused as go-yaml refuses it.',
+    )
+  const visit = (v: JsonValue): void => {
+    if (v === null || typeof v !== 'object') {
+      decoded++
+      return
+    }
+    const known = size.get(v)
+    if (known !== undefined) {
+      decoded += 1 + known
+      aliased += known
+      if (aliased > 100 && decoded > 1000 && aliased / decoded > allowedAliasRatio(decoded)) throw excessive()
+      return
+    }
+    if (open.has(v)) throw new UserError(`document ${index} has an alias inside the node it refers to`, {file}, 'An anchor cannot contain an alias to itself; write the structure out.')
+    open.add(v)
+    const start = decoded
+    decoded++
+    if (Array.isArray(v)) for (const x of v) visit(x)
+    else
+      for (const k of Object.keys(v)) {
+        decoded++
+        visit(v[k])
+      }
+    open.delete(v)
+    size.set(v, Math.min(decoded - start, sizeCeiling))
+  }
+  visit(doc)
+}
+
+/**
+ * kustomize keeps a `__proto__` key like any other, but every JavaScript object that a later step
+ * copies it into (`out[key] = value`) would take the value as its prototype instead: the key would
+ * vanish from the output and the object would inherit the value's fields. Refused at the door.
+ */
+function rejectProtoKeys(v: JsonValue, file: string, field: string, seen: Set<object>): void {
+  if (v === null || typeof v !== 'object' || seen.has(v)) return
+  seen.add(v)
+  if (Array.isArray(v)) v.forEach((x, i) => rejectProtoKeys(x, file, `${field}[${i}]`, seen))
+  else {
+    if (Object.hasOwn(v, '__proto__')) throw protoKeyError(file, `${field}.__proto__`)
+    for (const k of Object.keys(v)) rejectProtoKeys(v[k], file, `${field}.${k}`, seen)
+  }
+}
+
+export function protoKeyError(file: string, field: string): UserError {
+  return new UserError('the key __proto__ is not supported', {file, field}, 'Rename the key: strata cannot hold a __proto__ key safely (JavaScript treats it as the object prototype).')
 }
 
 function rejectNonFinite(v: JsonValue, file: string, field: string): void {
