@@ -1,0 +1,193 @@
+// The rollout executor: runs a saved plan step by step from `state.step`. The state is saved
+// BEFORE anything changes in the cluster, so a killed process leaves a state `resume` can pick up
+// (re-running the current step is safe: apply is idempotent and batches continue from
+// record.batchesDone). Nothing here prints: progress is yielded as RolloutEvents.
+import type {ClusterPort} from '../cluster/port.js'
+import {cloneJson, isObject, type JsonObject} from '../model/json.js'
+import {applyObjects} from './apply-objects.js'
+import {abortWorkload, runNextBatch, startWorkloadRecord, type BatchContext} from './batches/index.js'
+import {waitForHealthy} from './wait-healthy.js'
+import type {PlanItem, RolloutEvent, RolloutHolder, RolloutPhase, RolloutState, RolloutStep} from './types.js'
+
+/** The part of the state store the executor needs (RolloutStateStore satisfies it). */
+export interface RolloutStateWriter {
+  /** CAS write; returns the new resourceVersion. */
+  save(state: RolloutState, resourceVersion: string | undefined): Promise<string>
+}
+
+/** Inventory upkeep: grow the ApplySet before any apply, prune after the last step. */
+export interface MembershipHooks {
+  record(state: RolloutState): Promise<void>
+  prune(step: RolloutStep, signal: AbortSignal): AsyncGenerator<RolloutEvent, {deleted: number}>
+}
+
+export interface ExecuteDeps {
+  cluster: ClusterPort
+  store: RolloutStateWriter
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+  signal: AbortSignal
+  holder: RolloutHolder
+  members?: MembershipHooks
+}
+
+export interface ExecuteOptions {
+  fieldManager: string
+  forceConflicts: boolean
+  concurrency: number
+  stepTimeoutMs: number
+  batchTimeoutMs: number
+  maxFailedPods: number
+  /** On a tripped breaker, roll the workload back at once instead of leaving it for `rollout abort`. */
+  autoAbort: boolean
+  applySetId: string
+  pollMs?: number
+}
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet'])
+
+export async function* executeRollout(initial: RolloutState, resourceVersion: string | undefined, deps: ExecuteDeps, options: ExecuteOptions): AsyncGenerator<RolloutEvent, RolloutState> {
+  const state = cloneJson(initial as unknown as JsonObject) as unknown as RolloutState
+  let rv = resourceVersion
+  const started = deps.now()
+  const save = async (phase: RolloutPhase, reason?: string) => {
+    state.phase = phase
+    state.reason = reason
+    state.updatedAt = new Date(deps.now()).toISOString()
+    rv = await deps.store.save(state, rv)
+  }
+  const resumeCommand = `strata rollout resume ${state.app} -n ${state.namespace}`
+  const abortCommand = `strata rollout abort ${state.app} -n ${state.namespace}`
+  const stopInterrupted = async function* (step: number): AsyncGenerator<RolloutEvent, RolloutState> {
+    await save('interrupted', 'interrupted by a signal')
+    yield {type: 'interrupted', step, resumeCommand}
+    return state
+  }
+
+  state.holder = deps.holder
+  await save('running')
+  const resumed = initial.step > 0 || Object.keys(initial.workloads).length > 0 || initial.phase !== 'running'
+  yield {type: 'init', plan: state.plan, resumed, fromStep: state.step}
+  if (deps.members) await deps.members.record(state)
+
+  const ctx: BatchContext = {
+    cluster: deps.cluster,
+    fieldManager: options.fieldManager,
+    forceConflicts: options.forceConflicts,
+    batchTimeoutMs: options.batchTimeoutMs,
+    maxFailedPods: options.maxFailedPods,
+    signal: deps.signal,
+    now: deps.now,
+    sleep: deps.sleep,
+    pollMs: options.pollMs,
+  }
+  let applied = 0
+  let unchanged = 0
+  let deleted = 0
+
+  const steps = state.plan.steps
+  for (let i = state.step; i < steps.length; i++) {
+    const step = steps[i]
+    if (deps.signal.aborted) return yield* stopInterrupted(i)
+    const stepStart = deps.now()
+    yield {type: 'step-start', step: i, name: step.name, items: step.items.length}
+
+    if (step.category === 'prune') {
+      if (deps.members) deleted += (yield* deps.members.prune(step, deps.signal)).deleted
+      if (deps.signal.aborted) return yield* stopInterrupted(i)
+    } else {
+      // Abort needs the template a plain (non-batched) workload had before this plan changed it.
+      const plain = step.items.filter((it) => !it.batches)
+      let remembered = false
+      for (const it of plain) {
+        if (it.action !== 'update' || !workloadKinds.has(it.id.kind) || state.previousTemplates[it.id.key]) continue
+        const live = await deps.cluster.get(refOf(it))
+        const template = isObject(live?.spec) && isObject(live.spec.template) ? live.spec.template : undefined
+        if (template) {
+          state.previousTemplates[it.id.key] = cloneJson(template)
+          remembered = true
+        }
+      }
+      if (remembered) await save('running')
+
+      const r = await applyObjects(deps.cluster, i, plain, {fieldManager: options.fieldManager, forceConflicts: options.forceConflicts, applySetId: options.applySetId, concurrency: options.concurrency, signal: deps.signal})
+      for (const e of r.events) yield e
+      applied += r.applied
+      unchanged += r.unchanged
+      if (r.failed > 0) {
+        await save('failed', `${r.failed} object${r.failed === 1 ? '' : 's'} of step ${i + 1} failed to apply`)
+        return state
+      }
+      if (deps.signal.aborted) return yield* stopInterrupted(i)
+
+      for (const it of step.items) {
+        if (!it.batches) continue
+        let record = state.workloads[it.id.key]
+        if (!record) {
+          const live = await deps.cluster.get(refOf(it))
+          record = startWorkloadRecord(it, live ?? {})
+          state.workloads[it.id.key] = record
+          await save('running')
+        }
+        while (record.batchesDone < record.shares.length) {
+          const outcome = yield* runNextBatch(ctx, it, record)
+          record = outcome.record
+          state.workloads[it.id.key] = record
+          if (!outcome.ok) {
+            if (outcome.interrupted) return yield* stopInterrupted(i)
+            if (outcome.breaker && options.autoAbort) {
+              yield* abortWorkload(ctx, record)
+              yield {type: 'breaker', id: it.id, reason: outcome.reason, aborted: true}
+              await save('aborted', outcome.reason)
+              return state
+            }
+            yield {type: 'breaker', id: it.id, reason: outcome.reason, aborted: false}
+            await save('failed', outcome.reason)
+            return state
+          }
+          applied++
+          if (record.batchesDone < record.shares.length) {
+            const reason = `${it.id.kind} ${it.id.namespace}/${it.id.name}: batch ${record.batchesDone} of ${record.shares.length} done`
+            await save('paused', reason)
+            yield {type: 'paused', step: i, reason, workload: it.id, batch: record.batchesDone, resumeCommand, abortCommand}
+            return state
+          }
+          await save('running')
+        }
+      }
+
+      const gate = yield* waitForHealthy(deps.cluster, step.items.filter((it) => it.action !== 'delete').map((it) => it.id), {
+        timeoutMs: options.stepTimeoutMs,
+        signal: deps.signal,
+        now: deps.now,
+        sleep: deps.sleep,
+        pollMs: options.pollMs,
+      })
+      if (!gate.ok) {
+        if (gate.interrupted) return yield* stopInterrupted(i)
+        yield {type: 'gate-failed', id: gate.id, health: gate.health, report: gate.report}
+        await save('failed', `${gate.id.kind} ${gate.id.namespace}/${gate.id.name}: ${gate.health.message}`)
+        return state
+      }
+    }
+
+    yield {type: 'step-done', step: i, elapsedMs: deps.now() - stepStart}
+    state.step = i + 1
+    if (step.pauseAfter && i + 1 < steps.length) {
+      const reason = `paused after step ${i + 1} (${step.name})`
+      await save('paused', reason)
+      yield {type: 'paused', step: i, reason, resumeCommand, abortCommand}
+      return state
+    }
+    await save('running')
+  }
+
+  state.holder = undefined
+  await save('done')
+  yield {type: 'done', applied, unchanged, deleted, elapsedMs: deps.now() - started}
+  return state
+}
+
+function refOf(it: PlanItem) {
+  return {apiVersion: it.id.apiVersion, kind: it.id.kind, name: it.id.name, namespace: it.id.namespace || undefined}
+}
