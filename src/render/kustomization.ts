@@ -2,6 +2,7 @@ import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import type {FileSystem} from '../source/filesystem.js'
+import {checkBuildMetadata} from './build-metadata.js'
 import {checkField, kustomizationSchema} from './kustomization-schema.js'
 import type {FieldSpec} from './fieldspec.js'
 import type {Selector} from './select.js'
@@ -150,6 +151,7 @@ export function loadKustomization(fsys: FileSystem, dir: string, display: (p: st
   }
 
   rejectNotYetSupported(raw, displayFile)
+  checkBuildMetadata(raw, displayFile)
   const k = {...(raw as object), raw, kind, apiVersion} as unknown as Kustomization
   // kustomize's FixKustomization: deprecated fields folded into their successors.
   k.resources = [...((raw.resources as string[] | null) ?? []), ...((raw.bases as string[] | null) ?? [])]
@@ -165,7 +167,7 @@ export function loadKustomization(fsys: FileSystem, dir: string, display: (p: st
 }
 
 // Fields issue 6 implements; until then a clear error beats a silently different render.
-const notYetSupported = ['helmCharts', 'helmChartInflationGenerator', 'helmGlobals', 'openapi', 'crds', 'configurations', 'generators', 'transformers', 'validators', 'buildMetadata']
+const notYetSupported = ['helmCharts', 'helmChartInflationGenerator', 'helmGlobals', 'openapi', 'crds', 'configurations', 'generators', 'transformers', 'validators']
 
 function rejectNotYetSupported(raw: JsonObject, displayFile: string): void {
   for (const field of notYetSupported) {
