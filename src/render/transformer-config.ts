@@ -36,13 +36,18 @@ function listOf(v: JsonValue | undefined, file: string, field: string): JsonValu
 }
 
 /**
- * Parses a `configurations:` file. Like kustomize (plain yaml.Unmarshal), keys it does not know
- * are ignored; a known key of the wrong shape is a UserError naming the file and field.
+ * Parses a `configurations:` file. kustomize reads it with yaml.UnmarshalStrict, so an unknown key
+ * is an error too; every error is a UserError naming the file and field.
  */
 export function parseTransformerConfig(text: string, file: string): TransformerConfig {
   const doc = parseYamlDocument(text, file)
   if (doc === null) return {}
   if (!isObject(doc)) throw new UserError('a transformer configuration must be a map', {file}, 'Use keys such as nameReference, commonLabels or images, each a list of field specs.')
+  for (const key of Object.keys(doc)) {
+    if (key !== 'nameReference' && !(fieldSpecListNames as readonly string[]).includes(key)) {
+      throw new UserError(`unknown field \`${key}\` in a transformer configuration`, {file, field: key}, `Known fields: nameReference, ${fieldSpecListNames.join(', ')}.`)
+    }
+  }
   const config: TransformerConfig = {}
   for (const name of fieldSpecListNames) {
     if (doc[name] === undefined || doc[name] === null) continue

@@ -4,9 +4,9 @@ import {UserError} from '../../../src/model/errors.js'
 import {mergeTransformerConfigs, parseTransformerConfig} from '../../../src/render/transformer-config.js'
 
 describe('parseTransformerConfig', () => {
-  test('reads field-spec lists and nameReference entries, ignores unknown keys', () => {
+  test('reads field-spec lists and nameReference entries', () => {
     const c = parseTransformerConfig(
-      ['commonLabels:', '- path: spec/selector', '  kind: MyKind', '  create: true', 'nameReference:', '- kind: Bee', '  version: v1beta1', '  fieldSpecs:', '  - path: spec/beeRef/name', '    kind: AnimalPark', 'somethingElse: 1', ''].join('\n'),
+      ['commonLabels:', '- path: spec/selector', '  kind: MyKind', '  create: true', 'nameReference:', '- kind: Bee', '  version: v1beta1', '  fieldSpecs:', '  - path: spec/beeRef/name', '    kind: AnimalPark', ''].join('\n'),
       'kustomizeconfig.yaml',
     )
     assert.deepEqual(c, {
@@ -24,6 +24,10 @@ describe('parseTransformerConfig', () => {
       () => parseTransformerConfig('images:\n- kind: Foo\n', 'conf.yaml'),
       (e: unknown) => e instanceof UserError && e.origin.file === 'conf.yaml' && e.origin.field === 'images[0]',
     )
+  })
+
+  test('an unknown key is refused (kustomize reads the file strictly)', () => {
+    assert.throws(() => parseTransformerConfig('namePrefixes: []\n', 'conf.yaml'), (e: unknown) => e instanceof UserError && e.origin.field === 'namePrefixes')
   })
 
   test('a list written as a map is refused', () => {
