@@ -1,0 +1,56 @@
+// Which inventory members a plan may delete. Pure: the executor asks before it changes anything,
+// so a refused prune refuses the whole apply with the cluster untouched.
+import {isObject} from '../model/json.js'
+import {rolloutOfLabel} from '../cluster/state-store.js'
+import {pruneAnnotation} from './plan.js'
+import {applySetLabels} from '../cluster/applyset.js'
+import type {PlanItem, PlanObjectId, RolloutPlan} from './types.js'
+
+export interface PruneSelection {
+  delete: PlanItem[]
+  protected: PlanObjectId[]
+  refused?: {count: number; cap: number; reason: string}
+}
+
+/** kubectl's and strata's default: a quarter of the inventory, at least one object. */
+export function defaultMaxDeletions(inventoryCount: number): number {
+  return Math.max(1, Math.floor(inventoryCount / 4))
+}
+
+function metadataOf(item: PlanItem): {labels: Record<string, unknown>; annotations: Record<string, unknown>} {
+  const md = item.object && isObject(item.object.metadata) ? item.object.metadata : {}
+  return {labels: isObject(md.labels) ? md.labels : {}, annotations: isObject(md.annotations) ? md.annotations : {}}
+}
+
+/** The inventory's own bookkeeping: the ApplySet parent and the rollout state. */
+function isBookkeeping(item: PlanItem): boolean {
+  if (item.id.kind !== 'Secret' || item.id.apiVersion !== 'v1') return false
+  const {labels} = metadataOf(item)
+  return applySetLabels.id in labels || rolloutOfLabel in labels || item.id.name.startsWith('strata-rollout-')
+}
+
+export function selectPrunable(plan: RolloutPlan, inventoryCount: number, options: {maxDeletions?: number; allowMassDelete: boolean; allowEmptyRender?: boolean}): PruneSelection {
+  const candidates: PlanItem[] = []
+  let rendered = 0
+  for (const step of plan.steps) {
+    for (const item of step.items) {
+      if (item.action === 'delete') candidates.push(item)
+      else rendered++
+    }
+  }
+  const toDelete: PlanItem[] = []
+  const protectedIds: PlanObjectId[] = []
+  for (const item of candidates) {
+    if (isBookkeeping(item)) continue
+    if (String(metadataOf(item).annotations[pruneAnnotation] ?? '').toLowerCase() === 'disabled') protectedIds.push(item.id)
+    else toDelete.push(item)
+  }
+  const selection: PruneSelection = {delete: toDelete, protected: protectedIds}
+  const cap = options.maxDeletions ?? defaultMaxDeletions(inventoryCount)
+  if (rendered === 0 && toDelete.length > 0 && !options.allowEmptyRender) {
+    selection.refused = {count: toDelete.length, cap, reason: `the render is empty: pruning would delete all ${toDelete.length} members of the inventory (pass --allow-empty-render if that is what you want)`}
+  } else if (toDelete.length > cap && !options.allowMassDelete) {
+    selection.refused = {count: toDelete.length, cap, reason: `pruning would delete ${toDelete.length} objects, more than the cap of ${cap} (--max-deletions; default 25% of the ${inventoryCount} members, at least 1); pass --allow-mass-delete to allow it`}
+  }
+  return selection
+}
