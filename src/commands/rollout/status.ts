@@ -1,0 +1,76 @@
+import {Args, Flags} from '@oclif/core'
+import {StrataCommand} from '../../cli/base-command.js'
+import {kubeCluster} from '../../cluster/kube.js'
+import {RolloutStateStore} from '../../cluster/state-store.js'
+import {UserError} from '../../model/errors.js'
+import {percent} from '../../rollout/plan-format.js'
+import type {RolloutState} from '../../rollout/types.js'
+
+export default class RolloutStatus extends StrataCommand {
+  static override summary = "Show where an app's rollout stands: phase, current step, batches, why it stopped."
+
+  static override description =
+    'Reads the saved rollout state (Secret strata-rollout-NAME in the namespace of the app inventory) from any machine; the directory the apply ran from is not needed. ' +
+    'Shows the phase (running, paused, failed, interrupted, aborted, done), the step the rollout is at, the batches each workload has completed, the reason it stopped and the process that holds it.'
+
+  static override examples = [
+    {description: 'Where the rollout of app shop stands', command: '<%= config.bin %> rollout status shop -n shop'},
+    {description: 'As JSON for a script', command: '<%= config.bin %> rollout status shop -n shop --json'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'app name (as given to strata apply --name, by default the directory name)', required: true}),
+  }
+
+  static override flags = {
+    kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
+    context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
+    json: Flags.boolean({description: 'print the state (plan without object content) as one JSON document', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(RolloutStatus)
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context})
+    const namespace = flags.namespace ?? cluster.defaultNamespace
+    const stored = await new RolloutStateStore(cluster, args.name, namespace).load()
+    if (!stored) {
+      throw new UserError(`no rollout of app '${args.name}' in namespace ${namespace}`, {field: 'NAME'}, 'Check the app name and pass its namespace with -n (the namespace of its applyset Secret).')
+    }
+    const s = stored.state
+    if (flags.json) process.stdout.write(`${JSON.stringify(statusJson(s), null, 2)}\n`)
+    else process.stdout.write(statusText(s))
+  }
+}
+
+function statusJson(s: RolloutState) {
+  return {
+    app: s.app,
+    namespace: s.namespace,
+    phase: s.phase,
+    step: s.step,
+    steps: s.plan.steps.map((st) => ({index: st.index, name: st.name, items: st.items.length, pauseAfter: st.pauseAfter})),
+    workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, strategy: w.strategy, batchesDone: w.batchesDone, batches: w.shares.length})),
+    reason: s.reason ?? null,
+    holder: s.holder ?? null,
+    startedAt: s.startedAt,
+    updatedAt: s.updatedAt,
+  }
+}
+
+function statusText(s: RolloutState): string {
+  const total = s.plan.steps.length
+  const current = s.plan.steps[s.step]
+  const lines = [`rollout ${s.app} (namespace ${s.namespace}): ${s.phase}`]
+  lines.push(current ? `step ${s.step + 1}/${total}: ${current.name}` : `all ${total} steps done`)
+  for (const w of Object.values(s.workloads)) {
+    lines.push(`  ${w.id.kind} ${w.id.namespace}/${w.id.name}: batch ${w.batchesDone}/${w.shares.length} (${w.shares.map(percent).join(',')}, ${w.strategy})`)
+  }
+  if (s.reason) lines.push(`reason: ${s.reason}`)
+  if (s.holder) lines.push(`held by pid ${s.holder.pid} on ${s.holder.host} (heartbeat ${s.holder.heartbeatAt})`)
+  lines.push(`started ${s.startedAt}, updated ${s.updatedAt}`)
+  if (s.phase === 'paused' || s.phase === 'failed' || s.phase === 'interrupted') {
+    lines.push(`continue: strata rollout resume ${s.app} -n ${s.namespace}`, `roll back: strata rollout abort ${s.app} -n ${s.namespace}`)
+  }
+  return lines.join('\n') + '\n'
+}
