@@ -150,7 +150,9 @@ export class WatchServer {
 
     const body = await readBody(req, this.maxBody)
     if (body === 'too-large') {
+      // Answer, then drop the connection rather than read the rest of an oversized upload.
       res.setHeader('Connection', 'close')
+      res.once('finish', () => req.destroy())
       return this.webhookDone(res, 413, [], `body larger than ${this.maxBody} bytes`)
     }
     if (!webhookAuthentic(secret, body, req.headers)) return this.webhookDone(res, 401, [], 'missing or wrong signature')
@@ -196,10 +198,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'])
-    if (Number.isFinite(declared) && declared > max) {
-      req.resume()
-      return resolve('too-large')
-    }
+    if (Number.isFinite(declared) && declared > max) return resolve('too-large')
     const chunks: Buffer[] = []
     let size = 0
     let over = false

@@ -24,7 +24,7 @@ export interface LoggerOptions {
 }
 
 export interface Logger {
-  log(level: LogLevel, msg: string, fields?: LogFields): void
+  log(level: LogLevel, msg: string, fields?: LogFields, at?: number): void
   /** One line for a scheduler event. */
   event(e: SchedulerEvent): void
   /** Adds a value to redact from now on (a secret read after start). */
@@ -48,9 +48,9 @@ export function createLogger(options: LoggerOptions): Logger {
   }
 
   const logger: Logger = {
-    log(level, msg, fields = {}) {
+    log(level, msg, fields = {}, at = now()) {
       if (levelRank[level] < min) return
-      const record: Record<string, string | number | boolean | string[]> = {time: new Date(now()).toISOString(), level, msg: clean(msg)}
+      const record: Record<string, string | number | boolean | string[]> = {time: new Date(at).toISOString(), level, msg: clean(msg)}
       for (const [k, v] of Object.entries(fields)) {
         if (v === undefined || v === null || k === 'time' || k === 'level' || k === 'msg') continue
         if (secretKey.test(k)) record[k] = redacted
@@ -61,10 +61,10 @@ export function createLogger(options: LoggerOptions): Logger {
       options.write(`${options.format === 'json' ? JSON.stringify(record) : textLine(record)}\n`)
     },
     event(e) {
-      const {kind, at: _at, ...rest} = e
+      const {kind, at, ...rest} = e
       const level: LogLevel =
         kind === 'head-error' || (kind === 'reconcile-done' && e.status === 'failed') ? 'error' : kind === 'retry-scheduled' ? 'warn' : kind === 'skipped' ? 'debug' : 'info'
-      logger.log(level, kind, rest as LogFields)
+      logger.log(level, kind, rest as LogFields, at)
     },
     addSecret(value) {
       if (value) secrets.add(value)

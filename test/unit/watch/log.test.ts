@@ -51,10 +51,11 @@ test('scheduler events map to levels; debug lines are dropped at info', () => {
   logger.event({kind: 'reconcile-done', at, app: 'web', reason: 'poll', status: 'failed', commit: 'c', error: 'boom', durationMs: 4})
   logger.event({kind: 'retry-scheduled', at, app: 'web', commit: 'c', failures: 2, delayMs: 20_000})
   logger.event({kind: 'skipped', at, app: 'web', reason: 'poll', why: 'backoff'})
-  logger.event({kind: 'reconcile-start', at, app: 'web', reason: 'webhook'})
+  logger.event({kind: 'reconcile-start', at: at + 1500, app: 'web', reason: 'webhook'})
   assert.deepEqual(
     lines.map((l) => [JSON.parse(l).level, JSON.parse(l).msg]),
     [['error', 'reconcile-done'], ['warn', 'retry-scheduled'], ['info', 'reconcile-start']],
   )
   assert.equal(JSON.parse(lines[1]).delayMs, 20_000)
+  assert.equal(JSON.parse(lines[2]).time, '2026-11-23T03:00:01.500Z') // the event's own instant
 })
