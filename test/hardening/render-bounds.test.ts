@@ -84,6 +84,16 @@ describe('deep nesting', () => {
     assert.throws(() => parseYamlDocuments(`${'{a: '.repeat(100_000)}1${'}'.repeat(100_000)}\n`, 'f.yaml'), UserError)
   })
 
+  test('150 levels (past the js-yaml 4.3 default of 100) render as kubectl renders them; 1000 is a clear error', async () => {
+    const block = Array.from({length: 150}, (_, i) => `${'  '.repeat(i + 1)}a:`).join('\n')
+    const files = {'/app/kustomization.yaml': 'resources:\n- r.yaml\n', '/app/r.yaml': `${cm('a')}data:\n${block}\n${'  '.repeat(151)}b: 1\n`}
+    const r = await render(files)
+    assert.ok(r.yaml.includes(`\n${' '.repeat(302)}b: 1\n`))
+    const flow = (n: number) => `${cm('a')}data: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`
+    assert.equal((await render({...files, '/app/r.yaml': flow(150)})).resources.size, 1)
+    await rejectsWithUserError(render({...files, '/app/r.yaml': flow(1000)}), /nesting/, 'app/r.yaml')
+  })
+
   test('deep JSON through a JSON 6902 patch and a strategic-merge patch', async () => {
     const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`
     const base = {'/app/cm.yaml': cm('a')}

@@ -26,12 +26,17 @@ function invalidYaml(err: unknown, file: string, text: string): UserError {
   return new UserError(`invalid YAML: ${reason}${column ? ` (column ${column})` : ''}`, {file, line}, 'Fix the YAML syntax at that line.')
 }
 
+// js-yaml 4.3 refuses nesting past 100 levels by default; go-yaml v3 (kubectl kustomize) allows
+// 10,000. Real manifests stay far below 1000 (deep CRD schemas reach ~60), and past a few thousand
+// levels the recursive steps after parsing (clone, merge, emit) would overflow the stack.
+const maxDepth = 1000
+
 /** All documents of a multi-document YAML file, as kustomize reads them (empty documents kept as null). */
 export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1' | '1.2' = '1.2'): JsonValue[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   let docs: JsonValue[]
   try {
-    docs = jsyaml.loadAll(text, undefined, {schema: yamlVersion === '1.1' ? goYaml11Schema : goYamlSchema, filename: file}) as JsonValue[]
+    docs = jsyaml.loadAll(text, undefined, {schema: yamlVersion === '1.1' ? goYaml11Schema : goYamlSchema, filename: file, maxDepth} as jsyaml.LoadOptions) as JsonValue[]
   } catch (err) {
     if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
     throw invalidYaml(err, file, text)
