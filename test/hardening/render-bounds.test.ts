@@ -173,6 +173,19 @@ describe('graphs and long patch lists', () => {
   })
 })
 
+test('a render with a 15,000-operation YAML JSON 6902 patch file: correct result, bounded time', async () => {
+  const ops = [
+    ...Array.from({length: 10_000}, (_, i) => `- op: add\n  path: /data/k${i}\n  value: "${i}"\n`),
+    ...Array.from({length: 5000}, (_, i) => `- op: remove\n  path: /data/k${2 * i}\n`),
+  ]
+  const t0 = performance.now()
+  const r = await render({'/app/kustomization.yaml': 'resources:\n- cm.yaml\npatches:\n- path: p.yaml\n  target: {kind: ConfigMap}\n', '/app/cm.yaml': cm('a', 'data: {}\n'), '/app/p.yaml': ops.join('')})
+  const data = r.resources.toArray()[0].obj.data as Record<string, string>
+  assert.equal(Object.keys(data).length, 5000)
+  assert.equal(data.k9999, '9999')
+  assert.ok(performance.now() - t0 < 10_000)
+})
+
 describe('__proto__', () => {
   // kubectl kustomize keeps `__proto__` as a plain key (checked with kubectl: `add /__proto__` and a
   // strategic-merge patch with `__proto__:` keys render it; `/metadata/__proto__/polluted` fails as

@@ -8,10 +8,9 @@
 // (possibly a Secret), so they are never passed through.
 
 import jsonpatch, {type Operation} from 'fast-json-patch'
-import {parse as parseYaml, YAMLParseError} from 'yaml'
 import {UserError} from '../../model/errors.js'
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../../model/json.js'
-import {protoKeyError} from '../yaml/parse.js'
+import {parseYamlDocuments, protoKeyError} from '../yaml/parse.js'
 
 export type {Operation} from 'fast-json-patch'
 
@@ -35,13 +34,11 @@ export function parseJson6902(text: string, file: string): Operation[] {
       )
     }
   } else {
-    try {
-      // YAML 1.1 because kustomize converts the patch with go-yaml v2 (yes/no are booleans, 0x10 is 16).
-      data = parseYaml(text, {version: '1.1'})
-    } catch (e) {
-      const line = e instanceof YAMLParseError ? e.linePos?.[0]?.line : undefined
-      throw new UserError(`JSON 6902 patch is not valid YAML: ${(e as Error).message.split('\n')[0]}`, {file, line}, hint6902)
-    }
+    // YAML 1.1 because kustomize converts the patch with go-yaml v2 (yes/no are booleans, 0x10 is 16);
+    // js-yaml rather than the `yaml` package: 10,000 operations parse in a tenth of the time.
+    const docs = parseYamlDocuments(text, file, '1.1').filter((d) => d !== null)
+    if (docs.length > 1) throw new UserError('JSON 6902 patch is not valid YAML: expected one document, found several', {file}, hint6902)
+    data = docs[0] ?? null
   }
   if (!Array.isArray(data)) throw new UserError('JSON 6902 patch must be a list of operations', {file}, hint6902)
   data.forEach((op, i) => {
