@@ -1,6 +1,10 @@
 // Promise 6 of issue 8: hostile input to render ends with a clear UserError or a correct result,
 // within bounded time and memory — never a hang, a stack overflow or prototype pollution.
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import {describe, test} from 'node:test'
 import {UserError} from '../../src/model/errors.js'
 import {applyJson6902} from '../../src/render/patch/json6902.js'
@@ -143,6 +147,23 @@ describe('size', () => {
     await rejectsWithUserError(render(files, {maxInputBytes: 5000}), /more than 5000 bytes/)
     assert.equal((await render(files, {maxInputBytes: 20_000})).resources.size, 10)
   })
+})
+
+test('strata render --max-input-bytes: exit 2 with one paragraph naming the file and the flag; raised, it renders', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cap-'))
+  try {
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n- cm.yaml\n')
+    fs.writeFileSync(path.join(dir, 'cm.yaml'), cm('a', `data: {v: "${'x'.repeat(2000)}"}\n`))
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.resolve('bin/run.js'), 'render', dir, ...args], {encoding: 'utf8'})
+    const refused = run('--max-input-bytes', '1000')
+    assert.equal(refused.status, 2)
+    assert.equal(refused.stdout, '')
+    assert.match(refused.stderr, /cm\.yaml: the render read more than 1000 bytes of input[\s\S]*--max-input-bytes/)
+    assert.doesNotMatch(refused.stderr, /\n\s+at /)
+    assert.equal(run('--max-input-bytes', '100000').status, 0)
+  } finally {
+    fs.rmSync(dir, {recursive: true, force: true})
+  }
 })
 
 describe('graphs and long patch lists', () => {
