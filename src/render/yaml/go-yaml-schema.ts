@@ -71,7 +71,7 @@ function parseSignAfterPrefix(plain: string, octal: boolean): bigint | undefined
  * Resolves a plain (unquoted, untagged) scalar exactly as go-yaml v3 does (v2 when `yaml11`, minus
  * its extra booleans); undefined means "a string".
  */
-export function resolvePlainScalar(s: string, yaml11 = false): GoScalar | undefined {
+export function resolvePlainScalar(s: string, yaml11 = false, timestamps = true): GoScalar | undefined {
   if (nullValues.has(s)) return null
   if (trueValues.has(s)) return true
   if (falseValues.has(s)) return false
@@ -86,8 +86,10 @@ export function resolvePlainScalar(s: string, yaml11 = false): GoScalar | undefi
   }
   const digitOrSign = (c >= 48 && c <= 57) || c === 43 || c === 45
   if (!digitOrSign) return undefined
-  const ts = parseGoTimestamp(s)
-  if (ts !== undefined) return ts
+  if (timestamps) {
+    const ts = parseGoTimestamp(s)
+    if (ts !== undefined) return ts
+  }
   const plain = s.includes('_') ? s.replace(/_/g, '') : s
   const int = parseGoInt(plain) ?? (yamlStyleFloat.test(plain) ? undefined : parseSignAfterPrefix(plain, !yaml11))
   if (int !== undefined) return int >= -9007199254740991n && int <= 9007199254740991n ? Number(int) : int
@@ -167,16 +169,21 @@ export const goYamlSchema = jsyaml.FAILSAFE_SCHEMA.extend({
 const yaml11True = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', ...trueValues])
 const yaml11False = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', ...falseValues])
 
-export function resolvePlainScalarYaml11(s: string): GoScalar | undefined {
+/**
+ * `timestamps`: go-yaml v2 resolves a timestamp (so its emitter quotes a string that looks like
+ * one), but decoding into interface{} — how sigs.k8s.io/yaml reads JSON 6902 patches — keeps the
+ * text as written, where v3 (kyaml) makes it a time.Time.
+ */
+export function resolvePlainScalarYaml11(s: string, timestamps = true): GoScalar | undefined {
   if (yaml11True.has(s)) return true
   if (yaml11False.has(s)) return false
-  return resolvePlainScalar(s, true)
+  return resolvePlainScalar(s, true, timestamps)
 }
 
 const yaml11PlainScalar = new jsyaml.Type('tag:yaml.org,2002:go-plain-1.1', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && resolvePlainScalarYaml11(data) !== undefined,
-  construct: (data: string | null) => resolvePlainScalarYaml11(data ?? ''),
+  resolve: (data: string | null) => data !== null && resolvePlainScalarYaml11(data, false) !== undefined,
+  construct: (data: string | null) => resolvePlainScalarYaml11(data ?? '', false),
 })
 
 export const goYaml11Schema = jsyaml.FAILSAFE_SCHEMA.extend({
