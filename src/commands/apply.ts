@@ -1,0 +1,149 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import {setTimeout as delay} from 'node:timers/promises'
+import {Args, Flags} from '@oclif/core'
+import {StrataCommand} from '../cli/base-command.js'
+import {kubeCluster} from '../cluster/kube.js'
+import {defaultConcurrency} from '../diff/run.js'
+import {UserError} from '../model/errors.js'
+import {ExitCode} from '../model/exit-codes.js'
+import {formatPlanText, planToJson} from '../rollout/plan-format.js'
+import {parseDuration, prepareApply, processHolder, runApply, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
+import type {RolloutEvent, RolloutState} from '../rollout/types.js'
+import {choosePrinterKind, makePrinter} from '../ui/printers/index.js'
+import {makeTheme, wantsColor} from '../ui/theme.js'
+
+/** Flags that steer execution; `strata rollout resume` takes them too. */
+export const executionFlags = {
+  kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
+  context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+  'force-conflicts': Flags.boolean({description: 'take over fields another field manager owns instead of failing the object', default: false}),
+  concurrency: Flags.integer({description: 'requests in flight at once within a step', default: defaultConcurrency, min: 1, max: 256}),
+  timeout: Flags.string({description: 'how long one step may take to become healthy (30s, 5m, 1h)', default: '5m'}),
+  'batch-timeout': Flags.string({description: "how long a workload batch's new pods may take to become Ready before the breaker trips", default: '5m'}),
+  'max-failed-pods': Flags.integer({description: 'crashed new pods in a batch that trip the breaker', default: 0, min: 0}),
+  'auto-abort': Flags.boolean({description: 'when the breaker trips, roll that workload back at once (--no-auto-abort leaves it for `rollout abort`)', default: true, allowNo: true}),
+  json: Flags.boolean({description: 'print one JSON event per line (step started, object applied, health changed, paused, done)', default: false}),
+  color: Flags.boolean({description: 'color the output (default: when stdout is a terminal)', allowNo: true}),
+}
+
+export function runOptionsFrom(flags: {'force-conflicts': boolean; concurrency: number; timeout: string; 'batch-timeout': string; 'max-failed-pods': number; 'auto-abort': boolean}): RunOptions {
+  return {
+    forceConflicts: flags['force-conflicts'],
+    concurrency: flags.concurrency,
+    stepTimeoutMs: parseDuration(flags.timeout, '--timeout'),
+    batchTimeoutMs: parseDuration(flags['batch-timeout'], '--batch-timeout'),
+    maxFailedPods: flags['max-failed-pods'],
+    autoAbort: flags['auto-abort'],
+  }
+}
+
+/**
+ * Runs a rollout's events into a printer with Ctrl-C wired to an AbortController (the executor
+ * finishes in-flight requests and saves `interrupted`) and sets the exit code from the final phase.
+ */
+export async function runRollout(json: boolean, color: boolean | undefined, start: (deps: RunDeps) => AsyncGenerator<RolloutEvent, RolloutState>, cluster: RunDeps['cluster'], success: RolloutState['phase'] = 'done'): Promise<void> {
+  const controller = new AbortController()
+  const onSigint = () => controller.abort()
+  process.on('SIGINT', onSigint)
+  const printer = makePrinter(choosePrinterKind(json, process.stdout), process.stdout, makeTheme(wantsColor(color, process.stdout)))
+  const deps: RunDeps = {
+    cluster,
+    now: Date.now,
+    sleep: (ms) => delay(ms, undefined, {signal: controller.signal}).catch(() => undefined),
+    signal: controller.signal,
+    holder: processHolder(Date.now(), os.hostname(), process.pid),
+  }
+  try {
+    const gen = start(deps)
+    let r = await gen.next()
+    while (!r.done) {
+      printer.event(r.value)
+      r = await gen.next()
+    }
+    process.exitCode = r.value.phase === success ? ExitCode.ok : exitCodeOf(r.value)
+  } finally {
+    printer.close()
+    process.off('SIGINT', onSigint)
+  }
+}
+
+export function exitCodeOf(state: RolloutState): number {
+  switch (state.phase) {
+    case 'done':
+      return ExitCode.ok
+    case 'paused':
+      return ExitCode.paused
+    case 'interrupted':
+      return ExitCode.interrupted
+    default:
+      return ExitCode.error
+  }
+}
+
+export default class Apply extends StrataCommand {
+  static override summary = 'Apply a kustomize tree as an ordered rollout plan: dependencies first, batches, health gates, pause/resume, safe prune.'
+
+  static override description =
+    'Renders DIR, diffs it against the cluster and turns the changes into a plan of steps: Namespaces and CRDs, cluster RBAC, ServiceAccounts/Roles, ConfigMaps/Secrets/PVCs, Services, workloads, then the rest; ' +
+    'within that, waves (strata.dev/wave: "N") and explicit dependencies (strata.dev/depends-on: KIND/NAMESPACE/NAME,...). ' +
+    "Each step is applied by server-side apply (field manager 'strata') and must become healthy before the next one starts. " +
+    'A Deployment or StatefulSet whose pod template changes and that carries strata.dev/rollout: "25%,50%,100%" (or --rollout) is moved in those batches, pausing after each but the last. ' +
+    'At a pause the state is saved in the cluster (Secret strata-rollout-NAME) and the command exits 3; `strata rollout resume|abort NAME` continue from any machine. ' +
+    'Members of the app inventory (ApplySet parent Secret applyset-NAME) that the render no longer has are pruned last; more than --max-deletions refuses the whole apply before anything changes. ' +
+    'Exit codes: 0 done, 2 failed or refused, 3 paused, 130 interrupted (Ctrl-C; resumable).'
+
+  static override examples = [
+    {description: 'Apply an overlay to the current kubeconfig context', command: '<%= config.bin %> apply overlays/prod'},
+    {description: 'Show the plan only (reads the cluster, changes nothing)', command: '<%= config.bin %> apply overlays/prod --plan'},
+    {description: 'Every Deployment/StatefulSet in three batches, a pause after each step, JSON events for CI', command: '<%= config.bin %> apply overlays/prod --rollout 25%,50%,100% --pause-after each --json'},
+    {description: 'Start over although a rollout of this app is paused', command: '<%= config.bin %> apply overlays/prod --replace-paused'},
+    {description: 'Allow a large prune', command: '<%= config.bin %> apply overlays/prod --max-deletions 40'},
+  ]
+
+  static override args = {
+    dir: Args.string({description: 'directory holding kustomization.yaml', default: '.'}),
+  }
+
+  static override flags = {
+    ...executionFlags,
+    name: Flags.string({description: "app name: inventory Secret applyset-NAME, state Secret strata-rollout-NAME (default: DIR's base name)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),
+    plan: Flags.boolean({description: 'print the plan (text, or JSON with --json) and change nothing', default: false}),
+    'batch-size': Flags.integer({description: 'split a step with more objects than this into several steps', min: 1}),
+    'pause-after': Flags.string({description: 'pause after this step (name or 1-based number), or `each`; repeatable', multiple: true}),
+    rollout: Flags.string({description: 'batch spec for every Deployment/StatefulSet without its own strata.dev/rollout annotation, e.g. 25%,50%,100%'}),
+    'max-deletions': Flags.integer({description: "most objects prune may delete (default: 25% of the inventory's members, at least 1)", min: 0}),
+    'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
+    'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
+    'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Apply)
+    const dir = args.dir
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
+    }
+    const options = runOptionsFrom(flags)
+    const pauseAfter = flags['pause-after']
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    const prepared = await prepareApply(cluster, {
+      dir,
+      name: flags.name,
+      namespace: flags.namespace,
+      loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
+      concurrency: flags.concurrency,
+      plan: {batchSize: flags['batch-size'], pauseAfter: pauseAfter?.includes('each') ? 'each' : pauseAfter, rollout: flags.rollout},
+      maxDeletions: flags['max-deletions'],
+      allowMassDelete: flags['allow-mass-delete'],
+      onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
+    })
+    if (flags.plan) {
+      if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)
+      else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))
+      return
+    }
+    await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...options, replacePaused: flags['replace-paused']}), cluster)
+  }
+}

@@ -1,0 +1,36 @@
+import {Args, Flags} from '@oclif/core'
+import {StrataCommand} from '../../cli/base-command.js'
+import {kubeCluster} from '../../cluster/kube.js'
+import {resumeRollout} from '../../rollout/run-apply.js'
+import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
+
+export default class RolloutResume extends StrataCommand {
+  static override summary = 'Continue a paused, failed or interrupted rollout from where it stopped, from any machine.'
+
+  static override description =
+    'Reads the saved rollout state (Secret strata-rollout-NAME) and runs the rest of its plan; the directory the apply ran from is not needed. ' +
+    'The current step is re-applied (server-side apply is idempotent) and its health re-checked before the plan goes on; a batched workload continues with its next batch. ' +
+    'Exit codes: 0 done, 2 failed, 3 paused again (at the next pause point), 130 interrupted.'
+
+  static override examples = [
+    {description: 'Next batch of the paused rollout of app shop', command: '<%= config.bin %> rollout resume shop -n shop'},
+    {description: 'From CI, with JSON events', command: '<%= config.bin %> rollout resume shop -n shop --context prod --json'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'app name (as given to strata apply --name, by default the directory name)', required: true}),
+  }
+
+  static override flags = {
+    ...executionFlags,
+    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(RolloutResume)
+    const options = runOptionsFrom(flags)
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    const namespace = flags.namespace ?? cluster.defaultNamespace
+    await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, options), cluster)
+  }
+}

@@ -1,0 +1,238 @@
+// The whole of `strata apply` and `strata rollout resume|abort` above the modules that do the
+// work: render → diff → plan → prune check, then take the rollout (the state Secret is the lock),
+// keep its heartbeat, and hand the plan to the executor. Prune is checked BEFORE anything
+// changes, so a refused prune leaves the cluster untouched. Nothing here prints.
+import * as path from 'node:path'
+import {applySetId, applySetParent, readApplySet, withPartOfLabel, type ApplySetParent} from '../cluster/applyset.js'
+import {recordMembers, shrinkMembers, type ApplySetMembers} from '../cluster/applyset-write.js'
+import type {ClusterPort} from '../cluster/port.js'
+import {RolloutStateStore, startHeartbeat, type StoredState} from '../cluster/state-store.js'
+import {appNamespace, diffResources} from '../diff/run.js'
+import {UserError} from '../model/errors.js'
+import {splitApiVersion} from '../model/resource.js'
+import {renderKustomization} from '../render/index.js'
+import {abortWorkload, restoreTemplate, type BatchContext} from './batches/index.js'
+import {deleteMembers} from './delete-members.js'
+import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execute.js'
+import {buildPlan, planInputFromDiff, type PlanOptions} from './plan.js'
+import {selectPrunable, type PruneSelection} from './prune.js'
+import type {PlanObjectId, RolloutEvent, RolloutHolder, RolloutPlan, RolloutState, RolloutStep} from './types.js'
+
+export const fieldManager = 'strata'
+
+export interface ApplyRequest {
+  dir: string
+  /** App name (inventory `applyset-NAME`); default: the directory's base name. */
+  name?: string
+  namespace?: string
+  loadRestrictor: 'rootOnly' | 'none'
+  concurrency: number
+  plan: PlanOptions
+  maxDeletions?: number
+  allowMassDelete: boolean
+  onWarning?: (message: string) => void
+}
+
+export interface PreparedApply {
+  app: string
+  namespace: string
+  plan: RolloutPlan
+  prune: PruneSelection
+  inventoryCount: number
+}
+
+/** Render, diff and plan; refuses (UserError) a prune over the cap before anything changes. */
+export async function prepareApply(cluster: ClusterPort, request: ApplyRequest): Promise<PreparedApply> {
+  const rendered = await renderKustomization(request.dir, {loadRestrictor: request.loadRestrictor, onWarning: request.onWarning})
+  const resources = [...rendered.resources]
+  const app = request.name ?? path.basename(path.resolve(request.dir))
+  const namespace = request.namespace ?? appNamespace(resources, cluster.defaultNamespace)
+  const report = await diffResources(resources, cluster, {name: app, namespace: request.namespace, mode: 'auto', concurrency: request.concurrency, ignore: [], showSecrets: false})
+  const plan = buildPlan(planInputFromDiff(app, namespace, report, resources.map((r) => r.obj)), request.plan)
+  const inventory = report.inventory.found ? await readApplySet(cluster, applySetParent(app, namespace)) : undefined
+  const inventoryCount = inventory?.members.length ?? 0
+  const prune = selectPrunable(plan, inventoryCount, {maxDeletions: request.maxDeletions, allowMassDelete: request.allowMassDelete})
+  if (prune.refused) {
+    throw new UserError(
+      `refusing to apply ${app}: prune would delete ${prune.refused.count} objects, over the cap of ${prune.refused.cap} — ${prune.refused.reason}`,
+      {field: '--max-deletions'},
+      'Nothing was changed. Check that the render is the one you meant; raise the cap with --max-deletions N, or pass --allow-mass-delete.',
+    )
+  }
+  return {app, namespace, plan, prune, inventoryCount}
+}
+
+export interface RunDeps {
+  cluster: ClusterPort
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+  signal: AbortSignal
+  holder: RolloutHolder
+  /** Heartbeat period of the state Secret (tests shorten it). */
+  heartbeatMs?: number
+}
+
+export type RunOptions = Omit<ExecuteOptions, 'applySetId' | 'fieldManager'>
+
+/** This process, as the holder of a rollout. */
+export function processHolder(now: number, host: string, pid: number): RolloutHolder {
+  const at = new Date(now).toISOString()
+  return {pid, host, startedAt: at, heartbeatAt: at}
+}
+
+/** Executes a prepared plan as a new rollout (replacing a paused/failed one only with replacePaused). */
+export async function* runApply(prepared: PreparedApply, deps: RunDeps, options: RunOptions & {replacePaused: boolean}): AsyncGenerator<RolloutEvent, RolloutState> {
+  const store = new RolloutStateStore(deps.cluster, prepared.app, prepared.namespace)
+  await ensureInventoryNamespace(deps.cluster, prepared)
+  const taken = await store.acquire(deps.holder, {replacePaused: options.replacePaused, resume: false, now: deps.now})
+  const at = new Date(deps.now()).toISOString()
+  const fresh: RolloutState = {
+    version: 1,
+    app: prepared.app,
+    namespace: prepared.namespace,
+    phase: 'running',
+    plan: prepared.plan,
+    step: 0,
+    workloads: {},
+    previousTemplates: {},
+    holder: deps.holder,
+    startedAt: at,
+    updatedAt: at,
+  }
+  const rv = await store.save(fresh, taken?.resourceVersion)
+  return yield* execute(store, {state: fresh, resourceVersion: rv}, deps, options)
+}
+
+// The state and the ApplySet parent live in the inventory namespace; when the render creates that
+// namespace, it must exist before the first save. It is applied as step 1 will apply it (same
+// field manager, same part-of label), so step 1 finds it unchanged.
+async function ensureInventoryNamespace(cluster: ClusterPort, prepared: PreparedApply): Promise<void> {
+  if (await cluster.get({apiVersion: 'v1', kind: 'Namespace', name: prepared.namespace})) return
+  const item = prepared.plan.steps.flatMap((s) => s.items).find((it) => it.id.kind === 'Namespace' && it.id.name === prepared.namespace && it.object)
+  if (!item?.object) return
+  const id = applySetId(applySetParent(prepared.app, prepared.namespace))
+  await cluster.apply(withPartOfLabel(item.object, id), {dryRun: false, force: false, fieldManager})
+}
+
+/** Continues a paused, failed or interrupted rollout from its saved step. */
+export async function* resumeRollout(app: string, namespace: string, deps: RunDeps, options: RunOptions): AsyncGenerator<RolloutEvent, RolloutState> {
+  const store = new RolloutStateStore(deps.cluster, app, namespace)
+  const taken = await takeUnfinished(store, deps, 'resume')
+  return yield* execute(store, taken, deps, options)
+}
+
+/** Returns every workload the plan touched to its previous template, removes canaries; phase aborted. */
+export async function* abortRollout(app: string, namespace: string, deps: RunDeps, options: Pick<RunOptions, 'forceConflicts' | 'batchTimeoutMs' | 'maxFailedPods' | 'pollMs'>): AsyncGenerator<RolloutEvent, RolloutState> {
+  const store = new RolloutStateStore(deps.cluster, app, namespace)
+  const taken = await takeUnfinished(store, deps, 'abort')
+  const ctx: BatchContext = {cluster: deps.cluster, fieldManager, forceConflicts: options.forceConflicts, batchTimeoutMs: options.batchTimeoutMs, maxFailedPods: options.maxFailedPods, signal: deps.signal, now: deps.now, sleep: deps.sleep, pollMs: options.pollMs}
+  const ids = idsByKey(taken.state.plan)
+  const restored: PlanObjectId[] = []
+  for (const record of Object.values(taken.state.workloads)) {
+    yield* abortWorkload(ctx, record)
+    restored.push(record.id)
+  }
+  for (const [key, previous] of Object.entries(taken.state.previousTemplates)) {
+    const id = ids.get(key)
+    if (!id) continue
+    await restoreTemplate(ctx, id, {spec: {template: previous}})
+    restored.push(id)
+  }
+  const state: RolloutState = {...taken.state, phase: 'aborted', reason: 'aborted by strata rollout abort', holder: undefined, updatedAt: new Date(deps.now()).toISOString()}
+  await store.save(state, taken.resourceVersion)
+  yield {type: 'aborted', restored}
+  return state
+}
+
+async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, verb: 'resume' | 'abort'): Promise<StoredState> {
+  const taken = await store.acquire(deps.holder, {replacePaused: false, resume: true, now: deps.now})
+  if (!taken) {
+    throw new UserError(`no rollout of app '${store.app}' in namespace ${store.namespace}`, {field: 'NAME'}, 'Check the app name and pass its namespace with -n (the namespace of its applyset Secret).')
+  }
+  if (taken.state.phase === 'done' || taken.state.phase === 'aborted') {
+    // acquire stamped our holder on it: put the finished state back as it was.
+    await store.save({...taken.state, holder: undefined}, taken.resourceVersion)
+    throw new UserError(`the rollout of ${store.app} is ${taken.state.phase}: nothing to ${verb}`, {field: 'NAME'}, `Run \`strata apply\` to start a new rollout; \`strata rollout status ${store.app} -n ${store.namespace}\` shows the last one.`)
+  }
+  return taken
+}
+
+async function* execute(store: RolloutStateStore, start: StoredState, deps: RunDeps, options: RunOptions): AsyncGenerator<RolloutEvent, RolloutState> {
+  const hb = startHeartbeat(store, start, {intervalMs: deps.heartbeatMs, now: deps.now})
+  // Taken over by another process: stop as on Ctrl-C (its saves would conflict anyway).
+  const signal = AbortSignal.any([deps.signal, hb.lost])
+  const parent = applySetParent(start.state.app, start.state.namespace)
+  const id = applySetId(parent)
+  try {
+    return yield* executeRollout(start.state, start.resourceVersion, {
+      cluster: deps.cluster,
+      store: {save: (state) => hb.update(state)},
+      now: deps.now,
+      sleep: deps.sleep,
+      signal,
+      holder: deps.holder,
+      members: membershipHooks(deps.cluster, parent, id),
+    }, {...options, fieldManager, applySetId: id})
+  } finally {
+    await hb.stop()
+  }
+}
+
+/** Inventory upkeep for the executor: grow before any apply; delete, then shrink, at the prune step. */
+export function membershipHooks(cluster: ClusterPort, parent: ApplySetParent, id: string): MembershipHooks {
+  let rendered: ApplySetMembers = {groupKinds: [], namespaces: []}
+  return {
+    async record(state) {
+      rendered = membersOf(state.plan.steps.flatMap((s) => s.items.filter((it) => it.action !== 'delete').map((it) => it.id)))
+      await recordMembers(cluster, parent, rendered)
+    },
+    async *prune(step: RolloutStep, signal: AbortSignal) {
+      const plan: RolloutPlan = {app: '', namespace: parent.namespace, digest: '', steps: [step]}
+      // The cap was checked by apply before anything changed; here only protection matters.
+      const selection = selectPrunable(plan, 0, {allowMassDelete: true, allowEmptyRender: true})
+      const tally = yield* deleteMembers(cluster, selection.delete, id, {signal})
+      if (!signal.aborted) {
+        // Keep the render's kinds and namespaces plus wherever members still live (protected, failed).
+        const left = await readApplySet(cluster, parent)
+        const survivors = membersOf(left.members.map((m) => ({apiVersion: String(m.apiVersion ?? ''), kind: String(m.kind ?? ''), namespace: String((m.metadata as {namespace?: string} | undefined)?.namespace ?? '')})))
+        await shrinkMembers(cluster, parent, {groupKinds: [...rendered.groupKinds, ...survivors.groupKinds], namespaces: [...rendered.namespaces, ...survivors.namespaces]})
+      }
+      return {deleted: tally.deleted}
+    },
+  }
+}
+
+function membersOf(ids: readonly Pick<PlanObjectId, 'apiVersion' | 'kind' | 'namespace'>[]): ApplySetMembers {
+  const gks = new Map<string, {group: string; kind: string}>()
+  const namespaces = new Set<string>()
+  for (const id of ids) {
+    const {group} = splitApiVersion(id.apiVersion)
+    gks.set(`${id.kind}.${group}`, {group, kind: id.kind})
+    if (id.namespace) namespaces.add(id.namespace)
+  }
+  return {groupKinds: [...gks.values()], namespaces: [...namespaces]}
+}
+
+function idsByKey(plan: RolloutPlan): Map<string, PlanObjectId> {
+  const m = new Map<string, PlanObjectId>()
+  for (const s of plan.steps) for (const it of s.items) m.set(it.id.key, it.id)
+  return m
+}
+
+const units: Record<string, number> = {ms: 1, s: 1_000, m: 60_000, h: 3_600_000}
+
+/** `30s`, `5m`, `1h30m`, `500ms` → milliseconds; a bare number is seconds. */
+export function parseDuration(text: string, flag: string): number {
+  if (/^\d+$/.test(text)) return Number(text) * 1_000
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy
+  let total = 0
+  let end = 0
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * units[m[2]]
+    end = re.lastIndex
+  }
+  if (end === 0 || end !== text.length || total <= 0) {
+    throw new UserError(`${flag} '${text}' is not a duration`, {field: flag}, 'Write it like 30s, 5m, 1h30m or 500ms.')
+  }
+  return total
+}

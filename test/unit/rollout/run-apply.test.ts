@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {describe, test} from 'node:test'
+import {applySetId, applySetLabels, applySetParent} from '../../../src/cluster/applyset.js'
+import {RolloutStateStore} from '../../../src/cluster/state-store.js'
+import {UserError} from '../../../src/model/errors.js'
+import {abortRollout, parseDuration, prepareApply, processHolder, resumeRollout, runApply, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
+import type {RolloutEvent, RolloutState} from '../../../src/rollout/types.js'
+import {MemoryCluster} from '../helpers/memory-cluster.js'
+
+const options: RunOptions = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 2_000, batchTimeoutMs: 2_000, maxFailedPods: 0, autoAbort: true, pollMs: 1}
+
+function tree(configMaps: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-run-apply-'))
+  const app = path.join(dir, 'shop')
+  fs.mkdirSync(app)
+  const docs = configMaps.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\n  namespace: shop\ndata:\n  a: "1"\n`)
+  fs.writeFileSync(path.join(app, 'all.yaml'), docs.join('---\n'))
+  fs.writeFileSync(path.join(app, 'kustomization.yaml'), 'resources:\n- all.yaml\n')
+  return app
+}
+
+function deps(cluster: MemoryCluster): RunDeps {
+  let t = Date.parse('2026-01-01T00:00:00Z')
+  const now = () => (t += 10)
+  return {cluster, now, sleep: async () => undefined, signal: new AbortController().signal, holder: processHolder(now(), os.hostname(), process.pid), heartbeatMs: 60_000}
+}
+
+async function drain(gen: AsyncGenerator<RolloutEvent, RolloutState>): Promise<{events: RolloutEvent[]; state: RolloutState}> {
+  const events: RolloutEvent[] = []
+  let r = await gen.next()
+  while (!r.done) {
+    events.push(r.value)
+    r = await gen.next()
+  }
+  return {events, state: r.value}
+}
+
+const request = (dir: string, extra: Partial<Parameters<typeof prepareApply>[1]> = {}) => ({dir, loadRestrictor: 'rootOnly' as const, concurrency: 4, plan: {}, allowMassDelete: false, ...extra})
+
+describe('run-apply', () => {
+  test('apply: objects created with the part-of label, inventory recorded, state done', async () => {
+    const cluster = new MemoryCluster()
+    const prepared = await prepareApply(cluster, request(tree(['a', 'b'])))
+    assert.equal(prepared.app, 'shop')
+    assert.equal(prepared.namespace, 'shop')
+    const {state, events} = await drain(runApply(prepared, deps(cluster), {...options, replacePaused: false}))
+    assert.equal(state.phase, 'done')
+    assert.equal(events.at(-1)?.type, 'done')
+    const id = applySetId(applySetParent('shop', 'shop'))
+    const a = cluster.peek('v1', 'ConfigMap', 'a', 'shop')
+    assert.equal((a?.metadata as {labels: Record<string, string>}).labels[applySetLabels.partOf], id)
+    assert.ok(cluster.peek('v1', 'Secret', 'applyset-shop', 'shop'), 'ApplySet parent created')
+    assert.equal((await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state.phase, 'done')
+  })
+
+  test('prune: a removed member is deleted, an object outside the inventory is untouched', async () => {
+    const cluster = new MemoryCluster()
+    const d = deps(cluster)
+    await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd', 'e']))), d, {...options, replacePaused: false}))
+    cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'outsider', namespace: 'shop'}})
+    const {state} = await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd']))), d, {...options, replacePaused: false}))
+    assert.equal(state.phase, 'done')
+    assert.equal(cluster.peek('v1', 'ConfigMap', 'e', 'shop'), undefined)
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'd', 'shop'))
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'outsider', 'shop'))
+  })
+
+  test('prune over the cap refuses before anything changes', async () => {
+    const cluster = new MemoryCluster()
+    const d = deps(cluster)
+    await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd']))), d, {...options, replacePaused: false}))
+    const writesBefore = cluster.all().length
+    await assert.rejects(prepareApply(cluster, request(tree(['a', 'x']))), (e: unknown) => e instanceof UserError && /delete 3 objects, over the cap of 1/.test(e.message))
+    assert.equal(cluster.all().length, writesBefore)
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'd', 'shop'))
+    const allowed = await prepareApply(cluster, request(tree(['a', 'x']), {allowMassDelete: true}))
+    assert.equal(allowed.prune.delete.length, 3)
+  })
+
+  test('pause after each step, a second apply refuses, resume continues to done, abort of a done rollout refuses', async () => {
+    const cluster = new MemoryCluster()
+    const d = deps(cluster)
+    const prepared = await prepareApply(cluster, request(tree(['a', 'b', 'c']), {plan: {batchSize: 1, pauseAfter: 'each'}}))
+    const steps = prepared.plan.steps.length
+    assert.ok(steps >= 3)
+    let {state} = await drain(runApply(prepared, d, {...options, replacePaused: false}))
+    assert.equal(state.phase, 'paused')
+    assert.equal(state.step, 1)
+    await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /paused/.test(e.message))
+    for (let i = 1; i < steps; i++) ({state} = await drain(resumeRollout('shop', 'shop', d, options)))
+    assert.equal(state.phase, 'done')
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'c', 'shop'))
+    await assert.rejects(drain(abortRollout('shop', 'shop', d, options)), (e: unknown) => e instanceof UserError && /nothing to abort/.test(e.message))
+    assert.equal((await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state.holder, undefined)
+  })
+
+  test('abort of a paused rollout: phase aborted, holder released', async () => {
+    const cluster = new MemoryCluster()
+    const d = deps(cluster)
+    await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b']), {plan: {batchSize: 1, pauseAfter: 'each'}})), d, {...options, replacePaused: false}))
+    const {state, events} = await drain(abortRollout('shop', 'shop', d, options))
+    assert.equal(state.phase, 'aborted')
+    assert.equal(events.at(-1)?.type, 'aborted')
+    const saved = await new RolloutStateStore(cluster, 'shop', 'shop').load()
+    assert.equal(saved?.state.phase, 'aborted')
+    assert.equal(saved?.state.holder, undefined)
+  })
+
+  test('parseDuration', () => {
+    assert.equal(parseDuration('30s', '--timeout'), 30_000)
+    assert.equal(parseDuration('5m', '--timeout'), 300_000)
+    assert.equal(parseDuration('1h30m', '--timeout'), 5_400_000)
+    assert.equal(parseDuration('500ms', '--timeout'), 500)
+    assert.equal(parseDuration('45', '--timeout'), 45_000)
+    assert.throws(() => parseDuration('5 minutes', '--timeout'), UserError)
+    assert.throws(() => parseDuration('0s', '--timeout'), UserError)
+  })
+})
