@@ -144,6 +144,9 @@ export default class Apply extends StrataCommand {
       else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))
       return
     }
-    await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...options, replacePaused: flags['replace-paused']}), cluster)
+    // A port of its own for the rollout: the diff's port has cached discovery from before the
+    // plan's CRDs existed, and would not find their kinds once step 1 has created them.
+    const rolloutCluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...options, replacePaused: flags['replace-paused']}), rolloutCluster)
   }
 }
