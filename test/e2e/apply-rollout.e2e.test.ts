@@ -2,7 +2,7 @@
 // (kwok makes pods Ready): CRD + custom resource + Namespace in one apply, a Deployment moved in
 // 25%/50%/100% batches across three processes, abort back to the old image, prune and its cap.
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -212,4 +212,49 @@ metadata: {name: ${ns}}
     assert.match(refused.stderr, /--allow-mass-delete/)
     assert.deepEqual(configMaps(), ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'outsider'].map((n) => `configmap/${n}`))
   })
+
+  for (const sig of ['SIGINT', 'SIGKILL'] as const) {
+    test(`${sig} mid-step, then rollout resume completes`, async (t) => {
+      const ns = await withNamespace(t, sig.toLowerCase())
+      const {kubeconfig} = await cluster()
+      // Pods annotated strata.dev/e2e-unready: "true" stay unready (scripts/cluster's kwok stage):
+      // the apply sits in the workloads step's health gate until it is stopped.
+      const dir = writeTree(newAppDir('stuck'), {
+        'kustomization.yaml': `namespace: ${ns}\nresources: [web.yaml]\n`,
+        'web.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}, annotations: {strata.dev/e2e-unready: "true"}}
+    spec:
+      containers:
+      - {name: web, image: ${v1}}
+`,
+      })
+      const child = spawn(process.execPath, [bin, 'apply', dir, '--timeout', '2m', '--kubeconfig', kubeconfig], {env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+      let out = ''
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()))
+      child.stderr.on('data', (b: Buffer) => (out += b.toString()))
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+      await waitFor('the apply waiting on web', async () => /Deployment \S+\/web (created|progressing)/.test(out), {timeoutMs: 60_000})
+      child.kill(sig)
+      const code = await exited
+      if (sig === 'SIGINT') {
+        assert.equal(code, 130, out)
+        assert.match(out, /strata rollout resume stuck/)
+        const status = strata(kubeconfig, 'rollout', 'status', 'stuck', '-n', ns, '--json')
+        assert.equal((JSON.parse(status.stdout) as {phase: string}).phase, 'interrupted', status.all)
+      }
+      // Let kwok make the pods Ready, as a fixed image would.
+      await waitFor('web pods', async () => podsByImage(kubeconfig, ns)[v1] === 2)
+      assert.equal(kubectl(kubeconfig, 'annotate', 'pods', '-n', ns, '-l', 'app=web', 'strata.dev/e2e-unready=false', '--overwrite').code, 0)
+      const resumed = strata(kubeconfig, 'rollout', 'resume', 'stuck', '-n', ns)
+      assert.equal(resumed.code, 0, resumed.all)
+      const status = strata(kubeconfig, 'rollout', 'status', 'stuck', '-n', ns, '--json')
+      assert.equal((JSON.parse(status.stdout) as {phase: string}).phase, 'done', status.all)
+    })
+  }
 })
