@@ -152,7 +152,16 @@ class KubeCluster implements ClusterPort {
       gv.catch(() => this.discovery.delete(apiVersion))
       this.discovery.set(apiVersion, gv)
     }
-    return gv.then((m) => m?.get(kind))
+    return gv.then((m) => {
+      const found = m?.get(kind)
+      // Only answers are cached, not absences: a CRD applied a moment ago serves its kind now, and
+      // a long-lived port (apply's later steps, watch) must see it.
+      if (!found) {
+        if (this.discovery.get(apiVersion) === gv) this.discovery.delete(apiVersion)
+        this.groupVersions.delete(splitApiVersion(apiVersion).group)
+      }
+      return found
+    })
   }
 
   async mappingForGroupKind(group: string, kind: string): Promise<ResourceMapping | undefined> {

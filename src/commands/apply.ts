@@ -144,9 +144,8 @@ export default class Apply extends StrataCommand {
       else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))
       return
     }
-    // A port of its own for the rollout: the diff's port has cached discovery from before the
-    // plan's CRDs existed, and would not find their kinds once step 1 has created them.
-    const rolloutCluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
-    await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...options, replacePaused: flags['replace-paused']}), rolloutCluster)
+    // The diff's port serves the rollout too: discovery caches only kinds it found, so the kinds
+    // of CRDs that step 1 creates are looked up again.
+    await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...options, replacePaused: flags['replace-paused']}), cluster)
   }
 }
