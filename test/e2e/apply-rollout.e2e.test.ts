@@ -4,31 +4,9 @@
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import {describe, test} from 'node:test'
-import {cluster, REPO, waitFor, withNamespace} from './helpers/cluster.js'
-
-const bin = path.join(REPO, 'bin', 'run.js')
-
-function writeTree(dir: string, files: Record<string, string>): string {
-  fs.rmSync(dir, {recursive: true, force: true})
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), {recursive: true})
-    fs.writeFileSync(path.join(dir, name), text)
-  }
-  return dir
-}
-
-function newAppDir(app: string): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-apply-rollout-')), app)
-}
-
-function strata(kubeconfig: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args, '--kubeconfig', kubeconfig], {encoding: 'utf8', env: {...process.env, CI: '1'}})
-  return {code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}`}
-}
+import {bin, newAppDir as freshAppDir, rewriteTree, strata} from './helpers/cli.js'
+import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
 
 function kubectl(kubeconfig: string, ...args: string[]) {
   const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {encoding: 'utf8'})
@@ -88,7 +66,7 @@ describe('strata apply + rollout', () => {
       kubectl(kubeconfig, 'delete', 'namespace', ns, '--wait=false', '--ignore-not-found')
       kubectl(kubeconfig, 'delete', 'crd', `widgets.${group}`, '--wait=false', '--ignore-not-found')
     })
-    const dir = writeTree(newAppDir('crdapp'), {
+    const dir = rewriteTree(freshAppDir('crdapp'), {
       'kustomization.yaml': 'resources: [all.yaml]\n',
       'all.yaml': `apiVersion: ${group}/v1
 kind: Widget
@@ -135,13 +113,13 @@ metadata: {name: ${ns}}
   test('a Deployment in 25%,50%,100% batches: paused, status from another process, two resumes', async (t) => {
     const ns = await withNamespace(t, 'batches')
     const {kubeconfig} = await cluster()
-    const dir = newAppDir('web')
-    writeTree(dir, webTree(ns, v1))
+    const dir = freshAppDir('web')
+    rewriteTree(dir, webTree(ns, v1))
     const first = strata(kubeconfig, 'apply', dir)
     assert.equal(first.code, 0, first.all)
     await waitForPods(kubeconfig, ns, {[v1]: 4})
 
-    writeTree(dir, webTree(ns, v2))
+    rewriteTree(dir, webTree(ns, v2))
     const a = strata(kubeconfig, 'apply', dir)
     assert.equal(a.code, 3, a.all)
     assert.match(a.all, new RegExp(`strata rollout resume web -n ${ns}`))
@@ -169,11 +147,11 @@ metadata: {name: ${ns}}
   test('rollout abort puts the old image back on every pod', async (t) => {
     const ns = await withNamespace(t, 'abort')
     const {kubeconfig} = await cluster()
-    const dir = newAppDir('web')
-    writeTree(dir, webTree(ns, v1))
+    const dir = freshAppDir('web')
+    rewriteTree(dir, webTree(ns, v1))
     assert.equal(strata(kubeconfig, 'apply', dir).code, 0)
     await waitForPods(kubeconfig, ns, {[v1]: 4})
-    writeTree(dir, webTree(ns, v2))
+    rewriteTree(dir, webTree(ns, v2))
     const a = strata(kubeconfig, 'apply', dir)
     assert.equal(a.code, 3, a.all)
     await waitForPods(kubeconfig, ns, {[v1]: 3, [v2]: 1})
@@ -189,23 +167,23 @@ metadata: {name: ${ns}}
   test('prune deletes a removed member only; over the cap nothing is deleted', async (t) => {
     const ns = await withNamespace(t, 'prune')
     const {kubeconfig} = await cluster()
-    const dir = newAppDir('cfg')
+    const dir = freshAppDir('cfg')
     const tree = (names: string[]) => ({
       'kustomization.yaml': `namespace: ${ns}\nresources: [all.yaml]\n`,
       'all.yaml': names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\ndata: {a: "1"}\n`).join('---\n'),
     })
     const configMaps = () => kubectl(kubeconfig, 'get', 'configmap', '-n', ns, '-o', 'name').stdout.split('\n').filter((l) => l && !l.includes('kube-root-ca')).sort()
-    writeTree(dir, tree(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8']))
+    rewriteTree(dir, tree(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8']))
     const first = strata(kubeconfig, 'apply', dir)
     assert.equal(first.code, 0, first.all)
     assert.equal(kubectl(kubeconfig, 'create', 'configmap', 'outsider', '-n', ns, '--from-literal=a=1').code, 0)
 
-    writeTree(dir, tree(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']))
+    rewriteTree(dir, tree(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']))
     const pruned = strata(kubeconfig, 'apply', dir)
     assert.equal(pruned.code, 0, pruned.all)
     assert.deepEqual(configMaps(), ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'outsider'].map((n) => `configmap/${n}`))
 
-    writeTree(dir, tree(['c1', 'c2']))
+    rewriteTree(dir, tree(['c1', 'c2']))
     const refused = strata(kubeconfig, 'apply', dir)
     assert.equal(refused.code, 2, refused.all)
     assert.match(refused.stderr, /delete 5 objects, over the cap of 1/)
@@ -219,7 +197,7 @@ metadata: {name: ${ns}}
       const {kubeconfig} = await cluster()
       // Pods annotated strata.dev/e2e-unready: "true" stay unready (scripts/cluster's kwok stage):
       // the apply sits in the workloads step's health gate until it is stopped.
-      const dir = writeTree(newAppDir('stuck'), {
+      const dir = rewriteTree(freshAppDir('stuck'), {
         'kustomization.yaml': `namespace: ${ns}\nresources: [web.yaml]\n`,
         'web.yaml': `apiVersion: apps/v1
 kind: Deployment

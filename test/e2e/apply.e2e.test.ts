@@ -2,27 +2,9 @@
 // plane: read-only, exit 0, steps in dependency order, JSON without object content.
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import {describe, test} from 'node:test'
-import {cluster, REPO, withNamespace} from './helpers/cluster.js'
-
-const bin = path.join(REPO, 'bin', 'run.js')
-
-function writeTree(files: Record<string, string>, app = 'app'): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-apply-e2e-')), app)
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), {recursive: true})
-    fs.writeFileSync(path.join(dir, name), text)
-  }
-  return dir
-}
-
-function strata(kubeconfig: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args, '--kubeconfig', kubeconfig], {encoding: 'utf8'})
-  return {code: r.status, stdout: r.stdout, stderr: r.stderr}
-}
+import {strata, writeTree} from './helpers/cli.js'
+import {cluster, withNamespace} from './helpers/cluster.js'
 
 function app(ns: string): Record<string, string> {
   return {

@@ -9,19 +9,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {describe, test} from 'node:test'
 import {CoreV1Api, RbacAuthorizationV1Api} from '@kubernetes/client-node'
-import {cluster, REPO, waitFor, withNamespace} from './helpers/cluster.js'
+import {bin, writeTree as writeTreeIn} from './helpers/cli.js'
+import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
 
-const bin = path.join(REPO, 'bin', 'run.js')
-
-/** A kustomize tree in a fresh directory named `app` (the default app name of strata diff). */
-function writeTree(files: Record<string, string>, app = 'app'): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-diff-e2e-')), app)
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), {recursive: true})
-    fs.writeFileSync(path.join(dir, name), text)
-  }
-  return dir
-}
+const writeTree = (files: Record<string, string>, app = 'app'): string => writeTreeIn(files, app, 'strata-diff-e2e-')
 
 /**
  * `kubectl kustomize DIR | kubectl apply --server-side --applyset=applyset-APP --prune`: the

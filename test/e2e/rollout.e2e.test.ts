@@ -1,21 +1,13 @@
 // strata rollout status through bin/run.js on the real control plane: reads the state another
 // process saved (Secret strata-rollout-<app>), without the app's directory.
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
-import * as path from 'node:path'
 import {describe, test} from 'node:test'
 import {kubeCluster} from '../../src/cluster/kube.js'
 import {RolloutStateStore} from '../../src/cluster/state-store.js'
 import {buildPlan} from '../../src/rollout/plan.js'
 import type {RolloutState} from '../../src/rollout/types.js'
-import {cluster, REPO, withNamespace} from './helpers/cluster.js'
-
-const bin = path.join(REPO, 'bin', 'run.js')
-
-function strata(kubeconfig: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args, '--kubeconfig', kubeconfig], {encoding: 'utf8'})
-  return {code: r.status, stdout: r.stdout, stderr: r.stderr}
-}
+import {strata} from './helpers/cli.js'
+import {cluster, withNamespace} from './helpers/cluster.js'
 
 describe('strata rollout status', () => {
   test('shows a paused rollout saved by another process; a missing one is a clear error', async (t) => {
