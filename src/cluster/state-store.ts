@@ -88,6 +88,8 @@ function pidAlive(pid: number): boolean {
 export interface AcquireOptions {
   replacePaused: boolean
   resume: boolean
+  /** The digest of the render about to be applied: the refusal of an unfinished rollout says whether it is the same. */
+  digest?: string
   staleMs?: number
   /** For tests; defaults to Date.now. */
   now?: () => number
@@ -174,10 +176,16 @@ export class RolloutStateStore {
     }
     const unfinished = state.phase === 'paused' || state.phase === 'failed' || state.phase === 'interrupted'
     if (unfinished && !options.resume && !options.replacePaused) {
+      const same = options.digest !== undefined && options.digest === state.plan.digest
+      const changed = options.digest !== undefined && !same
+      const ns = ` -n ${this.namespace}`
       throw new UserError(
-        `a rollout of ${this.app} is ${state.phase} at step ${state.step + 1} of ${state.plan.steps.length}${state.reason ? `: ${state.reason}` : ''}`,
+        `a rollout of ${this.app} is ${state.phase} at step ${state.step + 1} of ${state.plan.steps.length}${state.reason ? `: ${state.reason}` : ''}` +
+          (same ? ' — this is the render it was started from' : changed ? ' — and this render differs from the one it was started from' : ''),
         {field: '--name'},
-        `Run \`strata rollout resume ${this.app}\` or \`strata rollout abort ${this.app}\`, or pass --replace-paused to start over with this render.`,
+        same
+          ? `Run \`strata rollout resume ${this.app}${ns}\` to go on with it (or \`strata rollout abort ${this.app}${ns}\`).`
+          : `Run \`strata rollout resume ${this.app}${ns}\` or \`strata rollout abort ${this.app}${ns}\` to finish the old one, or pass --replace-paused to start over with this render.`,
       )
     }
     const nowIso = new Date(now()).toISOString()

@@ -27,6 +27,11 @@ export interface PlanInput {
   namespace: string
   objects: PlanObjectInput[]
   deletions: {id: PlanObjectId; live: JsonObject}[]
+  /**
+   * The render's digest (renderDigest of the objects as rendered, before the diff fills in default
+   * namespaces), so `rollout resume --dir` can compute it from the tree alone. Default: over `objects`.
+   */
+  digest?: string
 }
 export interface PlanOptions {
   /** Split a step with more items than this into chunks named `… (i/n)`. */
@@ -86,7 +91,7 @@ export function buildPlan(input: PlanInput, options: PlanOptions = {}): RolloutP
   const steps = groupIntoSteps(nodes, options.batchSize)
   if (input.deletions.length > 0) steps.push(pruneStep(input.deletions, steps.length))
   applyPauses(steps, options.pauseAfter)
-  return {app: input.app, namespace: input.namespace, digest: renderDigest(input.objects.map((o) => o.object)), steps}
+  return {app: input.app, namespace: input.namespace, digest: input.digest ?? renderDigest(input.objects.map((o) => o.object)), steps}
 }
 
 function annotationsOf(obj: JsonObject): JsonObject {
@@ -340,7 +345,7 @@ export function planInputFromDiff(app: string, namespace: string, report: DiffRe
       const id = planIdOfDiff(r.id)
       return {id, live: r.before ?? {apiVersion: id.apiVersion, kind: id.kind, metadata: {name: id.name, ...(id.namespace ? {namespace: id.namespace} : {})}}}
     })
-  return {app, namespace, objects, deletions}
+  return {app, namespace, objects, deletions, digest: renderDigest(rendered)}
 }
 
 function planIdOfDiff(id: DiffId): PlanObjectId {

@@ -11,6 +11,7 @@ import {appNamespace, diffResources} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {splitApiVersion} from '../model/resource.js'
 import {renderKustomization} from '../render/index.js'
+import {renderDigest} from './digest.js'
 import {abortWorkload, restoreTemplate, type BatchContext} from './batches/index.js'
 import {deleteMembers} from './delete-members.js'
 import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execute.js'
@@ -84,7 +85,7 @@ export function processHolder(now: number, host: string, pid: number): RolloutHo
 export async function* runApply(prepared: PreparedApply, deps: RunDeps, options: RunOptions & {replacePaused: boolean}): AsyncGenerator<RolloutEvent, RolloutState> {
   const store = new RolloutStateStore(deps.cluster, prepared.app, prepared.namespace)
   await ensureInventoryNamespace(deps.cluster, prepared)
-  const taken = await store.acquire(deps.holder, {replacePaused: options.replacePaused, resume: false, now: deps.now})
+  const taken = await store.acquire(deps.holder, {replacePaused: options.replacePaused, resume: false, digest: prepared.plan.digest, now: deps.now})
   const at = new Date(deps.now()).toISOString()
   const fresh: RolloutState = {
     version: 1,
@@ -114,9 +115,30 @@ async function ensureInventoryNamespace(cluster: ClusterPort, prepared: Prepared
   await cluster.apply(withPartOfLabel(item.object, id), {dryRun: false, force: false, fieldManager})
 }
 
-/** Continues a paused, failed or interrupted rollout from its saved step. */
-export async function* resumeRollout(app: string, namespace: string, deps: RunDeps, options: RunOptions): AsyncGenerator<RolloutEvent, RolloutState> {
+/** The digest a plan made from DIR's render would carry (see PlanInput.digest); reads no cluster. */
+export async function treeDigest(dir: string, loadRestrictor: 'rootOnly' | 'none'): Promise<string> {
+  const rendered = await renderKustomization(dir, {loadRestrictor})
+  return renderDigest([...rendered.resources].map((r) => r.obj))
+}
+
+/**
+ * Continues a paused, failed or interrupted rollout from its saved step. With `expectDigest` (the
+ * digest of the tree the caller means), a saved plan made from another render is refused first:
+ * resuming it would roll out what the tree no longer says.
+ */
+export async function* resumeRollout(app: string, namespace: string, deps: RunDeps, options: RunOptions & {expectDigest?: string; dir?: string}): AsyncGenerator<RolloutEvent, RolloutState> {
   const store = new RolloutStateStore(deps.cluster, app, namespace)
+  if (options.expectDigest !== undefined) {
+    const saved = await store.load()
+    if (saved && saved.state.plan.digest !== options.expectDigest) {
+      const dir = options.dir ?? 'the directory'
+      throw new UserError(
+        `${dir} renders differently from the plan the rollout of ${app} was started with (${saved.state.startedAt}): resuming would roll out the old render`,
+        {file: options.dir, field: '--dir'},
+        `Run \`strata apply ${dir} --name ${app} -n ${namespace} --replace-paused\` to roll out the tree as it is now, or resume without --dir to finish the old plan.`,
+      )
+    }
+  }
   const taken = await takeUnfinished(store, deps, 'resume')
   return yield* execute(store, taken, deps, options)
 }

@@ -1,20 +1,21 @@
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
 import {kubeCluster} from '../../cluster/kube.js'
-import {resumeRollout} from '../../rollout/run-apply.js'
+import {resumeRollout, treeDigest} from '../../rollout/run-apply.js'
 import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
 
 export default class RolloutResume extends StrataCommand {
   static override summary = 'Continue a paused, failed or interrupted rollout from where it stopped, from any machine.'
 
   static override description =
-    'Reads the saved rollout state (Secret strata-rollout-NAME) and runs the rest of its plan; the directory the apply ran from is not needed. ' +
+    'Reads the saved rollout state (Secret strata-rollout-NAME) and runs the rest of its plan; the directory the apply ran from is not needed, but with --dir it is rendered and must still match the saved plan. ' +
     'The current step is re-applied (server-side apply is idempotent) and its health re-checked before the plan goes on; a batched workload continues with its next batch. ' +
     'Exit codes: 0 done, 2 failed, 3 paused again (at the next pause point), 130 interrupted.'
 
   static override examples = [
     {description: 'Next batch of the paused rollout of app shop', command: '<%= config.bin %> rollout resume shop -n shop'},
     {description: 'From CI, with JSON events', command: '<%= config.bin %> rollout resume shop -n shop --context prod --json'},
+    {description: 'Only if overlays/prod still renders what the paused plan was made from', command: '<%= config.bin %> rollout resume shop -n shop --dir overlays/prod'},
   ]
 
   static override args = {
@@ -24,6 +25,8 @@ export default class RolloutResume extends StrataCommand {
   static override flags = {
     ...executionFlags,
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
+    dir: Flags.string({description: 'the kustomize tree the rollout came from: refuse (exit 2) if it now renders something else than the saved plan'}),
+    'load-restrictor': Flags.string({description: 'with --dir: rootOnly or none, as given to apply', options: ['rootOnly', 'none'], default: 'rootOnly'}),
   }
 
   async run(): Promise<void> {
@@ -31,6 +34,7 @@ export default class RolloutResume extends StrataCommand {
     const options = runOptionsFrom(flags)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
     const namespace = flags.namespace ?? cluster.defaultNamespace
-    await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, options), cluster)
+    const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, flags['load-restrictor'] as 'rootOnly' | 'none')
+    await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir}), cluster)
   }
 }

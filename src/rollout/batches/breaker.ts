@@ -47,16 +47,35 @@ export interface PodTally {
   ready: number
   /** `pod-name: why`, for the breaker's reason. */
   failed: string[]
+  /** `pod-name: what it waits on`, for pods neither Ready nor failed (the timeout's report). */
+  notReady: string[]
+}
+
+/** What keeps a pod from Ready, from its phase, Ready condition and waiting containers. */
+export function podWaitingOn(pod: JsonObject): string {
+  const status = statusOf(pod)
+  const parts: string[] = [`phase ${typeof status.phase === 'string' ? status.phase : 'unknown'}`]
+  const ready = objects(status.conditions).find((c) => c.type === 'Ready')
+  if (ready) parts.push(`Ready=${String(ready.status)}${typeof ready.reason === 'string' ? ` (${ready.reason})` : ''}`)
+  const scheduled = objects(status.conditions).find((c) => c.type === 'PodScheduled' && c.status !== 'True')
+  if (scheduled) parts.push(`not scheduled${typeof scheduled.reason === 'string' ? ` (${scheduled.reason})` : ''}`)
+  for (const c of objects(status.containerStatuses)) {
+    const state = isObject(c.state) ? c.state : {}
+    if (isObject(state.waiting) && typeof state.waiting.reason === 'string') parts.push(`container ${String(c.name)} waiting: ${state.waiting.reason}`)
+  }
+  return parts.join(', ')
 }
 
 export function tallyPods(pods: readonly JsonObject[]): PodTally {
-  const tally: PodTally = {updated: 0, ready: 0, failed: []}
+  const tally: PodTally = {updated: 0, ready: 0, failed: [], notReady: []}
   for (const pod of pods) {
     if (isTerminating(pod)) continue
     tally.updated++
-    if (isPodReady(pod)) tally.ready++
+    const name = isObject(pod.metadata) ? String(pod.metadata.name) : '?'
     const failure = podFailure(pod)
-    if (failure) tally.failed.push(`${isObject(pod.metadata) ? String(pod.metadata.name) : '?'}: ${failure}`)
+    if (isPodReady(pod)) tally.ready++
+    else if (!failure) tally.notReady.push(`${name}: ${podWaitingOn(pod)}`)
+    if (failure) tally.failed.push(`${name}: ${failure}`)
   }
   return tally
 }

@@ -46,7 +46,8 @@ export async function* waitForBatch(ctx: BatchContext, at: BatchPosition, probe:
     }
     if (now() - started >= timeoutMs) {
       const failed = tally.failed.length ? `; failed: ${tally.failed.slice(0, 5).join('; ')}` : ''
-      return {ok: false, breaker: true, interrupted: false, reason: `${tally.ready}/${p.desired} new pod(s) Ready after ${Math.round(timeoutMs / 1000)} s (--batch-timeout)${failed}`}
+      const waiting = tally.notReady.length ? `; not ready: ${tally.notReady.slice(0, 5).join('; ')}` : ''
+      return {ok: false, breaker: true, interrupted: false, reason: `${tally.ready}/${p.desired} new pod(s) Ready after ${Math.round(timeoutMs / 1000)} s (--batch-timeout)${failed}${waiting}`}
     }
     await sleep(pollMs)
   }

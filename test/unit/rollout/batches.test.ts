@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 import type {JsonObject} from '../../../src/model/json.js'
-import {abortWorkload, batchPartition, canaryDeployment, canarySplit, podFailure, restoreTemplate, runNextBatch, startWorkloadRecord, type BatchContext} from '../../../src/rollout/batches/index.js'
+import {abortWorkload, batchPartition, canaryDeployment, canarySplit, podFailure, restoreTemplate, runNextBatch, startWorkloadRecord, tallyPods, type BatchContext} from '../../../src/rollout/batches/index.js'
 import {onlyOwnReplicasConflict} from '../../../src/rollout/batches/apply-own.js'
 import {maxUnavailableOf} from '../../../src/rollout/batches/objects.js'
 import type {PlanItem, RolloutEvent, WorkloadRecord} from '../../../src/rollout/types.js'
@@ -194,6 +194,7 @@ describe('Deployment canary batches (simulated controllers)', () => {
     assert.equal(out.ok, false)
     assert.ok(!out.ok && out.breaker && !out.interrupted)
     assert.match(!out.ok ? out.reason : '', /0\/1 new pod\(s\) Ready after 10 s/)
+    assert.match(!out.ok ? out.reason : '', /not ready: web-strata-canary-\S+: phase/)
     assert.ok(fake.clock >= 10_000 && fake.clock < 12_000)
     // the stable one was never scaled down
     assert.equal(((await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}))!.spec as JsonObject).replicas, 4)
@@ -289,6 +290,18 @@ describe('pod failure and conflicts', () => {
     assert.match(podFailure(pod({phase: 'Failed', reason: 'Evicted'}))!, /Evicted/)
     assert.equal(podFailure(pod({containerStatuses: [{name: 'a', restartCount: 0, state: {terminated: {exitCode: 1}}}]})), undefined)
     assert.equal(podFailure(pod({phase: 'Pending', containerStatuses: [{name: 'a', state: {waiting: {reason: 'ContainerCreating'}}}]})), undefined)
+  })
+  test('the tally names what each unready pod waits on, and a failed pod only as failed', () => {
+    const t = tallyPods([
+      {metadata: {name: 'a'}, status: {phase: 'Running', conditions: [{type: 'Ready', status: 'True'}]}},
+      {metadata: {name: 'b'}, status: {phase: 'Running', conditions: [{type: 'Ready', status: 'False', reason: 'ContainersNotReady'}], containerStatuses: [{name: 'web', state: {waiting: {reason: 'ContainerCreating'}}}]}},
+      {metadata: {name: 'c'}, status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable'}]}},
+      {metadata: {name: 'd'}, status: {phase: 'Failed', reason: 'Evicted'}},
+      {metadata: {name: 'e', deletionTimestamp: '2026-01-01T00:00:00Z'}, status: {phase: 'Running'}},
+    ])
+    assert.deepEqual({updated: t.updated, ready: t.ready}, {updated: 4, ready: 1})
+    assert.deepEqual(t.notReady, ['b: phase Running, Ready=False (ContainersNotReady), container web waiting: ContainerCreating', 'c: phase Pending, not scheduled (Unschedulable)'])
+    assert.deepEqual(t.failed, ['d: phase Failed (Evicted)'])
   })
   test('only a conflict with strata itself on .spec.replicas is taken over', () => {
     assert.ok(onlyOwnReplicasConflict('Apply failed with 1 conflict: conflict with "strata" with subresource "scale" using apps/v1: .spec.replicas (HTTP 409)', 'strata'))

@@ -6,7 +6,7 @@ import {describe, test} from 'node:test'
 import {applySetId, applySetLabels, applySetParent} from '../../../src/cluster/applyset.js'
 import {RolloutStateStore} from '../../../src/cluster/state-store.js'
 import {UserError} from '../../../src/model/errors.js'
-import {abortRollout, parseDuration, prepareApply, processHolder, resumeRollout, runApply, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
+import {abortRollout, parseDuration, prepareApply, processHolder, resumeRollout, runApply, treeDigest, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../../../src/rollout/types.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 
@@ -95,6 +95,29 @@ describe('run-apply', () => {
     assert.ok(cluster.peek('v1', 'ConfigMap', 'c', 'shop'))
     await assert.rejects(drain(abortRollout('shop', 'shop', d, options)), (e: unknown) => e instanceof UserError && /nothing to abort/.test(e.message))
     assert.equal((await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state.holder, undefined)
+  })
+
+  test('the render digest: apply says whether a paused rollout is the same render; resume --dir refuses another render', async () => {
+    const cluster = new MemoryCluster()
+    const d = deps(cluster)
+    const dir = tree(['a', 'b'])
+    const prepared = await prepareApply(cluster, request(dir, {plan: {batchSize: 1, pauseAfter: 'each'}}))
+    assert.equal(await treeDigest(dir, 'rootOnly'), prepared.plan.digest, 'the digest of the tree alone equals the plan digest')
+    assert.equal((await drain(runApply(prepared, d, {...options, replacePaused: false}))).state.phase, 'paused')
+    await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /the render it was started from/.test(e.message) && /rollout resume shop -n shop/.test(e.hint ?? ''))
+
+    const changed = tree(['a', 'b', 'c'])
+    const other = await prepareApply(cluster, request(changed))
+    await assert.rejects(drain(runApply(other, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /differs from the one it was started from/.test(e.message) && /--replace-paused/.test(e.hint ?? ''))
+    const before = await new RolloutStateStore(cluster, 'shop', 'shop').load()
+    await assert.rejects(
+      drain(resumeRollout('shop', 'shop', d, {...options, expectDigest: await treeDigest(changed, 'rootOnly'), dir: changed})),
+      (e: unknown) => e instanceof UserError && /renders differently/.test(e.message) && /--replace-paused/.test(e.hint ?? ''),
+    )
+    const after = await new RolloutStateStore(cluster, 'shop', 'shop').load()
+    assert.deepEqual(after?.state, before?.state, 'a refused resume leaves the state as it was')
+    const {state} = await drain(resumeRollout('shop', 'shop', d, {...options, expectDigest: prepared.plan.digest, dir}))
+    assert.notEqual(state.phase, 'failed')
   })
 
   test('abort of a paused rollout: phase aborted, holder released', async () => {
