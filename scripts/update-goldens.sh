@@ -28,8 +28,14 @@ for name in "${names[@]}"; do
   dir=fixtures/$name
   [ -d "$dir/input" ] || { echo "$name: no input/ directory" >&2; failed=1; continue; }
   out=$(mktemp) err=$(mktemp)
+  # kustomize-flags.txt: flags the fixture needs, one per line; --enable-helm uses scripts/helm's build.
+  flags=()
+  if [ -f "$dir/kustomize-flags.txt" ]; then
+    while read -r f; do [ -n "$f" ] && flags+=("$f"); done <"$dir/kustomize-flags.txt"
+    if grep -qx -- '--enable-helm' "$dir/kustomize-flags.txt"; then flags+=(--helm-command "$(scripts/helm build)"); fi
+  fi
   rc=0
-  kubectl kustomize "$dir/input" >"$out" 2>"$err" || rc=$?
+  kubectl kustomize ${flags[@]+"${flags[@]}"} "$dir/input" >"$out" 2>"$err" || rc=$?
   if [ -f "$dir/expected-error.txt" ]; then
     if [ $rc -eq 0 ]; then
       echo "$name: expected kubectl to fail, but it rendered" >&2; failed=1

@@ -3,6 +3,7 @@ import * as os from 'node:os'
 import {setTimeout as delay} from 'node:timers/promises'
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
+import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {defaultConcurrency} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
@@ -116,7 +117,7 @@ export default class Apply extends StrataCommand {
     'max-deletions': Flags.integer({description: "most objects prune may delete (default: 25% of the inventory's members, at least 1)", min: 0}),
     'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
     'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
-    'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
+    ...renderFlags,
   }
 
   async run(): Promise<void> {
@@ -138,6 +139,7 @@ export default class Apply extends StrataCommand {
       maxDeletions: flags['max-deletions'],
       allowMassDelete: flags['allow-mass-delete'],
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
+      render: renderOptionsFrom(flags),
     })
     if (flags.plan) {
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)

@@ -10,7 +10,7 @@ import {appNamespace, defaultConcurrency, diffResources, type DiffModeOption} fr
 import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {renderKustomization} from '../render/index.js'
-import {defaultMaxInputBytes} from '../source/counting-fs.js'
+import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
 import {buildPlan, planInputFromDiff} from '../rollout/plan.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
@@ -48,11 +48,8 @@ export default class Diff extends StrataCommand {
     'show-secrets': Flags.boolean({description: 'print Secret data values instead of masking them', default: false}),
     json: Flags.boolean({description: 'print one JSON document (per object: id, action, changed paths, before/after) instead of text', default: false}),
     color: Flags.boolean({description: 'color the text output (default: when stdout is a terminal)', allowNo: true}),
-    'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
     plan: Flags.boolean({description: 'print the rollout plan strata apply would follow (steps, batches, prune) instead of the per-object diff; with --json, the plan as JSON', default: false}),
-    'max-input-bytes': Flags.integer({description: 'most bytes the render may read, summed over its files (a guard against hostile trees)', default: defaultMaxInputBytes, min: 1}),
-    offline: Flags.boolean({description: 'take remote (git, HTTP) resources from the cache only; fail when one is not cached', default: false}),
-    'cache-dir': Flags.string({description: 'cache of remote resources (default: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata/git, else ~/.cache/strata/git)'}),
+    ...renderFlags,
   }
 
   async run(): Promise<void> {
@@ -63,10 +60,7 @@ export default class Diff extends StrataCommand {
     }
     const ignore = parseIgnoreFlags(flags['ignore-field'])
     const rendered = await renderKustomization(dir, {
-      loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
-      offline: flags.offline,
-      cacheDir: flags['cache-dir'],
-      maxInputBytes: flags['max-input-bytes'],
+      ...renderOptionsFrom(flags),
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})

@@ -4,7 +4,7 @@ import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {UserError} from '../model/errors.js'
 import {renderKustomization} from '../render/index.js'
-import {defaultMaxInputBytes} from '../source/counting-fs.js'
+import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
 import {individualFileNames} from '../render/output-files.js'
 import {writeFileAtomic} from '../source/write-file.js'
 
@@ -22,6 +22,7 @@ export default class Render extends StrataCommand {
     {description: 'Write one file per resource (kustomize naming: group_version_kind_name.yaml)', command: '<%= config.bin %> render overlays/prod -o out/'},
     {description: 'Allow files outside the kustomization root', command: '<%= config.bin %> render overlays/prod --load-restrictor none'},
     {description: 'Render remote bases from the cache only (no git or network)', command: '<%= config.bin %> render overlays/prod --offline'},
+    {description: 'Inflate helmCharts with a helm v3 binary of your choice', command: '<%= config.bin %> render overlays/prod --enable-helm --helm-command /usr/local/bin/helm'},
   ]
 
   static override args = {
@@ -30,10 +31,7 @@ export default class Render extends StrataCommand {
 
   static override flags = {
     output: Flags.string({char: 'o', description: 'write to FILE, or one file per resource into DIR/ (an existing directory or a path ending in /)'}),
-    'load-restrictor': Flags.string({description: 'rootOnly: files must live under the kustomization directory; none: no restriction', options: ['rootOnly', 'none'], default: 'rootOnly'}),
-    offline: Flags.boolean({description: 'take remote (git, HTTP) resources from the cache only; fail when one is not cached', default: false}),
-    'cache-dir': Flags.string({description: 'cache of remote resources (default: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata/git, else ~/.cache/strata/git)'}),
-    'max-input-bytes': Flags.integer({description: 'most bytes the render may read, summed over its files (a guard against hostile trees)', default: defaultMaxInputBytes, min: 1}),
+    ...renderFlags,
     quiet: Flags.boolean({char: 'q', description: 'do not print warnings', default: false}),
   }
 
@@ -44,10 +42,7 @@ export default class Render extends StrataCommand {
       throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
     }
     const result = await renderKustomization(dir, {
-      loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
-      offline: flags.offline,
-      cacheDir: flags['cache-dir'],
-      maxInputBytes: flags['max-input-bytes'],
+      ...renderOptionsFrom(flags),
       onWarning: flags.quiet ? undefined : (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
     // Everything is rendered before anything is written: a failed render never leaves partial output.

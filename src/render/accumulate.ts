@@ -6,6 +6,7 @@ import type {RemoteResolver, RemoteTarget} from '../source/remote-resolver.js'
 import {restrictPath, safeRealPath, type LoadRestrictor} from '../source/restrictor.js'
 import {loadKustomization, type Kustomization, type LoadedKustomization} from './kustomization.js'
 import {resourcesFromText} from './load-resources.js'
+import type {HelmSettings} from './run-helm.js'
 import {runGenerators} from './run-generators.js'
 import {runTransformers} from './run-transformers.js'
 import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
@@ -20,6 +21,8 @@ export interface RenderContext {
   remote?: RemoteResolver
   /** The git tree this kustomization was fetched into: its bases may not leave it (kustomize's containingRepo). */
   repoRoot?: string
+  /** Set by --enable-helm: how helmCharts run helm. Without it a helmCharts field is an error. */
+  helm?: HelmSettings
 }
 
 /** One kustomization being built: where it lives and what it says. */

@@ -167,7 +167,7 @@ export function loadKustomization(fsys: FileSystem, dir: string, display: (p: st
 }
 
 // Fields issue 6 implements; until then a clear error beats a silently different render.
-const notYetSupported = ['helmCharts', 'helmChartInflationGenerator', 'helmGlobals', 'openapi', 'crds', 'configurations', 'generators', 'transformers', 'validators']
+const notYetSupported = ['openapi', 'crds', 'configurations', 'generators', 'transformers', 'validators']
 
 function rejectNotYetSupported(raw: JsonObject, displayFile: string): void {
   for (const field of notYetSupported) {

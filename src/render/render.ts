@@ -4,6 +4,7 @@ import type {ResourceSet} from '../model/resource-set.js'
 import {countingFileSystem, defaultMaxInputBytes} from '../source/counting-fs.js'
 import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
 import {GitCache} from '../source/git-cache.js'
+import {processHelmRunner} from '../source/helm-runner.js'
 import {RemoteResolver} from '../source/remote-resolver.js'
 import type {LoadRestrictor} from '../source/restrictor.js'
 import {accumulateTarget, type RenderContext} from './accumulate.js'
@@ -29,6 +30,8 @@ export interface RenderOptions {
   offline?: boolean
   /** Cap on the bytes read, summed over distinct files (default defaultMaxInputBytes, 256 MiB). */
   maxInputBytes?: number
+  /** --enable-helm: inflate helmCharts with this helm binary (`command`, default `helm`). */
+  helm?: {command?: string; kubeVersion?: string; apiVersions?: string[]; debug?: boolean}
 }
 
 export interface RenderResult {
@@ -101,7 +104,15 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   }
   const root = path.resolve(dir)
   const remote = options.remote ?? new RemoteResolver({cache: new GitCache({dir: options.cacheDir, offline: options.offline})})
-  const {set, kustomization: top, vars} = await accumulateWithRemotes({...ctx, remote}, root)
+  const helmRunner = options.helm ? processHelmRunner(options.helm.command || 'helm') : undefined
+  const helm = helmRunner && options.helm ? {runner: helmRunner, kubeVersion: options.helm.kubeVersion, apiVersions: options.helm.apiVersions, debug: options.helm.debug} : undefined
+  let accumulated: Awaited<ReturnType<typeof accumulateWithRemotes>>
+  try {
+    accumulated = await accumulateWithRemotes({...ctx, remote, helm}, root)
+  } finally {
+    helmRunner?.dispose()
+  }
+  const {set, kustomization: top, vars} = accumulated
   addHashSuffixes(set)
   fixNameReferences(set)
   resolveVars(set, vars, {warn: ctx.warn})

@@ -6,9 +6,15 @@ import {generateConfigMap} from './generators/configmap.js'
 import {mergeGeneratorOptions} from './generators/options.js'
 import {generateSecret} from './generators/secret.js'
 import type {GeneratorContext} from './generators/types.js'
+import {runHelmCharts} from './run-helm.js'
 
-/** configMapGenerator then secretGenerator, as kustomize orders its builtin generators. */
+/** configMapGenerator, secretGenerator, then helmCharts, as kustomize orders its builtin generators. */
 export function runGenerators(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
+  runConfigMapsAndSecrets(ctx, target, set)
+  runHelmCharts(ctx, target, set)
+}
+
+function runConfigMapsAndSecrets(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
   const k = target.kustomization
   if (!k.configMapGenerator?.length && !k.secretGenerator?.length) return
   // Generator files are restricted to the kustomization's own directory, as kustomize does.

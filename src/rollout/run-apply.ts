@@ -10,7 +10,7 @@ import {RolloutStateStore, startHeartbeat, type StoredState} from '../cluster/st
 import {appNamespace, diffResources} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {splitApiVersion} from '../model/resource.js'
-import {renderKustomization} from '../render/index.js'
+import {renderKustomization, type RenderOptions} from '../render/index.js'
 import {renderDigest} from './digest.js'
 import {abortWorkload, restoreTemplate, type BatchContext} from './batches/index.js'
 import {deleteMembers} from './delete-members.js'
@@ -32,6 +32,8 @@ export interface ApplyRequest {
   maxDeletions?: number
   allowMassDelete: boolean
   onWarning?: (message: string) => void
+  /** Cache, offline, input cap, helm: as the render command takes them. */
+  render?: Omit<RenderOptions, 'loadRestrictor' | 'onWarning'>
 }
 
 export interface PreparedApply {
@@ -44,7 +46,7 @@ export interface PreparedApply {
 
 /** Render, diff and plan; refuses (UserError) a prune over the cap before anything changes. */
 export async function prepareApply(cluster: ClusterPort, request: ApplyRequest): Promise<PreparedApply> {
-  const rendered = await renderKustomization(request.dir, {loadRestrictor: request.loadRestrictor, onWarning: request.onWarning})
+  const rendered = await renderKustomization(request.dir, {...request.render, loadRestrictor: request.loadRestrictor, onWarning: request.onWarning})
   const resources = [...rendered.resources]
   const app = request.name ?? path.basename(path.resolve(request.dir))
   const namespace = request.namespace ?? appNamespace(resources, cluster.defaultNamespace)
@@ -116,8 +118,8 @@ async function ensureInventoryNamespace(cluster: ClusterPort, prepared: Prepared
 }
 
 /** The digest a plan made from DIR's render would carry (see PlanInput.digest); reads no cluster. */
-export async function treeDigest(dir: string, loadRestrictor: 'rootOnly' | 'none'): Promise<string> {
-  const rendered = await renderKustomization(dir, {loadRestrictor})
+export async function treeDigest(dir: string, render: RenderOptions): Promise<string> {
+  const rendered = await renderKustomization(dir, render)
   return renderDigest([...rendered.resources].map((r) => r.obj))
 }
 

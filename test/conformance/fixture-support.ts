@@ -1,5 +1,6 @@
 // Shared by the conformance tests: where the fixtures are, what each one expects, and a
 // short diff for mismatches (a whole rendered stream in an assertion message is unreadable).
+import {execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -17,6 +18,36 @@ export interface Fixture {
   expectedStderr: string
   /** Error fixtures: substrings strata's UserError.describe() must all contain (one per line). */
   expectedError?: string[]
+  /** `kubectl kustomize` flags the fixture needs (kustomize-flags.txt, one per line), e.g. --enable-helm. */
+  flags: string[]
+}
+
+/**
+ * The helm binary for --enable-helm fixtures: $STRATA_HELM, else the one scripts/helm builds
+ * (built on first use — a few minutes once; .ci/run builds it up front).
+ */
+let helmPath: string | undefined
+export function helmBinary(): string {
+  if (helmPath) return helmPath
+  if (process.env.STRATA_HELM) return (helmPath = process.env.STRATA_HELM)
+  const out = execFileSync(path.join(REPO_ROOT, 'scripts', 'helm'), ['build'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']})
+  return (helmPath = out.trimEnd().split('\n').pop()!)
+}
+
+/** kubectl kustomize's arguments for a fixture's flags: --enable-helm brings --helm-command. */
+export function kubectlFlags(f: Fixture): string[] {
+  return f.flags.includes('--enable-helm') ? [...f.flags, '--helm-command', helmBinary()] : f.flags
+}
+
+/** strata's render options for a fixture's flags (only the flags fixtures use are known). */
+export function renderOptionsFor(f: Fixture): {helm?: {command: string}; loadRestrictor?: 'rootOnly' | 'none'} {
+  const known = new Set(['--enable-helm', '--load-restrictor=LoadRestrictionsNone'])
+  const unknown = f.flags.filter((x) => !known.has(x))
+  if (unknown.length) throw new Error(`fixtures/${f.name}/kustomize-flags.txt: flags the harness does not know: ${unknown.join(' ')}`)
+  return {
+    ...(f.flags.includes('--enable-helm') ? {helm: {command: helmBinary()}} : {}),
+    ...(f.flags.includes('--load-restrictor=LoadRestrictionsNone') ? {loadRestrictor: 'none' as const} : {}),
+  }
 }
 
 const readIfPresent = (file: string): string | undefined => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined)
@@ -36,6 +67,7 @@ export function listFixtures(): Fixture[] {
         expectedYaml: readIfPresent(path.join(dir, 'expected.yaml')),
         expectedStderr: readIfPresent(path.join(dir, 'expected-stderr.txt')) ?? '',
         expectedError: errorText === undefined ? undefined : errorText.split('\n').map((l) => l.trim()).filter(Boolean),
+        flags: (readIfPresent(path.join(dir, 'kustomize-flags.txt')) ?? '').split('\n').map((l) => l.trim()).filter(Boolean),
       }
     })
 }

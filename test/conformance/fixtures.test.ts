@@ -5,7 +5,7 @@
 import {test, describe} from 'node:test'
 import assert from 'node:assert/strict'
 import {UserError} from '../../src/model/errors.js'
-import {formatWarnings, listFixtures, shortDiff, type Fixture} from './fixture-support.js'
+import {formatWarnings, listFixtures, renderOptionsFor, shortDiff, type Fixture} from './fixture-support.js'
 
 // Loaded lazily so that, while the engine is incomplete, each fixture reports the failure
 // on its own line instead of the whole file failing at import.
@@ -14,7 +14,7 @@ let engine: Promise<Engine> | undefined
 const renderKustomization: Engine['renderKustomization'] = async (dir, options) => (await (engine ??= import('../../src/render/index.js'))).renderKustomization(dir, options)
 
 async function checkRenders(f: Fixture, expectedYaml: string): Promise<void> {
-  const result = await renderKustomization(f.inputDir)
+  const result = await renderKustomization(f.inputDir, renderOptionsFor(f))
   if (result.yaml !== expectedYaml) assert.fail(`rendered YAML differs from kubectl kustomize:\n${shortDiff(expectedYaml, result.yaml)}`)
   assert.equal(formatWarnings(result.warnings), f.expectedStderr, 'warnings differ from what kubectl kustomize printed on stderr')
 }
@@ -22,7 +22,7 @@ async function checkRenders(f: Fixture, expectedYaml: string): Promise<void> {
 async function checkFails(f: Fixture, needles: string[]): Promise<void> {
   let rendered: Awaited<ReturnType<Engine['renderKustomization']>>
   try {
-    rendered = await renderKustomization(f.inputDir)
+    rendered = await renderKustomization(f.inputDir, renderOptionsFor(f))
   } catch (err) {
     if (!(err instanceof UserError)) throw new assert.AssertionError({message: `expected a UserError, got: ${err instanceof Error ? err.stack : String(err)}`})
     const text = err.describe()

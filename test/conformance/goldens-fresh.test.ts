@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import {execFile, execFileSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {listFixtures, shortDiff, REPO_ROOT} from './fixture-support.js'
+import {kubectlFlags, listFixtures, shortDiff, REPO_ROOT} from './fixture-support.js'
 
 // The goldens were produced by this version; another one may differ on purpose.
 const ORACLE_KUSTOMIZE = 'v5.5.0'
@@ -45,9 +45,9 @@ interface Run {
   stderr: string
 }
 
-const kustomize = (dir: string): Promise<Run> =>
+const kustomize = (dir: string, flags: string[]): Promise<Run> =>
   new Promise((resolve) => {
-    execFile('kubectl', ['kustomize', dir], {cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024}, (err, stdout, stderr) => {
+    execFile('kubectl', ['kustomize', ...flags, dir], {cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024}, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
       resolve({code, stdout, stderr})
     })
@@ -61,7 +61,7 @@ if (reason) {
   describe('goldens are fresh (kubectl kustomize re-run)', {concurrency: 2}, () => {
     for (const f of listFixtures()) {
       test(f.name, async () => {
-        const run = await kustomize(f.inputDir)
+        const run = await kustomize(f.inputDir, kubectlFlags(f))
         if (f.expectedError) {
           assert.notEqual(run.code, 0, `kubectl kustomize now renders fixtures/${f.name}, which is an error fixture`)
           return

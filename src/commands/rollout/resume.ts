@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
+import {renderFlags, renderOptionsFrom} from '../../cli/render-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
 import {resumeRollout, treeDigest} from '../../rollout/run-apply.js'
 import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
@@ -26,7 +27,7 @@ export default class RolloutResume extends StrataCommand {
     ...executionFlags,
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
     dir: Flags.string({description: 'the kustomize tree the rollout came from: refuse (exit 2) if it now renders something else than the saved plan'}),
-    'load-restrictor': Flags.string({description: 'with --dir: rootOnly or none, as given to apply', options: ['rootOnly', 'none'], default: 'rootOnly'}),
+    ...renderFlags,
   }
 
   async run(): Promise<void> {
@@ -34,7 +35,7 @@ export default class RolloutResume extends StrataCommand {
     const options = runOptionsFrom(flags)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
     const namespace = flags.namespace ?? cluster.defaultNamespace
-    const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, flags['load-restrictor'] as 'rootOnly' | 'none')
+    const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, renderOptionsFrom(flags))
     await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir}), cluster)
   }
 }

@@ -102,7 +102,7 @@ describe('run-apply', () => {
     const d = deps(cluster)
     const dir = tree(['a', 'b'])
     const prepared = await prepareApply(cluster, request(dir, {plan: {batchSize: 1, pauseAfter: 'each'}}))
-    assert.equal(await treeDigest(dir, 'rootOnly'), prepared.plan.digest, 'the digest of the tree alone equals the plan digest')
+    assert.equal(await treeDigest(dir, {loadRestrictor: 'rootOnly'}), prepared.plan.digest, 'the digest of the tree alone equals the plan digest')
     assert.equal((await drain(runApply(prepared, d, {...options, replacePaused: false}))).state.phase, 'paused')
     await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /the render it was started from/.test(e.message) && /rollout resume shop -n shop/.test(e.hint ?? ''))
 
@@ -111,7 +111,7 @@ describe('run-apply', () => {
     await assert.rejects(drain(runApply(other, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /differs from the one it was started from/.test(e.message) && /--replace-paused/.test(e.hint ?? ''))
     const before = await new RolloutStateStore(cluster, 'shop', 'shop').load()
     await assert.rejects(
-      drain(resumeRollout('shop', 'shop', d, {...options, expectDigest: await treeDigest(changed, 'rootOnly'), dir: changed})),
+      drain(resumeRollout('shop', 'shop', d, {...options, expectDigest: await treeDigest(changed, {loadRestrictor: 'rootOnly'}), dir: changed})),
       (e: unknown) => e instanceof UserError && /renders differently/.test(e.message) && /--replace-paused/.test(e.hint ?? ''),
     )
     const after = await new RolloutStateStore(cluster, 'shop', 'shop').load()
