@@ -1,0 +1,155 @@
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {request} from 'node:http'
+import type {WatchedApp} from '../../../src/watch/config.js'
+import {createLogger} from '../../../src/watch/log.js'
+import {MetricsRegistry} from '../../../src/watch/metrics.js'
+import {startWatch, type Elector} from '../../../src/watch/run-watch.js'
+import type {Reconcile, ReconcileReason} from '../../../src/watch/scheduler.js'
+import {fakeTimers} from './fake-timers.js'
+
+const app = (name: string): WatchedApp => ({name, repo: `https://git.example.com/org/${name}.git`, ref: 'main', path: '.', intervalMs: 10_000, driftIntervalMs: 0, selfHeal: true})
+
+function recorder() {
+  const runs: Array<{app: string; reason: ReconcileReason}> = []
+  const reconcile: Reconcile = async (a, reason) => {
+    runs.push({app: a.name, reason})
+    return {status: 'applied', commit: 'c1', durationMs: 1}
+  }
+  return {runs, reconcile}
+}
+
+function captureLogger() {
+  const lines: Array<Record<string, unknown>> = []
+  const logger = createLogger({format: 'json', write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>), level: 'debug', secrets: ['s3cr3t']})
+  return {lines, logger}
+}
+
+/** An elector whose round outcome the test sets. */
+function fakeElector(initial: boolean) {
+  const e = {
+    wins: initial,
+    released: 0,
+    holder: initial ? 'me' : 'other' as string | undefined,
+    async tryAcquireOrRenew() {
+      e.holder = e.wins ? 'me' : 'other'
+      return e.wins
+    },
+    stillLeading() {
+      return e.wins
+    },
+    async release() {
+      e.released++
+    },
+  }
+  return e satisfies Elector
+}
+
+test('without election: every app reconciles at startup, ready once all attempted; one log line per event', async () => {
+  const timers = fakeTimers()
+  const {runs, reconcile} = recorder()
+  const {lines, logger} = captureLogger()
+  const w = await startWatch({apps: [app('a'), app('b')], reconcile, logger, metrics: new MetricsRegistry(), timers})
+  assert.equal(w.readiness().ready, false)
+  await timers.flush()
+  assert.deepEqual(runs.map((r) => `${r.app}:${r.reason}`).sort(), ['a:startup', 'b:startup'])
+  assert.equal(w.readiness().ready, true)
+  assert.equal(w.leading(), true)
+  const done = lines.filter((l) => l.msg === 'reconcile-done')
+  assert.equal(done.length, 2)
+  assert.equal(done[0].status, 'applied')
+  assert.deepEqual(await w.stop(1000), [])
+  assert.ok(lines.some((l) => l.msg === 'shutdown-complete'))
+})
+
+test('standby: skips its ticks; on taking the Lease later it reconciles every app; stop hands the Lease back', async () => {
+  const timers = fakeTimers()
+  const {runs, reconcile} = recorder()
+  const {lines, logger} = captureLogger()
+  const metrics = new MetricsRegistry()
+  const elector = fakeElector(false)
+  const w = await startWatch({apps: [app('a'), app('b')], reconcile, logger, metrics, timers, election: {elector, identity: 'me', retryPeriodMs: 2_000}})
+  await timers.advance(25_000)
+  assert.equal(runs.length, 0, 'a standby never reconciles')
+  assert.equal(w.readiness().ready, true, 'a standby is ready after its first round')
+  assert.match(metrics.render(), /strata_watch_leader 0/)
+  assert.ok(lines.some((l) => l.msg === 'standby'))
+
+  elector.wins = true
+  await timers.advance(2_000)
+  assert.equal(w.leading(), true)
+  assert.deepEqual(runs.map((r) => `${r.app}:${r.reason}`).sort(), ['a:startup', 'b:startup'])
+  assert.match(metrics.render(), /strata_watch_leader 1/)
+  assert.ok(lines.some((l) => l.msg === 'leader-acquired'))
+
+  elector.wins = false
+  await timers.advance(2_000)
+  assert.equal(w.leading(), false)
+  assert.ok(lines.some((l) => l.msg === 'leader-lost'))
+  elector.wins = true
+  await timers.advance(2_000)
+  await w.stop(1000)
+  assert.equal(elector.released, 1)
+})
+
+test('a replica that wins the first round reconciles once at startup (no second startup run)', async () => {
+  const timers = fakeTimers()
+  const {runs, reconcile} = recorder()
+  const {logger} = captureLogger()
+  const elector = fakeElector(true)
+  const w = await startWatch({apps: [app('a')], reconcile, logger, metrics: new MetricsRegistry(), timers, election: {elector, identity: 'me', retryPeriodMs: 2_000}})
+  await timers.advance(5_000)
+  assert.deepEqual(runs.map((r) => r.reason), ['startup'])
+  await w.stop(1000)
+  assert.equal(elector.released, 1)
+})
+
+test('a release that hangs does not hold the stop past its bound', async () => {
+  const timers = fakeTimers()
+  const {reconcile} = recorder()
+  const {lines, logger} = captureLogger()
+  const elector = {...fakeElector(true), release: () => new Promise<void>(() => {})}
+  const w = await startWatch({apps: [app('a')], reconcile, logger, metrics: new MetricsRegistry(), timers, election: {elector, identity: 'me', retryPeriodMs: 2_000}})
+  await timers.flush()
+  const stopped = w.stop(1000)
+  await timers.advance(2_000)
+  await stopped
+  assert.ok(lines.some((l) => l.msg === 'leader-release-timeout'))
+})
+
+test('the HTTP server: a signed webhook to /webhook/<app> triggers it; /readyz, /metrics; the secret never logged', async () => {
+  const {runs, reconcile} = recorder()
+  const {lines, logger} = captureLogger()
+  const w = await startWatch({apps: [app('a')], reconcile, logger, metrics: new MetricsRegistry(), listen: {host: '127.0.0.1', port: 0}, webhookSecret: 's3cr3t'})
+  try {
+    const port = w.address!.port
+    await new Promise((r) => setTimeout(r, 20))
+    assert.equal((await call(port, 'GET', '/readyz')).status, 200)
+    assert.match((await call(port, 'GET', '/metrics')).body, /strata_watch_reconciles_total\{app="a",status="applied"\} 1/)
+    const {createHmac} = await import('node:crypto')
+    const body = '{}'
+    const sig = `sha256=${createHmac('sha256', 's3cr3t').update(body).digest('hex')}`
+    const r = await call(port, 'POST', '/webhook/a', body, {'X-Hub-Signature-256': sig})
+    assert.equal(r.status, 202)
+    await new Promise((res) => setTimeout(res, 20))
+    assert.deepEqual(runs.map((x) => x.reason), ['startup', 'webhook'])
+    assert.equal((await call(port, 'POST', '/webhook/a', body, {'X-Hub-Signature-256': 'sha256=00'})).status, 401)
+  } finally {
+    await w.stop(1000)
+  }
+  const text = lines.map((l) => JSON.stringify(l)).join('\n')
+  assert.ok(!text.includes('s3cr3t'))
+  assert.ok(lines.some((l) => l.msg === 'webhook' && l.status === 202))
+})
+
+function call(port: number, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{status: number; body: string}> {
+  return new Promise((resolve, reject) => {
+    const req = request({host: '127.0.0.1', port, method, path, headers: {...headers, ...(body !== undefined && {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body)})}}, (res) => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (d: string) => (text += d))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, body: text}))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
