@@ -9,6 +9,7 @@ import {cloneJson, type JsonObject} from '../../../src/model/json.js'
 import {newResource, type Resource} from '../../../src/model/resource.js'
 import {makeTheme} from '../../../src/ui/theme.js'
 import {FakeCluster} from './helpers/fake-cluster.js'
+import {MemoryCluster} from '../helpers/memory-cluster.js'
 
 const ns = 'shop'
 const id = applySetId(applySetParent('shop', ns))
@@ -213,6 +214,22 @@ Summary: 1 to add, 1 to change, 1 to delete, 0 unchanged; compared by server-sid
       ['add', 'server', undefined],
       ['add', 'rendered', 'namespace fresh is created by this render'],
     ])
+  })
+
+  test('a namespace the render creates and the cluster lacks costs one GET, not two requests per object', async () => {
+    const cluster = new MemoryCluster()
+    const objs: JsonObject[] = [{apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'fresh'}}]
+    for (let i = 0; i < 50; i++) objs.push({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `c${i}`, namespace: 'fresh'}, data: {a: '1'}})
+    const report = await diffResources(resources(...objs), cluster, {name: 'x', namespace: 'fresh'})
+    assert.equal(report.resources.filter((r) => r.action === 'add').length, 51)
+    const configMapCalls = cluster.calls.filter((c) => c.kind === 'ConfigMap')
+    assert.deepEqual(configMapCalls, [])
+    assert.equal(cluster.calls.filter((c) => c.kind === 'Namespace' && c.name === 'fresh' && c.verb === 'get').length, 2, 'one GET for the Namespace object, one for the existence check')
+    // Once the namespace exists, its objects are compared one by one again.
+    cluster.seed({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'fresh'}})
+    cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c0', namespace: 'fresh'}, data: {a: '2'}})
+    const again = await diffResources(resources(...objs), cluster, {name: 'x', namespace: 'fresh'})
+    assert.equal(again.resources[1].action, 'change')
   })
 
   test('ignored fields: --ignore-field and the strata.dev/ignore-fields annotation', async () => {
