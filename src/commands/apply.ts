@@ -4,6 +4,7 @@ import {setTimeout as delay} from 'node:timers/promises'
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
+import {scopeArgv, scopeFlags, scopePolicyFrom} from '../cli/scope-flags.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {defaultConcurrency} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
@@ -118,10 +119,11 @@ export default class Apply extends StrataCommand {
     'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
     'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
     ...renderFlags,
+    ...scopeFlags,
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Apply)
+    const {args, flags} = await this.parse(Apply, scopeArgv(this.argv))
     const dir = args.dir
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
@@ -140,6 +142,7 @@ export default class Apply extends StrataCommand {
       allowMassDelete: flags['allow-mass-delete'],
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
       render: renderOptionsFrom(flags),
+      scope: scopePolicyFrom(flags),
     })
     if (flags.plan) {
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)

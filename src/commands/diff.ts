@@ -11,6 +11,8 @@ import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {renderKustomization} from '../render/index.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
+import {scopeArgv, scopeFlags, scopePolicyFrom} from '../cli/scope-flags.js'
+import {checkScope, isUnrestricted, kindScopes} from '../rollout/scope.js'
 import {buildPlan, planInputFromDiff} from '../rollout/plan.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
@@ -50,10 +52,11 @@ export default class Diff extends StrataCommand {
     color: Flags.boolean({description: 'color the text output (default: when stdout is a terminal)', allowNo: true}),
     plan: Flags.boolean({description: 'print the rollout plan strata apply would follow (steps, batches, prune) instead of the per-object diff; with --json, the plan as JSON', default: false}),
     ...renderFlags,
+    ...scopeFlags,
   }
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Diff)
+    const {args, flags} = await this.parse(Diff, scopeArgv(this.argv))
     const dir = args.dir
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
@@ -64,6 +67,12 @@ export default class Diff extends StrataCommand {
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    const scope = scopePolicyFrom(flags)
+    if (!isUnrestricted(scope)) {
+      const resources = [...rendered.resources]
+      const appNs = flags.namespace ?? appNamespace(resources, cluster.defaultNamespace)
+      checkScope(resources, scope, {defaultNamespace: cluster.defaultNamespace, appNamespace: appNs, kindScope: await kindScopes(resources, cluster)})
+    }
     const report = await diffResources(rendered.resources, cluster, {
       name: flags.name ?? path.basename(path.resolve(dir)),
       namespace: flags.namespace,

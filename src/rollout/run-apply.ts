@@ -17,6 +17,7 @@ import {deleteMembers} from './delete-members.js'
 import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execute.js'
 import {buildPlan, planInputFromDiff, type PlanOptions} from './plan.js'
 import {selectPrunable, type PruneSelection} from './prune.js'
+import {checkScope, isUnrestricted, kindScopes, type ScopePolicy} from './scope.js'
 import type {PlanObjectId, RolloutEvent, RolloutHolder, RolloutPlan, RolloutState, RolloutStep} from './types.js'
 
 export const fieldManager = 'strata'
@@ -34,6 +35,8 @@ export interface ApplyRequest {
   onWarning?: (message: string) => void
   /** Cache, offline, input cap, helm: as the render command takes them. */
   render?: Omit<RenderOptions, 'loadRestrictor' | 'onWarning'>
+  /** --allow-namespaces / --allow-cluster-scoped: offenders refuse the apply before any request that writes. */
+  scope?: ScopePolicy
 }
 
 export interface PreparedApply {
@@ -50,6 +53,9 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
   const resources = [...rendered.resources]
   const app = request.name ?? path.basename(path.resolve(request.dir))
   const namespace = request.namespace ?? appNamespace(resources, cluster.defaultNamespace)
+  if (request.scope && !isUnrestricted(request.scope)) {
+    checkScope(resources, request.scope, {defaultNamespace: cluster.defaultNamespace, appNamespace: namespace, kindScope: await kindScopes(resources, cluster)})
+  }
   const report = await diffResources(resources, cluster, {name: app, namespace: request.namespace, mode: 'auto', concurrency: request.concurrency, ignore: [], showSecrets: false})
   const plan = buildPlan(planInputFromDiff(app, namespace, report, resources.map((r) => r.obj)), request.plan)
   const inventory = report.inventory.found ? await readApplySet(cluster, applySetParent(app, namespace)) : undefined
