@@ -13,7 +13,8 @@ import {splitApiVersion} from '../model/resource.js'
 import {ClusterError, clusterErrorFromStatus, type ApiStatus} from './errors.js'
 import {defaultFieldManager, type ApplyOptions, type ClusterPort, type DeleteOptions, type ListOptions, type ObjectRef, type PatchOptions, type ResourceMapping} from './port.js'
 import {kubeconfigPath, readStaticKubeconfig} from './kubeconfig.js'
-import {defaultRetryPolicy, withRetry, type RetryPolicy} from './retry.js'
+import {defaultRateLimit, TokenBucket, type RateLimit} from './rate-limit.js'
+import {defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy} from './retry.js'
 
 export interface KubeClusterOptions {
   /** Path of a kubeconfig file; without it, $KUBECONFIG or ~/.kube/config as kubectl reads them. */
@@ -25,6 +26,8 @@ export interface KubeClusterOptions {
   retry?: RetryPolicy
   /** Per-request timeout. */
   timeoutMs?: number
+  /** Client-side limit on requests per second (--qps, --burst); every attempt, retries included, takes a token. */
+  rateLimit?: RateLimit
 }
 
 interface Response {
@@ -40,6 +43,7 @@ export async function kubeCluster(options: KubeClusterOptions = {}): Promise<Clu
   }
   const retry = options.retry ?? defaultRetryPolicy
   const timeoutMs = options.timeoutMs ?? 30_000
+  const limiter = new TokenBucket(options.rateLimit ?? defaultRateLimit)
   const file = kubeconfigPath(options.kubeconfig)
   const creds = file && fs.existsSync(file) ? readStaticKubeconfig(file, options.context) : undefined
   if (creds) {
@@ -55,13 +59,13 @@ export async function kubeCluster(options: KubeClusterOptions = {}): Promise<Clu
     const headers: Record<string, string> = {}
     if (creds.token) headers.Authorization = `Bearer ${creds.token}`
     else if (creds.basic) headers.Authorization = `Basic ${Buffer.from(`${creds.basic.username}:${creds.basic.password}`).toString('base64')}`
-    return new KubeCluster(async () => headers, new URL(creds.server), agent, creds.namespace, retry, timeoutMs)
+    return new KubeCluster(async () => headers, new URL(creds.server), agent, creds.namespace, retry, timeoutMs, limiter)
   }
-  return clientNodeCluster(options, retry, timeoutMs)
+  return clientNodeCluster(options, retry, timeoutMs, limiter)
 }
 
 /** Everything beyond static credentials (exec plugins, auth providers, proxies), through client-node. */
-async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy, timeoutMs: number): Promise<ClusterPort> {
+async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy, timeoutMs: number, limiter: TokenBucket): Promise<ClusterPort> {
   // Loaded on first use: client-node brings every generated API model with it (~0.8 s of module
   // loading). The config module alone, since the package index adds ~0.3 s more.
   const {KubeConfig} = await import('@kubernetes/client-node/dist/config.js')
@@ -104,7 +108,7 @@ async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy
     cache = {headers, until: now + 10_000}
     return headers
   }
-  return new KubeCluster(auth, server, agent, contextNamespace || 'default', retry, timeoutMs)
+  return new KubeCluster(auth, server, agent, contextNamespace || 'default', retry, timeoutMs, limiter)
 }
 
 function loadKubeConfig(kc: KubeConfig, options: KubeClusterOptions): KubeConfig {
@@ -142,6 +146,7 @@ class KubeCluster implements ClusterPort {
     readonly defaultNamespace: string,
     private readonly retry: RetryPolicy,
     private readonly timeoutMs: number,
+    private readonly limiter: TokenBucket,
   ) {}
 
   mapping(apiVersion: string, kind: string): Promise<ResourceMapping | undefined> {
@@ -312,6 +317,7 @@ class KubeCluster implements ClusterPort {
   }
 
   private async request(method: string, path: string, body: string | undefined, contentType: string | undefined, what: string): Promise<Response> {
+    await this.limiter.take()
     const headers: Record<string, string> = {Accept: 'application/json', ...(await this.authHeaders())}
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json'
@@ -326,8 +332,7 @@ class KubeCluster implements ClusterPort {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
           res.on('end', () => {
-            const ra = Number(res.headers['retry-after'])
-            resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: Number.isFinite(ra) && ra >= 0 ? ra : undefined})
+            resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: parseRetryAfter(res.headers['retry-after'], Date.now())})
           })
           res.on('error', (err) => reject(networkError(err, this.server, what)))
         },

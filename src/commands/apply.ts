@@ -4,6 +4,7 @@ import {setTimeout as delay} from 'node:timers/promises'
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
+import {rateFlags, rateLimitFrom} from '../cli/rate-flags.js'
 import {scopeArgv, scopeFlags, scopePolicyFrom} from '../cli/scope-flags.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {defaultConcurrency} from '../diff/run.js'
@@ -27,6 +28,7 @@ export const executionFlags = {
   'auto-abort': Flags.boolean({description: 'when the breaker trips, roll that workload back at once (--no-auto-abort leaves it for `rollout abort`)', default: true, allowNo: true}),
   json: Flags.boolean({description: 'print one JSON event per line (step started, object applied, health changed, paused, done)', default: false}),
   color: Flags.boolean({description: 'color the output (default: when stdout is a terminal)', allowNo: true}),
+  ...rateFlags,
 }
 
 export function runOptionsFrom(flags: {'force-conflicts': boolean; concurrency: number; timeout: string; 'batch-timeout': string; 'max-failed-pods': number; 'auto-abort': boolean}): RunOptions {
@@ -130,7 +132,7 @@ export default class Apply extends StrataCommand {
     }
     const options = runOptionsFrom(flags)
     const pauseAfter = flags['pause-after']
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags)})
     const prepared = await prepareApply(cluster, {
       dir,
       name: flags.name,

@@ -11,6 +11,7 @@ import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {renderKustomization} from '../render/index.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
+import {rateFlags, rateLimitFrom} from '../cli/rate-flags.js'
 import {scopeArgv, scopeFlags, scopePolicyFrom} from '../cli/scope-flags.js'
 import {checkScope, isUnrestricted, kindScopes} from '../rollout/scope.js'
 import {buildPlan, planInputFromDiff} from '../rollout/plan.js'
@@ -53,6 +54,7 @@ export default class Diff extends StrataCommand {
     plan: Flags.boolean({description: 'print the rollout plan strata apply would follow (steps, batches, prune) instead of the per-object diff; with --json, the plan as JSON', default: false}),
     ...renderFlags,
     ...scopeFlags,
+    ...rateFlags,
   }
 
   async run(): Promise<void> {
@@ -66,7 +68,7 @@ export default class Diff extends StrataCommand {
       ...renderOptionsFrom(flags),
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags)})
     const scope = scopePolicyFrom(flags)
     if (!isUnrestricted(scope)) {
       const resources = [...rendered.resources]

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
+import {rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
 import {abortRollout} from '../../rollout/run-apply.js'
 import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
@@ -29,11 +30,13 @@ export default class RolloutAbort extends StrataCommand {
     'batch-timeout': executionFlags['batch-timeout'],
     json: executionFlags.json,
     color: executionFlags.color,
+    qps: executionFlags.qps,
+    burst: executionFlags.burst,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutAbort)
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags)})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const options = runOptionsFrom({'force-conflicts': flags['force-conflicts'], concurrency: 1, timeout: '5m', 'batch-timeout': flags['batch-timeout'], 'max-failed-pods': 0, 'auto-abort': true})
     await runRollout(flags.json, flags.color, (deps) => abortRollout(args.name, namespace, deps, options), cluster, 'aborted')

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../../cli/render-flags.js'
+import {rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
 import {resumeRollout, treeDigest} from '../../rollout/run-apply.js'
 import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
@@ -33,7 +34,7 @@ export default class RolloutResume extends StrataCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutResume)
     const options = runOptionsFrom(flags)
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags)})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, renderOptionsFrom(flags))
     await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir}), cluster)

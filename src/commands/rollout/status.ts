@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
+import {rateFlags, rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
 import {RolloutStateStore} from '../../cluster/state-store.js'
 import {UserError} from '../../model/errors.js'
@@ -27,11 +28,12 @@ export default class RolloutStatus extends StrataCommand {
     context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
     json: Flags.boolean({description: 'print the state (plan without object content) as one JSON document', default: false}),
+    ...rateFlags,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutStatus)
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags)})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const stored = await new RolloutStateStore(cluster, args.name, namespace).load()
     if (!stored) {
