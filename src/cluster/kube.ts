@@ -28,6 +28,11 @@ export interface KubeClusterOptions {
   timeoutMs?: number
   /** Client-side limit on requests per second (--qps, --burst); every attempt, retries included, takes a token. */
   rateLimit?: RateLimit
+  /**
+   * Ask the server once (GET /version) before returning the port, so that wrong or expired
+   * credentials and an unreachable server are one UserError instead of one failure per object.
+   */
+  probe?: boolean
 }
 
 interface Response {
@@ -59,13 +64,17 @@ export async function kubeCluster(options: KubeClusterOptions = {}): Promise<Clu
     const headers: Record<string, string> = {}
     if (creds.token) headers.Authorization = `Bearer ${creds.token}`
     else if (creds.basic) headers.Authorization = `Basic ${Buffer.from(`${creds.basic.username}:${creds.basic.password}`).toString('base64')}`
-    return new KubeCluster(async () => headers, new URL(creds.server), agent, creds.namespace, retry, timeoutMs, limiter)
+    const port = new KubeCluster(async () => headers, new URL(creds.server), agent, creds.namespace, retry, timeoutMs, limiter)
+    if (options.probe) await port.probe(file ?? 'kubeconfig')
+    return port
   }
-  return clientNodeCluster(options, retry, timeoutMs, limiter)
+  const port = await clientNodeCluster(options, retry, timeoutMs, limiter)
+  if (options.probe) await port.probe(options.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config')
+  return port
 }
 
 /** Everything beyond static credentials (exec plugins, auth providers, proxies), through client-node. */
-async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy, timeoutMs: number, limiter: TokenBucket): Promise<ClusterPort> {
+async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy, timeoutMs: number, limiter: TokenBucket): Promise<KubeCluster> {
   // Loaded on first use: client-node brings every generated API model with it (~0.8 s of module
   // loading). The config module alone, since the package index adds ~0.3 s more.
   const {KubeConfig} = await import('@kubernetes/client-node/dist/config.js')
@@ -148,6 +157,26 @@ class KubeCluster implements ClusterPort {
     private readonly timeoutMs: number,
     private readonly limiter: TokenBucket,
   ) {}
+
+  /** See KubeClusterOptions.probe. The messages carry the server address, never a credential. */
+  async probe(kubeconfig: string): Promise<void> {
+    try {
+      await this.send('GET', '/version', undefined, undefined, 'version', false)
+    } catch (e) {
+      if (!(e instanceof ClusterError)) throw e
+      if (e.status === 401) {
+        throw new UserError(
+          `the API server at ${this.server.origin} rejected the credentials (HTTP 401 Unauthorized)`,
+          {file: kubeconfig},
+          'The token or client certificate of the kubeconfig user is wrong or has expired: get fresh credentials, or pick another context with --context.',
+        )
+      }
+      if (e.status === 0) {
+        throw new UserError(`cannot reach the API server at ${this.server.origin} (${e.reason})`, {file: kubeconfig}, 'Check that the cluster is running and that the kubeconfig server address is right (and --context, if given).')
+      }
+      // Anything else (403 on /version, 5xx after retries): the real requests will say more.
+    }
+  }
 
   mapping(apiVersion: string, kind: string): Promise<ResourceMapping | undefined> {
     let gv = this.discovery.get(apiVersion)

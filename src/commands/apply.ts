@@ -132,7 +132,7 @@ export default class Apply extends StrataCommand {
     }
     const options = runOptionsFrom(flags)
     const pauseAfter = flags['pause-after']
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags)})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const prepared = await prepareApply(cluster, {
       dir,
       name: flags.name,

@@ -68,7 +68,7 @@ export default class Diff extends StrataCommand {
       ...renderOptionsFrom(flags),
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags)})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const scope = scopePolicyFrom(flags)
     if (!isUnrestricted(scope)) {
       const resources = [...rendered.resources]

@@ -36,7 +36,7 @@ export default class RolloutAbort extends StrataCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutAbort)
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags)})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags), probe: true})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const options = runOptionsFrom({'force-conflicts': flags['force-conflicts'], concurrency: 1, timeout: '5m', 'batch-timeout': flags['batch-timeout'], 'max-failed-pods': 0, 'auto-abort': true})
     await runRollout(flags.json, flags.color, (deps) => abortRollout(args.name, namespace, deps, options), cluster, 'aborted')

@@ -34,7 +34,7 @@ export default class RolloutResume extends StrataCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutResume)
     const options = runOptionsFrom(flags)
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags)})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, renderOptionsFrom(flags))
     await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir}), cluster)

@@ -33,7 +33,7 @@ export default class RolloutStatus extends StrataCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutStatus)
-    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags)})
+    const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags), probe: true})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const stored = await new RolloutStateStore(cluster, args.name, namespace).load()
     if (!stored) {

@@ -11,6 +11,7 @@ import {kubeCluster} from '../../../src/cluster/kube.js'
 import {TokenBucket} from '../../../src/cluster/rate-limit.js'
 import {parseRetryAfter, withRetry, type RetryPolicy} from '../../../src/cluster/retry.js'
 import {ClusterError} from '../../../src/cluster/errors.js'
+import {UserError} from '../../../src/model/errors.js'
 
 describe('TokenBucket', () => {
   test('a burst goes out at once, then qps per second, in call order', async () => {
@@ -117,5 +118,30 @@ describe('KubeCluster against a local HTTP server', () => {
     assert.ok(took < 3000, `took ${took.toFixed(0)} ms`)
     const gaps = seen.slice(3).map((s, i) => s.at - seen[i + 2].at)
     assert.ok(gaps.every((g) => g >= 30), `paced: ${gaps.map((g) => g.toFixed(0)).join(',')}`)
+  })
+})
+
+describe('probe', () => {
+  test('wrong or expired credentials: one UserError naming the server, not the token', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume()
+      res.writeHead(401, {'Content-Type': 'application/json'})
+      res.end(JSON.stringify({kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized'}))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const {port} = server.address() as AddressInfo
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-probe-')), 'config')
+      fs.writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:${port}', insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: sekrit-token-42}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n`)
+      await assert.rejects(kubeCluster({kubeconfig: file, probe: true}), (e: Error) => e instanceof UserError && /rejected the credentials \(HTTP 401/.test(e.message) && !`${e.message} ${(e as UserError).hint}`.includes('sekrit'))
+    } finally {
+      server.close()
+    }
+  })
+
+  test('an unreachable server: one UserError', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-probe-')), 'config')
+    fs.writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1', insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n`)
+    await assert.rejects(kubeCluster({kubeconfig: file, probe: true, retry: {attempts: 1, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0}}), (e: Error) => e instanceof UserError && /cannot reach the API server at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/.test(e.message))
   })
 })
