@@ -6,6 +6,7 @@ import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
 import {rateFlags, rateLimitFrom} from '../cli/rate-flags.js'
 import {scopeArgv, scopeFlags, scopePolicyFrom} from '../cli/scope-flags.js'
+import {ClusterError} from '../cluster/errors.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {defaultConcurrency} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
@@ -66,6 +67,13 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
       r = await gen.next()
     }
     process.exitCode = r.value.phase === success ? ExitCode.ok : exitCodeOf(r.value)
+  } catch (e) {
+    // The server went away (or refused a write of the state itself) part way: an answer about the
+    // cluster, not a strata bug; the saved state still says where the rollout stands.
+    if (e instanceof ClusterError) {
+      throw new UserError(e.message, {}, 'Once the API server answers again, `strata rollout status NAME -n NAMESPACE` shows where the rollout stopped and `strata rollout resume NAME -n NAMESPACE` finishes it.')
+    }
+    throw e
   } finally {
     printer.close()
     process.off('SIGINT', onSigint)

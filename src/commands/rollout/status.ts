@@ -1,8 +1,9 @@
+import * as os from 'node:os'
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
 import {rateFlags, rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
-import {RolloutStateStore} from '../../cluster/state-store.js'
+import {defaultStaleMs, RolloutStateStore} from '../../cluster/state-store.js'
 import {UserError} from '../../model/errors.js'
 import {percent} from '../../rollout/plan-format.js'
 import type {RolloutState} from '../../rollout/types.js'
@@ -60,6 +61,20 @@ function statusJson(s: RolloutState) {
   }
 }
 
+/** Why a `running` rollout has nobody running it (a crash, a lost connection), or undefined. */
+function holderGone(h: RolloutState['holder']): string | undefined {
+  if (!h) return 'no holder recorded'
+  if (h.host === os.hostname()) {
+    try {
+      process.kill(h.pid, 0)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') return `pid ${h.pid} is not running on this host`
+    }
+  }
+  const age = Date.now() - Date.parse(h.heartbeatAt)
+  return age > defaultStaleMs ? `no heartbeat for ${Math.round(age / 1000)} s` : undefined
+}
+
 function statusText(s: RolloutState): string {
   const total = s.plan.steps.length
   const current = s.plan.steps[s.step]
@@ -70,6 +85,8 @@ function statusText(s: RolloutState): string {
   }
   if (s.reason) lines.push(`reason: ${s.reason}`)
   if (s.holder) lines.push(`held by pid ${s.holder.pid} on ${s.holder.host} (heartbeat ${s.holder.heartbeatAt})`)
+  const gone = s.phase === 'running' ? holderGone(s.holder) : undefined
+  if (gone) lines.push(`the process that ran it is gone (${gone}): the apply stopped part way`, `continue: strata rollout resume ${s.app} -n ${s.namespace}`, `roll back: strata rollout abort ${s.app} -n ${s.namespace}`)
   lines.push(`started ${s.startedAt}, updated ${s.updatedAt}`)
   if (s.phase === 'paused' || s.phase === 'failed' || s.phase === 'interrupted') {
     lines.push(`continue: strata rollout resume ${s.app} -n ${s.namespace}`, `roll back: strata rollout abort ${s.app} -n ${s.namespace}`)
