@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import {applySetId, applySetParent, readApplySet, withPartOfLabel, type ApplySetParent} from '../cluster/applyset.js'
 import {recordMembers, shrinkMembers, type ApplySetMembers} from '../cluster/applyset-write.js'
 import type {ClusterPort} from '../cluster/port.js'
-import {RolloutStateStore, startHeartbeat, type StoredState} from '../cluster/state-store.js'
+import {RolloutStateStore, StateConflictError, startHeartbeat, type StoredState} from '../cluster/state-store.js'
 import {appNamespace, diffResources} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {splitApiVersion} from '../model/resource.js'
@@ -108,7 +108,16 @@ export async function* runApply(prepared: PreparedApply, deps: RunDeps, options:
     startedAt: at,
     updatedAt: at,
   }
-  const rv = await store.save(fresh, taken?.resourceVersion)
+  // Two applies that both found no state race on creating it: the loser is told who won.
+  const rv = await store.save(fresh, taken?.resourceVersion).catch(async (e: unknown) => {
+    if (!(e instanceof StateConflictError)) throw e
+    const h = (await store.load().catch(() => undefined))?.state.holder
+    throw new UserError(
+      `a rollout of ${prepared.app} was started at the same moment${h ? ` by process ${h.pid} on ${h.host} (since ${h.startedAt})` : ' by another strata process'}`,
+      {field: '--name'},
+      `Two applies of one app never run at once: watch it with \`strata rollout status ${prepared.app} -n ${prepared.namespace}\`.`,
+    )
+  })
   return yield* execute(store, {state: fresh, resourceVersion: rv}, deps, options)
 }
 

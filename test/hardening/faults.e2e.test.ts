@@ -196,7 +196,7 @@ describe('faults on the control plane', {concurrency: false}, () => {
     const dir = writeTree({'kustomization.yaml': 'resources:\n- r.yaml\n', 'r.yaml': `${configMaps(ns, ['lock'])}---\n${deploy}`}, app)
     const [a, b] = await Promise.all([strataAsync(kubeconfig, 'apply', dir, '-n', ns, '--timeout', '8s'), strataAsync(kubeconfig, 'apply', dir, '-n', ns, '--timeout', '8s')])
     for (const r of [a, b]) assertClean(r)
-    const refused = [a, b].filter((r) => /a rollout of .* is running in process \d+ on |another strata process took the rollout/.test(r.stderr))
+    const refused = [a, b].filter((r) => /a rollout of .* is running in process \d+ on |another strata process took the rollout|was started at the same moment by process \d+ on /.test(r.stderr))
     assert.equal(refused.length, 1, `exactly one refused:\n--- a (${a.code})\n${a.all}\n--- b (${b.code})\n${b.all}`)
     assert.equal(refused[0].code, 2)
     const winner = refused[0] === a ? b : a
