@@ -187,6 +187,40 @@ describe('faults on the control plane', {concurrency: false}, () => {
     assert.equal((await kubectlAsync(kubeconfig, 'get', 'configmap', 'forbidden-cm', '-n', ns)).code, 0)
   })
 
+  test('(g) a webhook that cannot be reached: retried, then reported (exit 2, the webhook named), nothing written', async (t) => {
+    const {kubeconfig} = await cluster()
+    const ns = await withNamespace(t, 'h8-deadhook')
+    const hook = await startRejectingWebhook({rejectName: 'none', message: 'unused'})
+    const whName = `h8-dead-${ns}`
+    t.after(() => void kubectl(kubeconfig, 'delete', 'validatingwebhookconfiguration', whName, '--ignore-not-found'))
+    kubectlApply(
+      kubeconfig,
+      `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: ${whName}}\nwebhooks:\n- name: dead.h8.strata.dev\n  admissionReviewVersions: [v1]\n  sideEffects: None\n  failurePolicy: Fail\n  timeoutSeconds: 2\n` +
+        `  namespaceSelector:\n    matchLabels: {kubernetes.io/metadata.name: ${ns}}\n  rules:\n  - apiGroups: [""]\n    apiVersions: [v1]\n    operations: [CREATE, UPDATE]\n    resources: [configmaps]\n` +
+        `  clientConfig:\n    url: ${hook.url}\n    caBundle: ${Buffer.from(hook.ca).toString('base64')}\n`,
+    )
+    await hook.close()
+    await waitFor('webhook failing', async () => {
+      const r = await kubectlAsync(kubeconfig, 'create', 'configmap', 'probe', '-n', ns, '--dry-run=server')
+      return r.code !== 0 && /failed calling webhook/.test(r.out)
+    })
+    const app = `deadhook-${randomBytes(2).toString('hex')}`
+    const dir = writeTree({'kustomization.yaml': 'resources:\n- cms.yaml\n', 'cms.yaml': configMaps(ns, ['one'])}, app)
+    const started = Date.now()
+    const r = await strataAsync(kubeconfig, 'apply', dir, '-n', ns)
+    assert.equal(r.code, 2, r.all)
+    assert.match(r.all, /failed calling webhook "dead\.h8\.strata\.dev"/, r.all)
+    assertClean(r)
+    // The default policy retries a 500 four times with backoff (0.1+0.2+0.4+0.8 s at least) before reporting.
+    assert.ok(Date.now() - started >= 1_500, `retried before reporting (${Date.now() - started} ms)`)
+    // The server-side dry-run of the diff already calls the webhook: the apply is refused before any
+    // write, so there is no rollout to record and nothing was created.
+    const status = await strataAsync(kubeconfig, 'rollout', 'status', app, '-n', ns)
+    assert.equal(status.code, 2, status.all)
+    assert.match(status.stderr, /no rollout of app/)
+    assert.notEqual((await kubectlAsync(kubeconfig, 'get', 'configmap', 'one', '-n', ns)).code, 0)
+  })
+
   test('(f) two applies of one app at once: one proceeds, the other refuses naming the holder — never both', async (t) => {
     const {kubeconfig} = await cluster()
     const ns = await withNamespace(t, 'h8-lock')
