@@ -4,9 +4,11 @@ import {ResourceSet} from '../model/resource-set.js'
 import type {FileSystem} from '../source/filesystem.js'
 import type {RemoteResolver, RemoteTarget} from '../source/remote-resolver.js'
 import {restrictPath, safeRealPath, type LoadRestrictor} from '../source/restrictor.js'
+import {setOriginAnnotation, wantsOriginAnnotations} from './build-metadata.js'
 import {loadKustomization, type Kustomization, type LoadedKustomization} from './kustomization.js'
 import {resourcesFromText} from './load-resources.js'
 import type {HelmSettings} from './run-helm.js'
+import {runPluginValidators} from './plugins/run-plugins.js'
 import {runGenerators} from './run-generators.js'
 import {runTransformers} from './run-transformers.js'
 import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
@@ -23,6 +25,8 @@ export interface RenderContext {
   repoRoot?: string
   /** Set by --enable-helm: how helmCharts run helm. Without it a helmCharts field is an error. */
   helm?: HelmSettings
+  /** Set when the top kustomization asks for buildMetadata originAnnotations: paths in the annotation are relative to it. */
+  originRoot?: string
 }
 
 /** One kustomization being built: where it lives and what it says. */
@@ -51,6 +55,8 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   if (!isComponent && k.kind === 'Component') {
     throw new UserError(`expected kind != 'Component' for path '${ctx.display(dir)}'`, {file: loaded.displayFile, field: 'kind'}, 'List this directory under components:, not resources:.')
   }
+  // Only the top kustomization's buildMetadata counts (kustomize copies it down to every base).
+  if (chain.length === 0) ctx = {...ctx, originRoot: wantsOriginAnnotations(k.raw) ? dir : undefined}
   const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, safeRealPath(ctx.fs, dir)]}
   const set = into ?? new ResourceSet()
   const vars = newVarSet()
@@ -65,6 +71,7 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
     mergeVarSets(vars, accumulateTarget(remote?.kind === 'dir' ? remoteContext(ctx, remote) : ctx, componentDir, target.chain, set, true).vars)
   }
   runTransformers(ctx, target, set)
+  runPluginValidators(ctx, target, set)
   // Vars bind to objects after this level's transformers; they are resolved once at the top.
   bindVars(vars, k.vars, set, loaded.displayFile)
   return {set, kustomization: k, vars}
@@ -77,6 +84,9 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
     const abs = path.resolve(target.dir, entry)
     const remote = ctx.remote?.lookup(entry, 'resource', () => ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs), {file, field}, ctx.repoRoot)
     if (remote === 'pending') return // fetched before the next pass (see render.ts)
+    if (remote && ctx.originRoot) {
+      throw new UserError(`buildMetadata originAnnotations with remote resource '${entry}' is not supported by strata yet`, {file, field}, 'Remove originAnnotations, or vendor the remote base.')
+    }
     if (remote?.kind === 'file') {
       for (const r of resourcesFromText(remote.text, remote.display)) set.add(r)
       return
@@ -93,7 +103,10 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
     }
     if (ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs)) {
       const real = restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)
-      for (const r of resourcesFromText(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))) set.add(r)
+      for (const r of resourcesFromText(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))) {
+        if (ctx.originRoot) setOriginAnnotation(r.obj, {path: path.relative(ctx.originRoot, abs)})
+        set.add(r)
+      }
       return
     }
     const baseDir = resolveBaseDir(ctx, target, entry, field)

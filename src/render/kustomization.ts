@@ -78,6 +78,10 @@ export interface Kustomization {
   generatorOptions?: GeneratorOptionsEntry
   replacements?: ReplacementEntry[]
   vars?: VarEntry[]
+  /** Builtin plugin configs: inline YAML, files, or directories of them (see plugins/). */
+  generators?: string[]
+  transformers?: string[]
+  validators?: string[]
   /** Fields parsed but handled by later work (replacements, helm, plugins, ...), kept raw. */
   raw: JsonObject
 }
@@ -167,7 +171,7 @@ export function loadKustomization(fsys: FileSystem, dir: string, display: (p: st
 }
 
 // Fields issue 6 implements; until then a clear error beats a silently different render.
-const notYetSupported = ['openapi', 'crds', 'configurations', 'generators', 'transformers', 'validators']
+const notYetSupported = ['openapi', 'crds', 'configurations']
 
 function rejectNotYetSupported(raw: JsonObject, displayFile: string): void {
   for (const field of notYetSupported) {

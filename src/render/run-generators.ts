@@ -1,17 +1,21 @@
 import type {Resource} from '../model/resource.js'
 import type {ResourceSet} from '../model/resource-set.js'
+import * as path from 'node:path'
 import type {KustTarget, RenderContext} from './accumulate.js'
+import {setOriginAnnotation} from './build-metadata.js'
 import {mergeAllGenerated} from './generators/behavior.js'
 import {generateConfigMap} from './generators/configmap.js'
 import {mergeGeneratorOptions} from './generators/options.js'
 import {generateSecret} from './generators/secret.js'
 import type {GeneratorContext} from './generators/types.js'
+import {runPluginGenerators} from './plugins/run-plugins.js'
 import {runHelmCharts} from './run-helm.js'
 
-/** configMapGenerator, secretGenerator, then helmCharts, as kustomize orders its builtin generators. */
+/** configMapGenerator, secretGenerator, then helmCharts, as kustomize orders its builtin generators; then `generators:` plugin configs. */
 export function runGenerators(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
   runConfigMapsAndSecrets(ctx, target, set)
   runHelmCharts(ctx, target, set)
+  runPluginGenerators(ctx, target, set)
 }
 
 function runConfigMapsAndSecrets(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
@@ -21,10 +25,16 @@ function runConfigMapsAndSecrets(ctx: RenderContext, target: KustTarget, set: Re
   const gctx: GeneratorContext = {fs: ctx.fs, dir: target.dir, root: target.dir, restrictor: ctx.restrictor, file: target.loaded.displayFile}
   const generated: Resource[] = []
   for (const [i, args] of (k.configMapGenerator ?? []).entries()) {
-    generated.push(generateConfigMap(args, mergeGeneratorOptions(args.options, k.generatorOptions), gctx, i))
+    generated.push(withOrigin(ctx, target, 'ConfigMapGenerator', generateConfigMap(args, mergeGeneratorOptions(args.options, k.generatorOptions), gctx, i)))
   }
   for (const [i, args] of (k.secretGenerator ?? []).entries()) {
-    generated.push(generateSecret(args, mergeGeneratorOptions(args.options, k.generatorOptions), gctx, i))
+    generated.push(withOrigin(ctx, target, 'SecretGenerator', generateSecret(args, mergeGeneratorOptions(args.options, k.generatorOptions), gctx, i)))
   }
   mergeAllGenerated(set, generated, target.loaded.displayFile)
+}
+
+/** buildMetadata originAnnotations: a builtin generator field is configured in its kustomization file. */
+function withOrigin(ctx: RenderContext, target: KustTarget, kind: string, r: Resource): Resource {
+  if (ctx.originRoot) setOriginAnnotation(r.obj, {configuredIn: path.relative(ctx.originRoot, target.loaded.file), configuredBy: {apiVersion: 'builtin', kind}})
+  return r
 }

@@ -1,6 +1,7 @@
 import type {ResourceSet} from '../model/resource-set.js'
 import type {KustTarget, RenderContext} from './accumulate.js'
 import {runPatches, runPatchesStrategicMerge} from './patches.js'
+import {runPluginTransformers} from './plugins/run-plugins.js'
 import {annotationsTransformer} from './transformers/annotations.js'
 import {imagesTransformer} from './transformers/images.js'
 import {commonLabelsTransformer, labelsTransformer} from './transformers/labels.js'
@@ -32,4 +33,5 @@ export function runTransformers(ctx: RenderContext, target: KustTarget, set: Res
   if (k.replicas?.length) replicasTransformer(k.replicas, {origin})(set)
   if (k.images?.length) imagesTransformer(k.images.map((i) => ({...i, name: i.name ?? ''})), {origin})(set)
   if (k.replacements?.length) replacementsTransformer(loadReplacements(ctx, target))(set)
+  runPluginTransformers(ctx, target, set)
 }

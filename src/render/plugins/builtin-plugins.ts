@@ -1,0 +1,204 @@
+import {UserError, type ErrorOrigin} from '../../model/errors.js'
+import {isObject} from '../../model/json.js'
+import {metadataOf, type Resource} from '../../model/resource.js'
+import type {ResourceSet} from '../../model/resource-set.js'
+import type {KustTarget, RenderContext} from '../accumulate.js'
+import type {PatchEntry, Selector} from '../kustomization.js'
+import {generateConfigMap} from '../generators/configmap.js'
+import {generateSecret} from '../generators/secret.js'
+import type {GeneratorArgs, GeneratorContext, GeneratorOptions, SecretArgs} from '../generators/types.js'
+import {runPatches, runPatchesStrategicMerge} from '../patches.js'
+import {annotationsTransformer} from '../transformers/annotations.js'
+import {imagesTransformer} from '../transformers/images.js'
+import {mapEntriesTransformer} from '../transformers/labels.js'
+import {namespaceTransformer} from '../transformers/namespace.js'
+import type {RoleBindingSubjectMode} from '../transformers/namespace-config.js'
+import {prefixSuffixTransformer} from '../transformers/prefix-suffix.js'
+import {replacementsTransformer} from '../transformers/replacements.js'
+import {loadReplacements} from '../transformers/replacements-load.js'
+import type {ReplacementEntry} from '../transformers/replacements.js'
+import {replicasTransformer} from '../transformers/replicas.js'
+import {ConfigFields} from './config-fields.js'
+import type {PluginConfig} from './plugin-configs.js'
+
+/** kustomize's builtin plugins (builtinhelpers/builtins.go, v5.5), by role. */
+export const builtinGeneratorKinds = ['ConfigMapGenerator', 'SecretGenerator', 'HelmChartInflationGenerator', 'IAMPolicyGenerator'] as const
+export const builtinTransformerKinds = [
+  'AnnotationsTransformer',
+  'HashTransformer',
+  'ImageTagTransformer',
+  'LabelTransformer',
+  'NamespaceTransformer',
+  'PatchJson6902Transformer',
+  'PatchStrategicMergeTransformer',
+  'PatchTransformer',
+  'PrefixSuffixTransformer',
+  'PrefixTransformer',
+  'SuffixTransformer',
+  'ReplacementTransformer',
+  'ReplicaCountTransformer',
+  'ValueAddTransformer',
+  'SortOrderTransformer',
+] as const
+
+// Builtins strata does not run as plugin configs, with why.
+const refused: Record<string, string> = {
+  HelmChartInflationGenerator: 'use helmCharts: in the kustomization with --enable-helm',
+  IAMPolicyGenerator: 'it calls cloud provider APIs; create the ServiceAccount annotations as resources',
+  HashTransformer: 'generated names are hashed once at the end of the render; remove the config',
+  SortOrderTransformer: 'use sortOptions: in the top-level kustomization',
+  ValueAddTransformer: 'use replacements: or a patch instead',
+}
+
+const generatorKinds = new Set<string>(builtinGeneratorKinds)
+const transformerKinds = new Set<string>(builtinTransformerKinds)
+
+export type PluginRole = 'generator' | 'transformer'
+
+/**
+ * The kind of a builtin plugin config, after kustomize's checks: apiVersion `builtin` (no group),
+ * a builtin kind of the right role. Anything else would be an exec, container or Go plugin.
+ */
+export function builtinKindOf(config: Resource, role: PluginRole, origin: ErrorOrigin): string {
+  const apiVersion = typeof config.obj.apiVersion === 'string' ? config.obj.apiVersion : ''
+  const kind = typeof config.obj.kind === 'string' ? config.obj.kind : ''
+  const md = isObject(config.obj.metadata) ? config.obj.metadata : {}
+  const annotations = isObject(md.annotations) ? md.annotations : {}
+  const isFunction = 'config.kubernetes.io/function' in annotations || 'config.k8s.io/function' in annotations
+  if (apiVersion !== 'builtin' || isFunction) {
+    throw new UserError(
+      `plugin ${apiVersion}/${kind} from ${config.origin.file}: exec/container KRM functions and Go plugins are not supported by strata (out of scope)`,
+      origin,
+      'Only builtin plugin configs (apiVersion: builtin) can be listed here; run the function in a step of its own before strata, or use the equivalent kustomization field.',
+    )
+  }
+  if (!generatorKinds.has(kind) && !transformerKinds.has(kind)) {
+    throw new UserError(`unable to load builtin ${kind} (from ${config.origin.file}): not a builtin plugin kind`, origin, `Builtin kinds: ${[...builtinGeneratorKinds, ...builtinTransformerKinds].join(', ')}.`)
+  }
+  if ((role === 'generator') !== generatorKinds.has(kind)) {
+    throw new UserError(`plugin ${kind} (from ${config.origin.file}) is not a ${role}`, origin, role === 'generator' ? 'List transformer configs under transformers:.' : 'List generator configs under generators:.')
+  }
+  if (refused[kind]) {
+    throw new UserError(`the builtin plugin ${kind} (from ${config.origin.file}) is not supported by strata`, origin, `Instead, ${refused[kind]}.`)
+  }
+  return kind
+}
+
+/** The object a generator config makes: kustomize's Config (metadata.name/namespace as defaults) then Generate. */
+export function runBuiltinGenerator(ctx: RenderContext, target: KustTarget, plugin: PluginConfig, index: number): Resource {
+  const {config, origin} = plugin
+  const kind = builtinKindOf(config, 'generator', origin)
+  const f = new ConfigFields(config.obj, `${kind} ${config.origin.file}`, origin)
+  const md = metadataOf(config.obj)
+  const options = f.object('options')
+  const args: SecretArgs = {
+    name: f.string('name') || (typeof md.name === 'string' ? md.name : undefined),
+    namespace: f.string('namespace') || (typeof md.namespace === 'string' ? md.namespace : undefined),
+    behavior: f.string('behavior'),
+    literals: f.stringList('literals'),
+    files: f.stringList('files'),
+    envs: [...(f.stringList('envs') ?? []), ...(f.string('env') ? [f.string('env')!] : [])],
+    options: options ? generatorOptions(new ConfigFields(options, `${kind} ${config.origin.file} options`, origin)) : undefined,
+  }
+  const type = f.string('type')
+  if (type) args.type = type
+  // The generator's own files are read relative to the kustomization that lists it, as kustomize's plugin helpers do.
+  const gctx: GeneratorContext = {fs: ctx.fs, dir: target.dir, root: target.dir, restrictor: ctx.restrictor, file: origin.file ?? ''}
+  return kind === 'ConfigMapGenerator' ? generateConfigMap(args as GeneratorArgs, args.options, gctx, index) : generateSecret(args, args.options, gctx, index)
+}
+
+function generatorOptions(f: ConfigFields): GeneratorOptions {
+  const out: GeneratorOptions = {}
+  const labels = f.stringMap('labels')
+  const annotations = f.stringMap('annotations')
+  if (labels) out.labels = labels
+  if (annotations) out.annotations = annotations
+  if (f.bool('disableNameSuffixHash')) out.disableNameSuffixHash = true
+  if (f.bool('immutable')) out.immutable = true
+  return out
+}
+
+/** Runs one transformer config on `set` (in place), as the builtin plugin of its kind does. */
+export function runBuiltinTransformer(ctx: RenderContext, target: KustTarget, plugin: PluginConfig, set: ResourceSet): void {
+  const {config, origin} = plugin
+  const kind = builtinKindOf(config, 'transformer', origin)
+  const f = new ConfigFields(config.obj, `${kind} ${config.origin.file}`, origin)
+  // Builtin plugins touch only the fields their config lists (the kustomization fields pass kustomize's tables).
+  const specs = f.fieldSpecs() ?? []
+  switch (kind) {
+    case 'LabelTransformer':
+      mapEntriesTransformer(f.stringMap('labels') ?? {}, specs)(set)
+      return
+    case 'AnnotationsTransformer':
+      annotationsTransformer({annotations: f.stringMap('annotations') ?? {}, fieldSpecs: specs})(set)
+      return
+    case 'NamespaceTransformer': {
+      const md = metadataOf(config.obj)
+      const namespace = typeof md.namespace === 'string' ? md.namespace : ''
+      const mode = f.string('setRoleBindingSubjects')
+      namespaceTransformer({namespace, fieldSpecs: specs, unsetOnly: f.bool('unsetOnly') ?? false, setRoleBindingSubjects: (mode || undefined) as RoleBindingSubjectMode | undefined, origin: origin.file})(set)
+      return
+    }
+    case 'PrefixSuffixTransformer':
+    case 'PrefixTransformer':
+    case 'SuffixTransformer': {
+      if (f.fieldSpecs() === undefined) f.fail('fieldSpecs', 'set (kustomize: fieldSpecs is not expected to be nil)')
+      const prefix = kind === 'SuffixTransformer' ? undefined : f.string('prefix')
+      const suffix = kind === 'PrefixTransformer' ? undefined : f.string('suffix')
+      prefixSuffixTransformer({prefix, suffix, fieldSpecs: specs})(set)
+      return
+    }
+    case 'ImageTagTransformer': {
+      const tag = new ConfigFields(f.object('imageTag') ?? {}, `${kind} ${config.origin.file} imageTag`, origin)
+      const image = {
+        name: tag.string('name') ?? '',
+        newName: tag.string('newName'),
+        newTag: tag.string('newTag'),
+        digest: tag.string('digest'),
+        tagSuffix: tag.string('tagSuffix'),
+      }
+      imagesTransformer([image], {fieldSpecs: specs, origin})(set)
+      return
+    }
+    case 'ReplicaCountTransformer': {
+      const replica = f.object('replica') ?? {}
+      const count = replica.count ?? 0
+      if (typeof count !== 'number' || !Number.isInteger(count)) f.fail('replica.count', 'an integer')
+      replicasTransformer([{name: typeof replica.name === 'string' ? replica.name : '', count: count as number}], {fieldSpecs: specs, origin})(set)
+      return
+    }
+    case 'PatchTransformer': {
+      const entry: PatchEntry = {path: f.string('path'), patch: f.string('patch'), target: (f.object('target') as Selector | undefined) ?? undefined}
+      const options = f.object('options')
+      if (options) entry.options = options as Record<string, boolean>
+      runPatches(ctx, withOrigin(target, origin), set, [entry], 'patches')
+      return
+    }
+    case 'PatchJson6902Transformer': {
+      const entry: PatchEntry = {path: f.string('path'), patch: f.string('jsonOp'), target: (f.object('target') as Selector | undefined) ?? {}}
+      if (!entry.target?.name) throw new UserError(`${kind} ${config.origin.file}: must specify the target name`, origin, 'Add target.name to the config.')
+      if (!entry.path && !entry.patch) throw new UserError(`${kind} ${config.origin.file}: empty file path and empty jsonOp`, origin, 'Set path: or jsonOp:.')
+      runPatches(ctx, withOrigin(target, origin), set, [entry], 'patchesJson6902')
+      return
+    }
+    case 'PatchStrategicMergeTransformer': {
+      const paths = f.stringList('paths') ?? []
+      const patches = f.string('patches')
+      if (paths.length === 0 && !patches) throw new UserError(`${kind} ${config.origin.file}: empty file path and empty patch content`, origin, 'Set paths: or patches:.')
+      runPatchesStrategicMerge(ctx, withOrigin(target, origin), set, patches ? [...paths, patches] : paths)
+      return
+    }
+    case 'ReplacementTransformer': {
+      const replacements = (f.list('replacements') ?? []) as unknown as ReplacementEntry[]
+      const replacementTarget = withOrigin(target, origin)
+      replacementTarget.kustomization = {...target.kustomization, replacements}
+      replacementsTransformer(loadReplacements(ctx, replacementTarget))(set)
+      return
+    }
+  }
+}
+
+/** The same target with its messages naming where the plugin config was listed. */
+function withOrigin(target: KustTarget, origin: ErrorOrigin): KustTarget {
+  return {...target, loaded: {...target.loaded, displayFile: origin.file ?? target.loaded.displayFile}}
+}
