@@ -9,7 +9,10 @@ export interface RateLimit {
   burst: number
 }
 
-export const defaultRateLimit: RateLimit = {qps: 50, burst: 100}
+// strata sends about three requests per new object (read, dry-run, apply): at 50 QPS a 300-object
+// apply took 17 s instead of 3 s. 200/400 keeps a runaway loop in check without pacing a normal
+// apply; the API server's priority-and-fairness remains the real guard.
+export const defaultRateLimit: RateLimit = {qps: 200, burst: 400}
 
 export interface Clock {
   now: () => number
