@@ -4,7 +4,7 @@ import {ResourceSet} from '../model/resource-set.js'
 import type {FileSystem} from '../source/filesystem.js'
 import type {RemoteResolver, RemoteTarget} from '../source/remote-resolver.js'
 import {restrictPath, safeRealPath, type LoadRestrictor} from '../source/restrictor.js'
-import {setOriginAnnotation, wantsOriginAnnotations} from './build-metadata.js'
+import {setOriginAnnotation, wantsOriginAnnotations, wantsTransformerAnnotations} from './build-metadata.js'
 import {loadKustomization, type Kustomization, type LoadedKustomization} from './kustomization.js'
 import {resourcesFromText} from './load-resources.js'
 import type {HelmSettings} from './run-helm.js'
@@ -25,8 +25,10 @@ export interface RenderContext {
   repoRoot?: string
   /** Set by --enable-helm: how helmCharts run helm. Without it a helmCharts field is an error. */
   helm?: HelmSettings
-  /** Set when the top kustomization asks for buildMetadata originAnnotations: paths in the annotation are relative to it. */
+  /** Set when the top kustomization asks for buildMetadata originAnnotations or transformerAnnotations: origin paths are relative to it. */
   originRoot?: string
+  /** buildMetadata transformerAnnotations: record each transformer on every object. */
+  transformerAnnotations?: boolean
 }
 
 /** One kustomization being built: where it lives and what it says. */
@@ -56,7 +58,10 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
     throw new UserError(`expected kind != 'Component' for path '${ctx.display(dir)}'`, {file: loaded.displayFile, field: 'kind'}, 'List this directory under components:, not resources:.')
   }
   // Only the top kustomization's buildMetadata counts (kustomize copies it down to every base).
-  if (chain.length === 0) ctx = {...ctx, originRoot: wantsOriginAnnotations(k.raw) ? dir : undefined}
+  if (chain.length === 0) {
+    const transformerAnnotations = wantsTransformerAnnotations(k.raw)
+    ctx = {...ctx, originRoot: wantsOriginAnnotations(k.raw) || transformerAnnotations ? dir : undefined, transformerAnnotations}
+  }
   const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, safeRealPath(ctx.fs, dir)]}
   const set = into ?? new ResourceSet()
   const vars = newVarSet()
@@ -85,7 +90,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
     const remote = ctx.remote?.lookup(entry, 'resource', () => ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs), {file, field}, ctx.repoRoot)
     if (remote === 'pending') return // fetched before the next pass (see render.ts)
     if (remote && ctx.originRoot) {
-      throw new UserError(`buildMetadata originAnnotations with remote resource '${entry}' is not supported by strata yet`, {file, field}, 'Remove originAnnotations, or vendor the remote base.')
+      throw new UserError(`buildMetadata originAnnotations/transformerAnnotations with remote resource '${entry}' is not supported by strata yet`, {file, field}, 'Remove originAnnotations, or vendor the remote base.')
     }
     if (remote?.kind === 'file') {
       for (const r of resourcesFromText(remote.text, remote.display)) set.add(r)

@@ -1,14 +1,14 @@
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
+import type {Kustomization} from './kustomization.js'
 
 /** The managed-by value kubectl v5.5.0's embedded kustomize prints (its build carries no semver). */
 export const managedByLabelValue = 'kustomize-(devel)'
 export const managedByLabelKey = 'app.kubernetes.io/managed-by'
 
-// transformerAnnotations needs provenance tracking through every transformer; until that lands a
-// clear error beats a render without the annotations kubectl would print.
-const unsupportedOptions = new Set(['transformerAnnotations'])
+// Every buildMetadata option kustomize v5.5 knows is built now; the check stays for the next one.
+const unsupportedOptions = new Set<string>([])
 
 /** Throws for buildMetadata options strata cannot honour yet; unknown values are ignored, as kustomize does. */
 export function checkBuildMetadata(raw: JsonObject, displayFile: string): void {
@@ -16,7 +16,7 @@ export function checkBuildMetadata(raw: JsonObject, displayFile: string): void {
   if (!Array.isArray(options)) return
   for (const option of options) {
     if (typeof option === 'string' && unsupportedOptions.has(option)) {
-      throw new UserError(`buildMetadata '${option}' is not supported by strata yet`, {file: displayFile, field: 'buildMetadata'}, 'Remove it, or render this tree with kustomize for now; managedByLabel and originAnnotations are supported.')
+      throw new UserError(`buildMetadata '${option}' is not supported by strata yet`, {file: displayFile, field: 'buildMetadata'}, 'Remove it, or render this tree with kustomize for now.')
     }
   }
 }
@@ -78,4 +78,82 @@ export function setOriginAnnotation(obj: JsonObject, origin: ResourceOriginInfo)
   const metadata = obj.metadata as JsonObject
   if (!isObject(metadata.annotations)) metadata.annotations = {}
   ;(metadata.annotations as JsonObject)[originAnnotationKey] = originAnnotationText(origin)
+}
+
+export const transformationsAnnotationKey = 'alpha.config.kubernetes.io/transformations'
+
+export function wantsTransformerAnnotations(raw: JsonObject): boolean {
+  return Array.isArray(raw.buildMetadata) && raw.buildMetadata.includes('transformerAnnotations')
+}
+
+/** One entry of the transformations list, as kyaml.Marshal prints a []*Origin item. */
+function transformationText(origin: ResourceOriginInfo): string {
+  return originAnnotationText(origin)
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l, i) => (i === 0 ? '- ' : '  ') + l + '\n')
+    .join('')
+}
+
+/**
+ * The origins of this kustomization's builtin transformer instances, in kustomize's order and
+ * number (configureBuiltinTransformers): one per patches/patchesJson6902/replicas/images entry,
+ * one per labels entry plus one for commonLabels (even when empty), one for each other field.
+ */
+export function builtinTransformerOrigins(k: Kustomization, configuredIn: string): ResourceOriginInfo[] {
+  const kinds: string[] = []
+  const times = (n: number, kind: string) => {
+    for (let i = 0; i < n; i++) kinds.push(kind)
+  }
+  const size = (m: object | undefined | null) => (m ? Object.keys(m).length : 0)
+  times(k.patchesStrategicMerge?.length ? 1 : 0, 'PatchStrategicMergeTransformer')
+  times(k.patches?.length ?? 0, 'PatchTransformer')
+  times(k.namespace ? 1 : 0, 'NamespaceTransformer')
+  times(k.namePrefix ? 1 : 0, 'PrefixTransformer')
+  times(k.nameSuffix ? 1 : 0, 'SuffixTransformer')
+  times(k.labels?.length || size(k.commonLabels) ? (k.labels?.length ?? 0) + 1 : 0, 'LabelTransformer')
+  times(size(k.commonAnnotations) ? 1 : 0, 'AnnotationsTransformer')
+  times(k.patchesJson6902?.length ?? 0, 'PatchJson6902Transformer')
+  times(k.replicas?.length ?? 0, 'ReplicaCountTransformer')
+  times(k.images?.length ?? 0, 'ImageTagTransformer')
+  times(k.replacements?.length ? 1 : 0, 'ReplacementTransformer')
+  return kinds.map((kind) => ({configuredIn, configuredBy: {apiVersion: 'builtin', kind}}))
+}
+
+/**
+ * kustomize's AddTransformerAnnotation for each transformer in turn, on every object present: an
+ * object without an origin annotation takes the transformer as its origin, any other records it
+ * in the transformations list (in place).
+ */
+export function addTransformerOrigins(set: ResourceSet, origins: readonly ResourceOriginInfo[]): void {
+  if (origins.length === 0) return
+  for (const r of set) {
+    if (!isObject(r.obj.metadata)) r.obj.metadata = {}
+    const metadata = r.obj.metadata as JsonObject
+    if (!isObject(metadata.annotations)) metadata.annotations = {}
+    const annotations = metadata.annotations as JsonObject
+    let rest = origins
+    if (annotations[originAnnotationKey] === undefined) {
+      annotations[originAnnotationKey] = originAnnotationText(origins[0])
+      rest = origins.slice(1)
+    }
+    if (rest.length === 0) continue
+    const before = typeof annotations[transformationsAnnotationKey] === 'string' ? (annotations[transformationsAnnotationKey] as string) : ''
+    annotations[transformationsAnnotationKey] = before + rest.map(transformationText).join('')
+  }
+}
+
+/** End of build: the tracking annotations the top kustomization did not ask for are removed (in place). */
+export function dropUnwantedTracking(set: ResourceSet, raw: JsonObject): void {
+  const keepOrigin = wantsOriginAnnotations(raw)
+  const keepTransformations = wantsTransformerAnnotations(raw)
+  // Without either option nothing was tracked, and the input's own annotations stay as written.
+  if (keepOrigin === keepTransformations) return
+  const drop = keepOrigin ? transformationsAnnotationKey : originAnnotationKey
+  for (const r of set) {
+    const annotations = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : undefined
+    if (!annotations || annotations[drop] === undefined) continue
+    delete annotations[drop]
+    if (Object.keys(annotations).length === 0) delete (r.obj.metadata as JsonObject).annotations
+  }
 }

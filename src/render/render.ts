@@ -10,7 +10,7 @@ import type {LoadRestrictor} from '../source/restrictor.js'
 import {accumulateTarget, type RenderContext} from './accumulate.js'
 import {addHashSuffixes} from './generators/hash.js'
 import {sortByOptions} from './order.js'
-import {addManagedByLabel, wantsManagedByLabel} from './build-metadata.js'
+import {addManagedByLabel, dropUnwantedTracking, wantsManagedByLabel} from './build-metadata.js'
 import {fixNameReferences} from './transformers/name-reference.js'
 import {resolveVars} from './transformers/vars.js'
 import {emitYamlStream} from './yaml/emit.js'
@@ -126,6 +126,7 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   sortByOptions(set, top.sortOptions, {file: 'kustomization.yaml', field: 'sortOptions'})
   // kustomize adds the label after sorting, from the top-level kustomization only.
   if (wantsManagedByLabel(top.raw)) addManagedByLabel(set)
+  dropUnwantedTracking(set, top.raw)
   const yaml = emitYamlStream(set.toArray().map((r) => r.obj))
   return {resources: set, yaml, warnings}
 }

@@ -2,7 +2,8 @@ import type {Resource} from '../model/resource.js'
 import type {ResourceSet} from '../model/resource-set.js'
 import * as path from 'node:path'
 import type {KustTarget, RenderContext} from './accumulate.js'
-import {setOriginAnnotation} from './build-metadata.js'
+import {isObject} from '../model/json.js'
+import {originAnnotationKey, setOriginAnnotation} from './build-metadata.js'
 import {mergeAllGenerated} from './generators/behavior.js'
 import {generateConfigMap} from './generators/configmap.js'
 import {mergeGeneratorOptions} from './generators/options.js'
@@ -14,7 +15,9 @@ import {runHelmCharts} from './run-helm.js'
 /** configMapGenerator, secretGenerator, then helmCharts, as kustomize orders its builtin generators; then `generators:` plugin configs. */
 export function runGenerators(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
   runConfigMapsAndSecrets(ctx, target, set)
+  const before = ctx.originRoot ? new Set(set) : undefined
   runHelmCharts(ctx, target, set)
+  if (before) for (const r of set) if (!before.has(r)) withOrigin(ctx, target, 'HelmChartInflationGenerator', r, true)
   runPluginGenerators(ctx, target, set)
 }
 
@@ -34,7 +37,10 @@ function runConfigMapsAndSecrets(ctx: RenderContext, target: KustTarget, set: Re
 }
 
 /** buildMetadata originAnnotations: a builtin generator field is configured in its kustomization file. */
-function withOrigin(ctx: RenderContext, target: KustTarget, kind: string, r: Resource): Resource {
+function withOrigin(ctx: RenderContext, target: KustTarget, kind: string, r: Resource, keepExisting = false): Resource {
+  // kustomize's AddOriginAnnotation leaves an object that already has an origin as it is.
+  const md = r.obj.metadata
+  if (keepExisting && isObject(md) && isObject(md.annotations) && md.annotations[originAnnotationKey] !== undefined) return r
   if (ctx.originRoot) setOriginAnnotation(r.obj, {configuredIn: path.relative(ctx.originRoot, target.loaded.file), configuredBy: {apiVersion: 'builtin', kind}})
   return r
 }

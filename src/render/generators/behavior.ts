@@ -2,6 +2,7 @@ import {UserError} from '../../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../../model/json.js'
 import {formatResId, metadataOf, resIdKey, resIdOf, type Resource} from '../../model/resource.js'
 import type {ResourceSet} from '../../model/resource-set.js'
+import {originAnnotationKey} from '../build-metadata.js'
 import {putKey} from './put-key.js'
 
 /**
@@ -95,6 +96,9 @@ function combine(old: JsonObject, generated: JsonObject, mergeData: boolean): Js
   if (typeof oldMd.namespace === 'string' && oldMd.namespace !== '') md.namespace = oldMd.namespace
   else delete md.namespace
   if (mergeData) {
+    // merge keeps the existing object's origin annotation (buildMetadata originAnnotations), as kustomize does.
+    const origin = stringMap(oldMd.annotations)[originAnnotationKey]
+    if (origin !== undefined) (md.annotations as JsonObject)[originAnnotationKey] = origin
     setStringMap(obj, 'data', stringMap(old.data), stringMap(generated.data))
     setStringMap(obj, 'binaryData', stringMap(old.binaryData), stringMap(generated.binaryData))
   }

@@ -3,10 +3,11 @@ import {cloneJson} from '../../model/json.js'
 import {metadataOf, type Resource} from '../../model/resource.js'
 import {ResourceSet} from '../../model/resource-set.js'
 import type {KustTarget, RenderContext} from '../accumulate.js'
-import {setOriginAnnotation} from '../build-metadata.js'
+import * as path from 'node:path'
+import {addTransformerOrigins, builtinTransformerOrigins, setOriginAnnotation, type ResourceOriginInfo} from '../build-metadata.js'
 import {mergeGenerated} from '../generators/behavior.js'
 import {runBuiltinGenerator, runBuiltinTransformer} from './builtin-plugins.js'
-import {loadPluginConfigs} from './plugin-configs.js'
+import {loadPluginConfigs, type PluginConfig} from './plugin-configs.js'
 
 /** `generators:` after the builtin generators; each result is merged by its behavior, one at a time, as kustomize absorbs them. */
 export function runPluginGenerators(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
@@ -15,11 +16,7 @@ export function runPluginGenerators(ctx: RenderContext, target: KustTarget, set:
   loadPluginConfigs(ctx, target, 'generators', entries).forEach((plugin, i) => {
     const generated = runBuiltinGenerator(ctx, target, plugin, i)
     if (plugin.configuredIn !== undefined) {
-      const md = metadataOf(plugin.config.obj)
-      setOriginAnnotation(generated.obj, {
-        configuredIn: plugin.configuredIn,
-        configuredBy: {apiVersion: String(plugin.config.obj.apiVersion), kind: String(plugin.config.obj.kind), name: asString(md.name), namespace: asString(md.namespace)},
-      })
+      setOriginAnnotation(generated.obj, pluginOrigin(plugin))
     }
     mergeGenerated(set, generated, plugin.origin.file ?? target.loaded.displayFile)
   })
@@ -28,8 +25,21 @@ export function runPluginGenerators(ctx: RenderContext, target: KustTarget, set:
 /** `transformers:` in listed order (inline configs first), after the kustomization's builtin transformers. */
 export function runPluginTransformers(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
   const entries = target.kustomization.transformers
-  if (!entries?.length) return
-  for (const plugin of loadPluginConfigs(ctx, target, 'transformers', entries)) runBuiltinTransformer(ctx, target, plugin, set)
+  const plugins = entries?.length ? loadPluginConfigs(ctx, target, 'transformers', entries) : []
+  for (const plugin of plugins) runBuiltinTransformer(ctx, target, plugin, set)
+  if (ctx.transformerAnnotations && ctx.originRoot) {
+    // Recorded once after all of this level's transformers: the same list, on the same objects, as kustomize writes one by one.
+    const configuredIn = path.relative(ctx.originRoot, target.loaded.file)
+    addTransformerOrigins(set, [...builtinTransformerOrigins(target.kustomization, configuredIn), ...plugins.map(pluginOrigin)])
+  }
+}
+
+function pluginOrigin(plugin: PluginConfig): ResourceOriginInfo {
+  const md = metadataOf(plugin.config.obj)
+  return {
+    configuredIn: plugin.configuredIn,
+    configuredBy: {apiVersion: String(plugin.config.obj.apiVersion), kind: String(plugin.config.obj.kind), name: asString(md.name), namespace: asString(md.namespace)},
+  }
 }
 
 /**
