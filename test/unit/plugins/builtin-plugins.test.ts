@@ -27,9 +27,11 @@ describe('builtinKindOf', () => {
 
   test('an unknown builtin kind, a kind of the other role, and refused builtins are errors', () => {
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'RenameTransformer'}), 'transformer', origin), 'unable to load builtin RenameTransformer')
+    // kustomize keeps SortOrderTransformer for the top-level sortOptions only
+    fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'SortOrderTransformer'}), 'transformer', origin), 'unable to load builtin SortOrderTransformer')
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'ConfigMapGenerator'}), 'transformer', origin), 'is not a transformer')
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'LabelTransformer'}), 'generator', origin), 'is not a generator')
-    for (const kind of ['HashTransformer', 'SortOrderTransformer', 'ValueAddTransformer']) fails(() => builtinKindOf(config({apiVersion: 'builtin', kind}), 'transformer', origin), kind, 'not supported by strata')
+    for (const kind of ['HashTransformer', 'ValueAddTransformer']) fails(() => builtinKindOf(config({apiVersion: 'builtin', kind}), 'transformer', origin), kind, 'not supported by strata')
     for (const kind of ['HelmChartInflationGenerator', 'IAMPolicyGenerator']) fails(() => builtinKindOf(config({apiVersion: 'builtin', kind}), 'generator', origin), kind, 'not supported by strata')
   })
 })
