@@ -2,7 +2,9 @@ import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
 import {ResourceSet} from '../model/resource-set.js'
 import type {FileSystem} from '../source/filesystem.js'
+import {redactUrls} from '../source/git-safety.js'
 import type {RemoteResolver, RemoteTarget} from '../source/remote-resolver.js'
+import {tryParseGitUrl} from '../source/remote-url.js'
 import {restrictPath, safeRealPath, type LoadRestrictor} from '../source/restrictor.js'
 import {setOriginAnnotation, wantsOriginAnnotations, wantsTransformerAnnotations} from './build-metadata.js'
 import {loadKustomization, type Kustomization, type LoadedKustomization} from './kustomization.js'
@@ -27,6 +29,8 @@ export interface RenderContext {
   helm?: HelmSettings
   /** Set when the top kustomization asks for buildMetadata originAnnotations or transformerAnnotations: origin paths are relative to it. */
   originRoot?: string
+  /** Inside a remote git base with origin tracking: its clone URL and ref (paths are then relative to the repository). */
+  originRepo?: {repo: string; ref?: string}
   /** buildMetadata transformerAnnotations: record each transformer on every object. */
   transformerAnnotations?: boolean
 }
@@ -73,7 +77,7 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
     if (remote === 'pending') continue
     if (remote?.kind === 'dir') checkNoCycle(ctx, target, remote.dir, field)
     const componentDir = remote?.kind === 'dir' ? remote.dir : resolveBaseDir(ctx, target, entry, field)
-    mergeVarSets(vars, accumulateTarget(remote?.kind === 'dir' ? remoteContext(ctx, remote) : ctx, componentDir, target.chain, set, true).vars)
+    mergeVarSets(vars, accumulateTarget(remote?.kind === 'dir' ? remoteContext(ctx, remote, entry) : ctx, componentDir, target.chain, set, true).vars)
   }
   runTransformers(ctx, target, set)
   runPluginValidators(ctx, target, set)
@@ -89,8 +93,8 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
     const abs = path.resolve(target.dir, entry)
     const remote = ctx.remote?.lookup(entry, 'resource', () => ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs), {file, field}, ctx.repoRoot)
     if (remote === 'pending') return // fetched before the next pass (see render.ts)
-    if (remote && ctx.originRoot) {
-      throw new UserError(`buildMetadata originAnnotations/transformerAnnotations with remote resource '${entry}' is not supported by strata yet`, {file, field}, 'Remove originAnnotations, or vendor the remote base.')
+    if (remote?.kind === 'file' && ctx.originRoot) {
+      throw new UserError(`buildMetadata originAnnotations/transformerAnnotations with remote file '${entry}' is not supported by strata yet`, {file, field}, 'Remove originAnnotations, or vendor the remote base.')
     }
     if (remote?.kind === 'file') {
       for (const r of resourcesFromText(remote.text, remote.display)) set.add(r)
@@ -98,7 +102,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
     }
     if (remote?.kind === 'dir') {
       checkNoCycle(ctx, target, remote.dir, field)
-      const sub = accumulateTarget(remoteContext(ctx, remote), remote.dir, target.chain, undefined, false)
+      const sub = accumulateTarget(remoteContext(ctx, remote, entry), remote.dir, target.chain, undefined, false)
       for (const r of sub.set) set.add(r)
       mergeVarSets(vars, sub.vars)
       return
@@ -109,7 +113,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
     if (ctx.fs.exists(abs) && !ctx.fs.isDirectory(abs)) {
       const real = restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)
       for (const r of resourcesFromText(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))) {
-        if (ctx.originRoot) setOriginAnnotation(r.obj, {path: path.relative(ctx.originRoot, abs)})
+        if (ctx.originRoot) setOriginAnnotation(r.obj, {path: path.relative(ctx.originRoot, abs), ...ctx.originRepo})
         set.add(r)
       }
       return
@@ -146,8 +150,11 @@ function resolveBaseDir(ctx: RenderContext, target: KustTarget, entry: string, f
 }
 
 /** A kustomization fetched from git reads only inside its own directory tree, whatever --load-restrictor says (as kustomize). */
-function remoteContext(ctx: RenderContext, remote: Extract<RemoteTarget, {kind: 'dir'}>): RenderContext {
-  return {...ctx, restrictor: 'rootOnly', repoRoot: remote.repoRoot}
+function remoteContext(ctx: RenderContext, remote: Extract<RemoteTarget, {kind: 'dir'}>, entry: string): RenderContext {
+  const git = ctx.originRoot ? tryParseGitUrl(entry) : undefined
+  // Origins inside the repository are relative to it and name it (kustomize's Origin.Append of a repo URL); credentials never.
+  const origin = git ? {originRoot: remote.repoRoot, originRepo: {repo: redactUrls(git.cloneUrl), ref: git.ref || undefined}} : {}
+  return {...ctx, restrictor: 'rootOnly', repoRoot: remote.repoRoot, ...origin}
 }
 
 function checkNoCycle(ctx: RenderContext, target: KustTarget, abs: string, field: string): void {

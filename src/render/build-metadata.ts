@@ -46,13 +46,16 @@ export function wantsOriginAnnotations(raw: JsonObject): boolean {
 /** kustomize's resource.Origin, as it writes it into the annotation (local trees: no repo/ref). */
 export interface ResourceOriginInfo {
   path?: string
+  /** For objects from a remote git base: the clone URL and ref, paths then relative to that repository. */
+  repo?: string
+  ref?: string
   configuredIn?: string
   configuredBy?: {apiVersion?: string; kind?: string; name?: string; namespace?: string}
 }
 
 // kyaml prints these strings plain; anything else is double-quoted here (kyaml would pick a
 // style per value, so unusual paths are a known difference).
-const plain = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/
+const plain = /^[A-Za-z0-9_./][A-Za-z0-9_./:@-]*$/
 const ambiguous = /^(true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9][0-9_.eE+-]*|\.[0-9].*)$/i
 
 function scalar(v: string): string {
@@ -63,6 +66,8 @@ function scalar(v: string): string {
 export function originAnnotationText(origin: ResourceOriginInfo): string {
   const lines: string[] = []
   if (origin.path) lines.push(`path: ${scalar(origin.path)}`)
+  if (origin.repo) lines.push(`repo: ${scalar(origin.repo)}`)
+  if (origin.ref) lines.push(`ref: ${scalar(origin.ref)}`)
   if (origin.configuredIn) lines.push(`configuredIn: ${scalar(origin.configuredIn)}`)
   const by = origin.configuredBy
   if (by && (by.apiVersion || by.kind || by.name || by.namespace)) {

@@ -41,6 +41,6 @@ function withOrigin(ctx: RenderContext, target: KustTarget, kind: string, r: Res
   // kustomize's AddOriginAnnotation leaves an object that already has an origin as it is.
   const md = r.obj.metadata
   if (keepExisting && isObject(md) && isObject(md.annotations) && md.annotations[originAnnotationKey] !== undefined) return r
-  if (ctx.originRoot) setOriginAnnotation(r.obj, {configuredIn: path.relative(ctx.originRoot, target.loaded.file), configuredBy: {apiVersion: 'builtin', kind}})
+  if (ctx.originRoot) setOriginAnnotation(r.obj, {...ctx.originRepo, configuredIn: path.relative(ctx.originRoot, target.loaded.file), configuredBy: {apiVersion: 'builtin', kind}})
   return r
 }

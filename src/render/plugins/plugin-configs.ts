@@ -16,6 +16,8 @@ export interface PluginConfig {
   origin: ErrorOrigin
   /** With originAnnotations: where the config was written, relative to the top kustomization (kustomize's configuredIn). */
   configuredIn?: string
+  /** The remote repository the config was read in, if any. */
+  originRepo?: {repo: string; ref?: string}
 }
 
 /**
@@ -33,13 +35,13 @@ export function loadPluginConfigs(ctx: RenderContext, target: KustTarget, field:
     const configs = inlineConfigs(entry, `${file} (${origin.field})`)
     if (configs) {
       const configuredIn = ctx.originRoot ? path.relative(ctx.originRoot, target.loaded.file) : undefined
-      for (const config of configs) inline.push({config, origin, configuredIn})
+      for (const config of configs) inline.push({config, origin, configuredIn, originRepo: ctx.originRepo})
       return
     }
     const abs = path.resolve(target.dir, entry)
     for (const config of configsFromPath(ctx, target, entry, origin)) {
       const configuredIn = ctx.originRoot ? (originPathOf(config) ?? path.relative(ctx.originRoot, abs)) : undefined
-      fromPaths.push({config, origin, configuredIn})
+      fromPaths.push({config, origin, configuredIn, originRepo: ctx.originRepo})
     }
   })
   return [...inline, ...fromPaths]

@@ -30,13 +30,15 @@ export function runPluginTransformers(ctx: RenderContext, target: KustTarget, se
   if (ctx.transformerAnnotations && ctx.originRoot) {
     // Recorded once after all of this level's transformers: the same list, on the same objects, as kustomize writes one by one.
     const configuredIn = path.relative(ctx.originRoot, target.loaded.file)
-    addTransformerOrigins(set, [...builtinTransformerOrigins(target.kustomization, configuredIn), ...plugins.map(pluginOrigin)])
+    const builtins = builtinTransformerOrigins(target.kustomization, configuredIn).map((o) => ({...ctx.originRepo, ...o}))
+    addTransformerOrigins(set, [...builtins, ...plugins.map(pluginOrigin)])
   }
 }
 
 function pluginOrigin(plugin: PluginConfig): ResourceOriginInfo {
   const md = metadataOf(plugin.config.obj)
   return {
+    ...plugin.originRepo,
     configuredIn: plugin.configuredIn,
     configuredBy: {apiVersion: String(plugin.config.obj.apiVersion), kind: String(plugin.config.obj.kind), name: asString(md.name), namespace: asString(md.namespace)},
   }

@@ -30,6 +30,8 @@ describe('buildMetadata', () => {
 describe('origin annotation', () => {
   test('a file resource: its path', () => {
     assert.equal(originAnnotationText({path: 'base/app.yaml'}), 'path: base/app.yaml\n')
+    // from a remote base: the repository and ref follow the path inside it
+    assert.equal(originAnnotationText({path: 'base/app.yaml', repo: 'https://github.com/org/repo', ref: 'v1.2'}), 'path: base/app.yaml\nrepo: https://github.com/org/repo\nref: v1.2\n')
   })
 
   test('a generated resource: configuredIn and configuredBy in kyaml field order, empty fields omitted', () => {
