@@ -3,16 +3,16 @@ import * as os from 'node:os'
 import {setTimeout as delay} from 'node:timers/promises'
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
-import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
+import {renderFlags, renderOptionsFrom, type RenderFlagValues} from '../cli/render-flags.js'
 import {rateFlags, rateLimitFrom} from '../cli/rate-flags.js'
-import {scopeArgv, scopeFlags, scopePolicyFrom} from '../cli/scope-flags.js'
+import {scopeArgv, scopeFlags, scopePolicyFrom, type ScopeFlagValues} from '../cli/scope-flags.js'
 import {ClusterError} from '../cluster/errors.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {defaultConcurrency} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
-import {parseDuration, prepareApply, processHolder, runApply, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
+import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../rollout/types.js'
 import {choosePrinterKind, makePrinter} from '../ui/printers/index.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
@@ -47,7 +47,7 @@ export function runOptionsFrom(flags: {'force-conflicts': boolean; concurrency: 
  * Runs a rollout's events into a printer with Ctrl-C wired to an AbortController (the executor
  * finishes in-flight requests and saves `interrupted`) and sets the exit code from the final phase.
  */
-export async function runRollout(json: boolean, color: boolean | undefined, start: (deps: RunDeps) => AsyncGenerator<RolloutEvent, RolloutState>, cluster: RunDeps['cluster'], success: RolloutState['phase'] = 'done'): Promise<void> {
+export async function runRollout(json: boolean, color: boolean | undefined, start: (deps: RunDeps) => AsyncGenerator<RolloutEvent, RolloutState>, cluster: RunDeps['cluster'], success: RolloutState['phase'] = 'done'): Promise<RolloutState> {
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.on('SIGINT', onSigint)
@@ -67,6 +67,7 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
       r = await gen.next()
     }
     process.exitCode = r.value.phase === success ? ExitCode.ok : exitCodeOf(r.value)
+    return r.value
   } catch (e) {
     // The server went away (or refused a write of the state itself) part way: an answer about the
     // cluster, not a strata bug; the saved state still says where the rollout stands.
@@ -90,6 +91,47 @@ export function exitCodeOf(state: RolloutState): number {
       return ExitCode.interrupted
     default:
       return ExitCode.error
+  }
+}
+
+/** What shapes the plan and guards prune and the lane; `strata sync` takes them too. */
+export const planFlags = {
+  'batch-size': Flags.integer({description: 'split a step with more objects than this into several steps', min: 1}),
+  'pause-after': Flags.string({description: 'pause after this step (name or 1-based number), or `each`; repeatable', multiple: true}),
+  rollout: Flags.string({description: 'batch spec for every Deployment/StatefulSet without its own strata.dev/rollout annotation, e.g. 25%,50%,100%'}),
+  'max-deletions': Flags.integer({description: "most objects prune may delete (default: 25% of the inventory's members, at least 1)", min: 0}),
+  'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
+  'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
+  ...renderFlags,
+  ...scopeFlags,
+}
+
+type PlanFlagValues = RenderFlagValues & ScopeFlagValues & {
+  name?: string
+  namespace?: string
+  concurrency: number
+  'batch-size'?: number
+  'pause-after'?: string[]
+  rollout?: string
+  'max-deletions'?: number
+  'allow-mass-delete': boolean
+}
+
+/** The ApplyRequest of DIR under apply's (or sync's) flags. */
+export function applyRequestFrom(dir: string, flags: PlanFlagValues): ApplyRequest {
+  const pauseAfter = flags['pause-after']
+  return {
+    dir,
+    name: flags.name,
+    namespace: flags.namespace,
+    loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
+    concurrency: flags.concurrency,
+    plan: {batchSize: flags['batch-size'], pauseAfter: pauseAfter?.includes('each') ? 'each' : pauseAfter, rollout: flags.rollout},
+    maxDeletions: flags['max-deletions'],
+    allowMassDelete: flags['allow-mass-delete'],
+    onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
+    render: renderOptionsFrom(flags),
+    scope: scopePolicyFrom(flags),
   }
 }
 
@@ -122,14 +164,7 @@ export default class Apply extends StrataCommand {
     name: Flags.string({description: "app name: inventory Secret applyset-NAME, state Secret strata-rollout-NAME (default: DIR's base name)"}),
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),
     plan: Flags.boolean({description: 'print the plan (text, or JSON with --json) and change nothing', default: false}),
-    'batch-size': Flags.integer({description: 'split a step with more objects than this into several steps', min: 1}),
-    'pause-after': Flags.string({description: 'pause after this step (name or 1-based number), or `each`; repeatable', multiple: true}),
-    rollout: Flags.string({description: 'batch spec for every Deployment/StatefulSet without its own strata.dev/rollout annotation, e.g. 25%,50%,100%'}),
-    'max-deletions': Flags.integer({description: "most objects prune may delete (default: 25% of the inventory's members, at least 1)", min: 0}),
-    'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
-    'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
-    ...renderFlags,
-    ...scopeFlags,
+    ...planFlags,
   }
 
   async run(): Promise<void> {
@@ -139,21 +174,8 @@ export default class Apply extends StrataCommand {
       throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
     }
     const options = runOptionsFrom(flags)
-    const pauseAfter = flags['pause-after']
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
-    const prepared = await prepareApply(cluster, {
-      dir,
-      name: flags.name,
-      namespace: flags.namespace,
-      loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
-      concurrency: flags.concurrency,
-      plan: {batchSize: flags['batch-size'], pauseAfter: pauseAfter?.includes('each') ? 'each' : pauseAfter, rollout: flags.rollout},
-      maxDeletions: flags['max-deletions'],
-      allowMassDelete: flags['allow-mass-delete'],
-      onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
-      render: renderOptionsFrom(flags),
-      scope: scopePolicyFrom(flags),
-    })
+    const prepared = await prepareApply(cluster, applyRequestFrom(dir, flags))
     if (flags.plan) {
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)
       else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))

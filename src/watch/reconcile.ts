@@ -1,0 +1,139 @@
+// One reconcile of one app, for `strata watch` (the scheduler decides when): fetch the ref, render
+// the path, diff and plan against the cluster, then apply as `strata apply` does — or not:
+//
+// - a render, validation or prune-cap error fails before anything is written (the cluster keeps
+//   the last good state); the error names the file and field;
+// - a paused rollout is never touched: watch does not resume, it waits for `rollout resume`;
+// - a render whose rollout was aborted is not applied again until the commit moves;
+// - nothing to change: `unchanged` (and the commit is recorded as synced);
+// - changes on the commit already synced are drift: healed (forcing fields a `kubectl edit` or
+//   `scale` took over) when self-heal is on, else reported;
+// - a failed, interrupted or dead-holder rollout of an earlier attempt is replaced by this one.
+// The commit synced is kept on the app's ApplySet parent (source-commit.ts), so a restart knows it.
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {setTimeout as delay} from 'node:timers/promises'
+import type {ClusterPort} from '../cluster/port.js'
+import {RolloutStateStore} from '../cluster/state-store.js'
+import {UserError} from '../model/errors.js'
+import type {RenderOptions} from '../render/index.js'
+import type {PlanOptions} from '../rollout/plan.js'
+import {prepareApply, processHolder, runApply, type PreparedApply, type RunOptions} from '../rollout/run-apply.js'
+import type {ScopePolicy} from '../rollout/scope.js'
+import type {RolloutEvent} from '../rollout/types.js'
+import type {GitCache} from '../source/git-cache.js'
+import {redactUrls} from '../source/git-safety.js'
+import type {WatchedApp} from './config.js'
+import type {Reconcile, ReconcileResult, ReconcileStatus} from './scheduler.js'
+import {readSourceRecord, writeSourceRecord} from './source-commit.js'
+
+export type ReconcileEvent =
+  | {kind: 'fetched'; commit: string}
+  | {kind: 'planned'; commit: string; objects: number; changes: number; deletions: number}
+  | {kind: 'drift'; commit: string; changes: number; healing: boolean}
+  | {kind: 'held'; commit: string; why: string}
+  | {kind: 'rollout'; event: RolloutEvent}
+
+export interface ReconcilerOptions {
+  cluster: ClusterPort
+  gitCache: GitCache
+  /** False: drift on an unchanged commit is reported ('drift-reported'), not applied. Per app too (WatchedApp.selfHeal). */
+  selfHeal: boolean
+  /** Stop after the plan: nothing is written. */
+  dryRun?: boolean
+  run: RunOptions
+  render?: Omit<RenderOptions, 'loadRestrictor' | 'onWarning' | 'offline'> & {offline?: boolean}
+  plan?: PlanOptions
+  maxDeletions?: number
+  scope?: ScopePolicy
+  now?: () => number
+  onEvent?: (app: string, event: ReconcileEvent) => void
+}
+
+/** `ref` as the apps spell it ('HEAD': the remote's default branch) to GitCache's ('' for that). */
+export const gitRefOf = (ref: string): string => (ref === 'HEAD' ? '' : ref)
+
+/** Changes a plan would make: creates, updates and prune deletions. */
+export function planChanges(prepared: PreparedApply): number {
+  let n = prepared.prune.delete.length
+  for (const step of prepared.plan.steps) for (const it of step.items) if (it.action === 'create' || it.action === 'update') n++
+  return n
+}
+
+export function createReconciler(options: ReconcilerOptions): Reconcile {
+  const now = options.now ?? Date.now
+  const emit = (app: string, e: ReconcileEvent) => options.onEvent?.(app, e)
+  return async (app: WatchedApp, _reason, signal): Promise<ReconcileResult> => {
+    const started = now()
+    let commit: string | undefined
+    const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started})
+    try {
+      // Each reconcile asks the remote again: the ref may have moved (or been force-pushed).
+      options.gitCache.forgetResolvedRefs()
+      const tree = await options.gitCache.checkoutTree(app.repo, gitRefOf(app.ref))
+      commit = tree.commit
+      emit(app.name, {kind: 'fetched', commit})
+      if (signal.aborted) return done('failed', 'stopped')
+      const prepared = await prepareApply(options.cluster, {
+        dir: path.join(tree.dir, app.path),
+        name: app.name,
+        namespace: app.namespace,
+        loadRestrictor: 'rootOnly',
+        concurrency: options.run.concurrency,
+        plan: options.plan ?? {},
+        maxDeletions: options.maxDeletions,
+        allowMassDelete: false,
+        render: {...options.render, cacheDir: options.render?.cacheDir ?? options.gitCache.root},
+        scope: options.scope,
+      })
+      const changes = planChanges(prepared)
+      const objects = prepared.plan.steps.reduce((n, s) => n + s.items.length, 0)
+      emit(app.name, {kind: 'planned', commit, objects, changes, deletions: prepared.prune.delete.length})
+
+      const saved = await new RolloutStateStore(options.cluster, app.name, prepared.namespace).load()
+      if (saved?.state.phase === 'paused') {
+        emit(app.name, {kind: 'held', commit, why: 'paused rollout: waiting for `strata rollout resume`'})
+        return done('paused')
+      }
+      if (saved?.state.phase === 'aborted' && saved.state.plan.digest === prepared.plan.digest && changes > 0) {
+        return done('failed', `the rollout of this render was aborted (${saved.state.reason ?? 'strata rollout abort'}); waiting for a new commit`)
+      }
+      const record = await readSourceRecord(options.cluster, app.name, prepared.namespace)
+      if (changes === 0) {
+        if (!options.dryRun && record?.commit !== commit) await writeSourceRecord(options.cluster, app.name, prepared.namespace, {commit, repo: app.repo, path: app.path})
+        return done('unchanged')
+      }
+      const drift = record?.commit === commit
+      const heal = options.selfHeal && app.selfHeal
+      if (drift) emit(app.name, {kind: 'drift', commit, changes, healing: heal && !options.dryRun})
+      if (drift && !heal) return done('drift-reported')
+      if (options.dryRun) return done(drift ? 'drift-reported' : 'unchanged')
+
+      const gen = runApply(
+        prepared,
+        {
+          cluster: options.cluster,
+          now,
+          sleep: (ms) => delay(ms, undefined, {signal}).catch(() => undefined),
+          signal,
+          holder: processHolder(now(), os.hostname(), process.pid),
+        },
+        // Self-heal takes back fields a kubectl edit/scale took; an apply of a new commit respects --force-conflicts.
+        {...options.run, forceConflicts: options.run.forceConflicts || drift, replacePaused: true},
+      )
+      let r = await gen.next()
+      while (!r.done) {
+        emit(app.name, {kind: 'rollout', event: r.value})
+        r = await gen.next()
+      }
+      const state = r.value
+      if (state.phase === 'paused') return done('paused')
+      if (state.phase === 'interrupted') return done('failed', 'stopped')
+      if (state.phase !== 'done') return done('failed', `rollout ${state.phase}${state.reason ? `: ${state.reason}` : ''}`)
+      await writeSourceRecord(options.cluster, app.name, prepared.namespace, {commit, repo: app.repo, path: app.path})
+      return done(drift ? 'drift-healed' : 'applied')
+    } catch (err) {
+      return done('failed', redactUrls(err instanceof UserError ? err.describe() : err instanceof Error ? err.message : String(err)))
+    }
+  }
+}

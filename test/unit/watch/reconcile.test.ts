@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import * as path from 'node:path'
+import {describe, test} from 'node:test'
+import {RolloutStateStore} from '../../../src/cluster/state-store.js'
+import {prepareApply, processHolder, runApply, type RunOptions} from '../../../src/rollout/run-apply.js'
+import {GitCache} from '../../../src/source/git-cache.js'
+import type {WatchedApp} from '../../../src/watch/config.js'
+import {createReconciler, type ReconcileEvent} from '../../../src/watch/reconcile.js'
+import {readSourceRecord} from '../../../src/watch/source-commit.js'
+import {MemoryCluster} from '../helpers/memory-cluster.js'
+import {LocalRepo, tmpDir} from '../source/git-repos.js'
+
+const run: RunOptions = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 2_000, batchTimeoutMs: 2_000, maxFailedPods: 0, autoAbort: true, pollMs: 1}
+
+const kustomization = 'namespace: shop\nresources: [cm.yaml]\n'
+const cm = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {level: "${value}"}\n`
+
+function setup(selfHeal = true) {
+  const root = tmpDir('strata-reconcile-')
+  const repo = new LocalRepo(root, 'deploy')
+  const cluster = new MemoryCluster()
+  const events: ReconcileEvent[] = []
+  const reconcile = createReconciler({cluster, gitCache: new GitCache({dir: path.join(root, 'cache')}), selfHeal, run, onEvent: (_app, e) => events.push(e)})
+  const app: WatchedApp = {name: 'shop', repo: repo.url, ref: 'main', path: 'app', intervalMs: 30_000, driftIntervalMs: 60_000, selfHeal: true}
+  const signal = new AbortController().signal
+  const level = () => (cluster.peek('v1', 'ConfigMap', 'settings', 'shop')?.data as {level?: string} | undefined)?.level
+  return {repo, cluster, events, app, signal, level, once: (a: WatchedApp = app) => reconcile(a, 'poll', signal)}
+}
+
+describe('reconcile (watch)', () => {
+  test('a new commit is applied and recorded; the same commit again is unchanged', async () => {
+    const s = setup()
+    const c1 = s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
+    const r1 = await s.once()
+    assert.deepEqual([r1.status, r1.commit, r1.error], ['applied', c1, undefined])
+    assert.equal(s.level(), 'info')
+    assert.equal((await readSourceRecord(s.cluster, 'shop', 'shop'))?.commit, c1)
+    assert.equal((await s.once()).status, 'unchanged')
+    const c2 = s.repo.commit({'app/cm.yaml': cm('debug')})
+    const r2 = await s.once()
+    assert.deepEqual([r2.status, r2.commit], ['applied', c2])
+    assert.equal(s.level(), 'debug')
+    assert.ok(s.events.some((e) => e.kind === 'fetched' && e.commit === c2))
+  })
+
+  test('drift on the synced commit is healed, or only reported with self-heal off', async () => {
+    const s = setup()
+    s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
+    await s.once()
+    s.cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings', namespace: 'shop', labels: s.cluster.peek('v1', 'ConfigMap', 'settings', 'shop')!.metadata!.labels as Record<string, string>}, data: {level: 'edited'}} as never)
+    assert.equal((await s.once({...s.app, selfHeal: false})).status, 'drift-reported')
+    assert.equal(s.level(), 'edited')
+    assert.ok(s.events.some((e) => e.kind === 'drift' && !e.healing))
+    assert.equal((await s.once()).status, 'drift-healed')
+    assert.equal(s.level(), 'info')
+  })
+
+  test('a broken commit fails before any write and keeps the last good state; the next good commit applies', async () => {
+    const s = setup()
+    s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
+    await s.once()
+    let count = 0
+    s.cluster.onWrite = () => count++
+    const writes = () => count
+    const before = writes()
+    s.repo.commit({'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings\n'})
+    const bad = await s.once()
+    assert.equal(bad.status, 'failed')
+    assert.match(bad.error!, /cm\.yaml/)
+    assert.equal(writes(), before, 'a render error writes nothing')
+    s.repo.commit({'app/cm.yaml': cm('warn'), 'app/kustomization.yaml': `${kustomization}patches:\n- target: {kind: Deployment, name: missing}\n  patch: '[{"op": "add", "path": "/x", "value": 1}]'\n`})
+    const missingTarget = await s.once()
+    assert.equal(missingTarget.status, 'applied', 'kustomize ignores a patch target selector that matches nothing; strata too')
+    s.repo.commit({'app/kustomization.yaml': `${kustomization}patchesStrategicMerge: [nothere.yaml]\n`})
+    const missingPatch = await s.once()
+    assert.equal(missingPatch.status, 'failed')
+    assert.match(missingPatch.error!, /nothere\.yaml/)
+    assert.equal(s.level(), 'warn')
+    assert.ok(writes() > before)
+    const beforeGood = writes()
+    s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('error')})
+    assert.equal((await s.once()).status, 'applied')
+    assert.equal(s.level(), 'error')
+    assert.ok(writes() > beforeGood)
+  })
+
+  test('a paused rollout is left alone: no resume, no new apply', async () => {
+    const s = setup()
+    s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
+    await s.once()
+    // A human's apply of another tree, paused after its first step.
+    const dir = tmpDir('strata-paused-')
+    const fs = await import('node:fs')
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'namespace: shop\nresources: [a.yaml]\n')
+    fs.writeFileSync(path.join(dir, 'a.yaml'), `${cm('paused')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: "1"}\n`)
+    const prepared = await prepareApply(s.cluster, {dir, name: 'shop', loadRestrictor: 'rootOnly', concurrency: 4, plan: {batchSize: 1, pauseAfter: 'each'}, allowMassDelete: false})
+    const gen = runApply(prepared, {cluster: s.cluster, now: Date.now, sleep: async () => undefined, signal: s.signal, holder: processHolder(Date.now(), 'elsewhere', 1)}, {...run, replacePaused: false})
+    for (let r = await gen.next(); !r.done; r = await gen.next());
+    assert.equal((await new RolloutStateStore(s.cluster, 'shop', 'shop').load())?.state.phase, 'paused')
+    let writes = 0
+    s.cluster.onWrite = () => writes++
+    s.repo.commit({'app/cm.yaml': cm('new')})
+    const r = await s.once()
+    assert.equal(r.status, 'paused')
+    assert.equal(writes, 0)
+    assert.equal((await new RolloutStateStore(s.cluster, 'shop', 'shop').load())?.state.phase, 'paused')
+  })
+
+  test('an unreachable repository fails without credentials in the error', async () => {
+    const s = setup()
+    const r = await s.once({...s.app, repo: 'https://user:s3cret@127.0.0.1:9/none.git'})
+    assert.equal(r.status, 'failed')
+    assert.ok(!r.error!.includes('s3cret'), r.error)
+  })
+})
