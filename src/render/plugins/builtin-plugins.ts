@@ -5,6 +5,7 @@ import type {ResourceSet} from '../../model/resource-set.js'
 import type {KustTarget, RenderContext} from '../accumulate.js'
 import type {PatchEntry, Selector} from '../kustomization.js'
 import {generateConfigMap} from '../generators/configmap.js'
+import {addHashSuffixes} from '../generators/hash.js'
 import {generateSecret} from '../generators/secret.js'
 import type {GeneratorArgs, GeneratorContext, GeneratorOptions, SecretArgs} from '../generators/types.js'
 import {runPatches, runPatchesStrategicMerge} from '../patches.js'
@@ -46,7 +47,6 @@ export const builtinTransformerKinds = [
 const refused: Record<string, string> = {
   HelmChartInflationGenerator: 'use helmCharts: in the kustomization with --enable-helm',
   IAMPolicyGenerator: 'it calls cloud provider APIs; create the ServiceAccount annotations as resources',
-  HashTransformer: 'generated names are hashed once at the end of the render; remove the config',
   ValueAddTransformer: 'use replacements: or a patch instead',
 }
 
@@ -188,6 +188,10 @@ export function runBuiltinTransformer(ctx: RenderContext, target: KustTarget, pl
       runPatchesStrategicMerge(ctx, withOrigin(target, origin), set, patches ? [...paths, patches] : paths)
       return
     }
+    case 'HashTransformer':
+      // Hashes what needs a hash now; the mark stays, so the top-level hash appends a second suffix, as in kustomize.
+      addHashSuffixes(set)
+      return
     case 'ReplacementTransformer': {
       const replacements = (f.list('replacements') ?? []) as unknown as ReplacementEntry[]
       const replacementTarget = withOrigin(target, origin)
