@@ -13,6 +13,7 @@ import type {HelmSettings} from './run-helm.js'
 import {runPluginValidators} from './plugins/run-plugins.js'
 import {runGenerators} from './run-generators.js'
 import {runTransformers} from './run-transformers.js'
+import {mergeTransformerConfigs, parseTransformerConfig, type TransformerConfig} from './transformer-config.js'
 import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
 
 export interface RenderContext {
@@ -51,7 +52,7 @@ const remotePattern = /^(https?:\/\/|git::|git@|ssh:\/\/|github\.com\/|gitlab\.c
  * same set), then this kustomization's transformers. Names' back references and hashes are fixed
  * once at the top (see render.ts), never per level.
  */
-export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[], into: ResourceSet | undefined, isComponent: boolean): {set: ResourceSet; kustomization: Kustomization; vars: VarSet} {
+export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[], into: ResourceSet | undefined, isComponent: boolean): {set: ResourceSet; kustomization: Kustomization; vars: VarSet; config: TransformerConfig} {
   const loaded = loadKustomization(ctx.fs, dir, ctx.display)
   for (const w of loaded.warnings) ctx.warn(w)
   const k = loaded.kustomization
@@ -69,7 +70,13 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, safeRealPath(ctx.fs, dir)]}
   const set = into ?? new ResourceSet()
   const vars = newVarSet()
-  accumulateResources(ctx, target, set, vars)
+  // `configurations:` flow up, as kustomize's accumulator merges them: a level's transformers see
+  // its bases', components' and its own field specs; the top's are used for name references and vars.
+  const acc = {config: {} as TransformerConfig}
+  accumulateResources(ctx, target, set, vars, acc)
+  for (const [i, entry] of (k.configurations ?? []).entries()) {
+    acc.config = mergeTransformerConfigs(acc.config, loadConfiguration(ctx, target, entry, `configurations[${i}]`), loaded.displayFile)
+  }
   runGenerators(ctx, target, set)
   for (const [i, entry] of (k.components ?? []).entries()) {
     const field = `components[${i}]`
@@ -77,16 +84,29 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
     if (remote === 'pending') continue
     if (remote?.kind === 'dir') checkNoCycle(ctx, target, remote.dir, field)
     const componentDir = remote?.kind === 'dir' ? remote.dir : resolveBaseDir(ctx, target, entry, field)
-    mergeVarSets(vars, accumulateTarget(remote?.kind === 'dir' ? remoteContext(ctx, remote, entry) : ctx, componentDir, target.chain, set, true).vars)
+    const component = accumulateTarget(remote?.kind === 'dir' ? remoteContext(ctx, remote, entry) : ctx, componentDir, target.chain, set, true)
+    mergeVarSets(vars, component.vars)
+    acc.config = mergeTransformerConfigs(acc.config, component.config, loaded.displayFile)
   }
-  runTransformers(ctx, target, set)
+  runTransformers(ctx, target, set, acc.config)
   runPluginValidators(ctx, target, set)
   // Vars bind to objects after this level's transformers; they are resolved once at the top.
   bindVars(vars, k.vars, set, loaded.displayFile)
-  return {set, kustomization: k, vars}
+  return {set, kustomization: k, vars, config: acc.config}
 }
 
-function accumulateResources(ctx: RenderContext, target: KustTarget, set: ResourceSet, vars: VarSet): void {
+/** One `configurations:` file, read under the load restrictor. */
+function loadConfiguration(ctx: RenderContext, target: KustTarget, entry: string, field: string): TransformerConfig {
+  const file = target.loaded.displayFile
+  const abs = path.resolve(target.dir, entry)
+  const real = restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)
+  if (!ctx.fs.exists(real) || ctx.fs.isDirectory(real)) {
+    throw new UserError(`configuration file '${entry}' doesn't exist (looked for ${ctx.display(abs)})`, {file, field}, 'Fix the path, or remove the entry from configurations:.')
+  }
+  return parseTransformerConfig(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))
+}
+
+function accumulateResources(ctx: RenderContext, target: KustTarget, set: ResourceSet, vars: VarSet, acc: {config: TransformerConfig}): void {
   const file = target.loaded.displayFile
   target.kustomization.resources.forEach((entry, i) => {
     const field = `resources[${i}]`
@@ -105,6 +125,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
       const sub = accumulateTarget(remoteContext(ctx, remote, entry), remote.dir, target.chain, undefined, false)
       for (const r of sub.set) set.add(r)
       mergeVarSets(vars, sub.vars)
+      acc.config = mergeTransformerConfigs(acc.config, sub.config, file)
       return
     }
     if (!ctx.remote && (remotePattern.test(entry) || entry.includes('?ref='))) {
@@ -122,6 +143,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
     const sub = accumulateTarget(ctx, baseDir, target.chain, undefined, false)
     for (const r of sub.set) set.add(r)
     mergeVarSets(vars, sub.vars)
+    acc.config = mergeTransformerConfigs(acc.config, sub.config, file)
   })
 }
 

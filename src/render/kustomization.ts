@@ -78,6 +78,7 @@ export interface Kustomization {
   generatorOptions?: GeneratorOptionsEntry
   replacements?: ReplacementEntry[]
   vars?: VarEntry[]
+  configurations?: string[]
   /** Builtin plugin configs: inline YAML, files, or directories of them (see plugins/). */
   generators?: string[]
   transformers?: string[]
@@ -171,7 +172,7 @@ export function loadKustomization(fsys: FileSystem, dir: string, display: (p: st
 }
 
 // Fields issue 6 implements; until then a clear error beats a silently different render.
-const notYetSupported = ['openapi', 'crds', 'configurations']
+const notYetSupported = ['openapi', 'crds']
 
 function rejectNotYetSupported(raw: JsonObject, displayFile: string): void {
   for (const field of notYetSupported) {

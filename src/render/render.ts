@@ -11,7 +11,10 @@ import {accumulateTarget, type RenderContext} from './accumulate.js'
 import {addHashSuffixes} from './generators/hash.js'
 import {sortByOptions} from './order.js'
 import {addManagedByLabel, dropUnwantedTracking, wantsManagedByLabel} from './build-metadata.js'
+import {effectiveSpecs} from './transformer-config.js'
+import {defaultNameReferenceConfig, mergeNameReferenceConfigs} from './transformers/name-reference-config.js'
 import {fixNameReferences} from './transformers/name-reference.js'
+import {varReferenceFieldSpecs} from './transformers/vars-config.js'
 import {resolveVars} from './transformers/vars.js'
 import {emitYamlStream} from './yaml/emit.js'
 
@@ -112,10 +115,11 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   } finally {
     helmRunner?.dispose()
   }
-  const {set, kustomization: top, vars} = accumulated
+  const {set, kustomization: top, vars, config} = accumulated
   addHashSuffixes(set)
-  fixNameReferences(set)
-  resolveVars(set, vars, {warn: ctx.warn})
+  // The top level's configuration holds every configurations: file of the tree (they flow up).
+  fixNameReferences(set, config.nameReference?.length ? mergeNameReferenceConfigs(defaultNameReferenceConfig, config.nameReference) : defaultNameReferenceConfig)
+  resolveVars(set, vars, {warn: ctx.warn, fieldSpecs: effectiveSpecs(varReferenceFieldSpecs, config, 'varReference')})
   set.filter((r) => {
     const annotations = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : undefined
     const local = annotations?.[localConfigAnnotation]

@@ -1,6 +1,7 @@
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonValue} from '../model/json.js'
 import {mergeFieldSpecs, type FieldSpec} from './fieldspec.js'
+import {sortFieldSpecs} from './transformers/labels-config.js'
 import {mergeNameReferenceConfigs, type NameBackReference} from './transformers/name-reference-config.js'
 import {parseYamlDocument} from './yaml/parse.js'
 
@@ -91,4 +92,20 @@ export function mergeTransformerConfigs(base: TransformerConfig, incoming: Trans
     result.nameReference = mergeNameReferenceConfigs(base.nameReference ?? [], incoming.nameReference ?? [], origin)
   }
   return result
+}
+
+/**
+ * kustomize's built-in table for one transformer merged with the `configurations:` specs that
+ * reached this level (TransformerConfig.Merge, then sortFields). The built-in table itself when
+ * nothing was configured. A custom spec that repeats a built-in one with another `create` is
+ * kustomize's "conflicting fieldspecs" error.
+ */
+export function effectiveSpecs(builtin: readonly FieldSpec[], config: TransformerConfig, name: FieldSpecListName, file?: string): readonly FieldSpec[] {
+  const custom = config[name]
+  if (!custom?.length) return builtin
+  const {merged, conflict} = mergeFieldSpecs(builtin, custom)
+  if (conflict) {
+    throw new UserError(`conflicting fieldspecs: ${name} path ${conflict.path}${conflict.kind ? ` (kind ${conflict.kind})` : ''} is built in with another create value`, {file, field: 'configurations'}, 'Give the spec the same `create` as kustomize\'s built-in one, or drop it.')
+  }
+  return sortFieldSpecs(merged)
 }
