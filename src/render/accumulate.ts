@@ -12,6 +12,7 @@ import {resourcesFromText} from './load-resources.js'
 import type {HelmSettings} from './run-helm.js'
 import {runPluginValidators} from './plugins/run-plugins.js'
 import {runGenerators} from './run-generators.js'
+import {crdConfigOf} from './crd-config.js'
 import {runTransformers} from './run-transformers.js'
 import {mergeTransformerConfigs, parseTransformerConfig, type TransformerConfig} from './transformer-config.js'
 import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
@@ -75,7 +76,10 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   const acc = {config: {} as TransformerConfig}
   accumulateResources(ctx, target, set, vars, acc)
   for (const [i, entry] of (k.configurations ?? []).entries()) {
-    acc.config = mergeTransformerConfigs(acc.config, loadConfiguration(ctx, target, entry, `configurations[${i}]`), loaded.displayFile)
+    acc.config = mergeTransformerConfigs(acc.config, parseTransformerConfig(...readConfigFile(ctx, target, entry, `configurations[${i}]`)), loaded.displayFile)
+  }
+  for (const [i, entry] of (k.crds ?? []).entries()) {
+    acc.config = mergeTransformerConfigs(acc.config, crdConfigOf(...readConfigFile(ctx, target, entry, `crds[${i}]`)), loaded.displayFile)
   }
   runGenerators(ctx, target, set)
   for (const [i, entry] of (k.components ?? []).entries()) {
@@ -95,15 +99,15 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   return {set, kustomization: k, vars, config: acc.config}
 }
 
-/** One `configurations:` file, read under the load restrictor. */
-function loadConfiguration(ctx: RenderContext, target: KustTarget, entry: string, field: string): TransformerConfig {
+/** A `configurations:` or `crds:` file, read under the load restrictor: its text and display name. */
+function readConfigFile(ctx: RenderContext, target: KustTarget, entry: string, field: string): [string, string] {
   const file = target.loaded.displayFile
   const abs = path.resolve(target.dir, entry)
   const real = restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)
   if (!ctx.fs.exists(real) || ctx.fs.isDirectory(real)) {
-    throw new UserError(`configuration file '${entry}' doesn't exist (looked for ${ctx.display(abs)})`, {file, field}, 'Fix the path, or remove the entry from configurations:.')
+    throw new UserError(`'${entry}' doesn't exist (looked for ${ctx.display(abs)})`, {file, field}, `Fix the path, or remove the entry from ${field.replace(/\[\d+\]$/, '')}:.`)
   }
-  return parseTransformerConfig(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))
+  return [ctx.fs.readFile(real).toString('utf8'), ctx.display(abs)]
 }
 
 function accumulateResources(ctx: RenderContext, target: KustTarget, set: ResourceSet, vars: VarSet, acc: {config: TransformerConfig}): void {

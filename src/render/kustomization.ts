@@ -79,6 +79,7 @@ export interface Kustomization {
   replacements?: ReplacementEntry[]
   vars?: VarEntry[]
   configurations?: string[]
+  crds?: string[]
   /** Builtin plugin configs: inline YAML, files, or directories of them (see plugins/). */
   generators?: string[]
   transformers?: string[]
@@ -172,7 +173,7 @@ export function loadKustomization(fsys: FileSystem, dir: string, display: (p: st
 }
 
 // Fields issue 6 implements; until then a clear error beats a silently different render.
-const notYetSupported = ['openapi', 'crds']
+const notYetSupported = ['openapi']
 
 function rejectNotYetSupported(raw: JsonObject, displayFile: string): void {
   for (const field of notYetSupported) {
