@@ -13,6 +13,7 @@ import type {HelmSettings} from './run-helm.js'
 import {runPluginValidators} from './plugins/run-plugins.js'
 import {runGenerators} from './run-generators.js'
 import {crdConfigOf} from './crd-config.js'
+import {applyOpenApiField, type OpenApiSlot} from './openapi.js'
 import {runTransformers} from './run-transformers.js'
 import {mergeTransformerConfigs, parseTransformerConfig, type TransformerConfig} from './transformer-config.js'
 import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
@@ -29,6 +30,8 @@ export interface RenderContext {
   repoRoot?: string
   /** Set by --enable-helm: how helmCharts run helm. Without it a helmCharts field is an error. */
   helm?: HelmSettings
+  /** The `openapi:` schema of this build, shared by every level (kustomize keeps it global). */
+  openapi?: OpenApiSlot
   /** Set when the top kustomization asks for buildMetadata originAnnotations or transformerAnnotations: origin paths are relative to it. */
   originRoot?: string
   /** Inside a remote git base with origin tracking: its clone URL and ref (paths are then relative to the repository). */
@@ -68,6 +71,7 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
     const transformerAnnotations = wantsTransformerAnnotations(k.raw)
     ctx = {...ctx, originRoot: wantsOriginAnnotations(k.raw) || transformerAnnotations ? dir : undefined, transformerAnnotations}
   }
+  if (ctx.openapi) applyOpenApiField(ctx, ctx.openapi, dir, loaded.displayFile, k.raw, chain.length === 0)
   const target: KustTarget = {dir, loaded, kustomization: k, chain: [...chain, safeRealPath(ctx.fs, dir)]}
   const set = into ?? new ResourceSet()
   const vars = newVarSet()

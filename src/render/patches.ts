@@ -8,11 +8,17 @@ import type {KustTarget, RenderContext} from './accumulate.js'
 import type {PatchEntry, Selector} from './kustomization.js'
 import {resourcesFromText} from './load-resources.js'
 import {applyJson6902, parseJson6902} from './patch/json6902.js'
+import {builtinMergeSchema, type MergeSchemaLookup} from './patch/merge-schema.js'
 import {strategicMerge} from './patch/strategic-merge.js'
 import {selectResources} from './select.js'
 import {parseYamlDocuments} from './yaml/parse.js'
 
 type LoadedPatch = {kind: 'smp'; patches: Resource[]; source: string} | {kind: 'json6902'; ops: unknown[]; text: string; source: string}
+
+/** The schema strategic merge uses now: an `openapi:` schema once one was set (see openapi.ts), else kustomize's built-in one. */
+function mergeSchemaOf(ctx: RenderContext): MergeSchemaLookup {
+  return ctx.openapi?.lookup ?? builtinMergeSchema
+}
 
 function readPatchFile(ctx: RenderContext, target: KustTarget, rel: string, field: string): string {
   const abs = path.resolve(target.dir, rel)
@@ -64,7 +70,7 @@ function findPatchTarget(index: Map<string, Resource[]>, id: ResId, source: stri
 }
 
 /** Applies one strategic-merge patch to `res` in place, keeping name/kind/namespace unless the options allow a change. */
-function applySmpTo(res: Resource, patch: Resource, options: Record<string, boolean> | undefined, set: ResourceSet): boolean {
+function applySmpTo(res: Resource, patch: Resource, options: Record<string, boolean> | undefined, set: ResourceSet, schema: MergeSchemaLookup): boolean {
   const before = resIdOf(res.obj)
   const md = metadataOf(res.obj)
   const name = md.name
@@ -76,7 +82,7 @@ function applySmpTo(res: Resource, patch: Resource, options: Record<string, bool
   const patchObj: JsonObject = {...patch.obj}
   if (res.obj.apiVersion !== undefined) patchObj.apiVersion = res.obj.apiVersion
   else delete patchObj.apiVersion
-  const merged = strategicMerge(res.obj, patchObj)
+  const merged = strategicMerge(res.obj, patchObj, schema)
   if (merged === null) {
     set.remove(res)
     return false
@@ -104,10 +110,10 @@ class PatchTargetIndex {
   }
 }
 
-function applyByOwnId(set: ResourceSet, index: PatchTargetIndex, patch: Resource, options: Record<string, boolean> | undefined, source: string, file: string, field: string): void {
+function applyByOwnId(set: ResourceSet, index: PatchTargetIndex, patch: Resource, options: Record<string, boolean> | undefined, source: string, file: string, field: string, schema: MergeSchemaLookup): void {
   const res = index.find(resIdOf(patch.obj), source, file, field)
   const sizeBefore = set.size
-  const idsChanged = applySmpTo(res, patch, options, set)
+  const idsChanged = applySmpTo(res, patch, options, set, schema)
   if (idsChanged || set.size !== sizeBefore) {
     set.reindex()
     index.invalidate()
@@ -140,12 +146,12 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
       if (loaded.patches.length > 1) {
         throw new UserError('Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field', {file, field}, 'Split the documents into separate patches entries.')
       }
-      for (const res of selectResources(set, entry.target as Selector)) applySmpTo(res, loaded.patches[0], entry.options, set)
+      for (const res of selectResources(set, entry.target as Selector)) applySmpTo(res, loaded.patches[0], entry.options, set, mergeSchemaOf(ctx))
       set.reindex()
       return
     }
     const index = new PatchTargetIndex(set)
-    for (const patch of loaded.patches) applyByOwnId(set, index, patch, entry.options, source, file, field)
+    for (const patch of loaded.patches) applyByOwnId(set, index, patch, entry.options, source, file, field, mergeSchemaOf(ctx))
   })
 }
 
@@ -165,7 +171,7 @@ export function runPatchesStrategicMerge(ctx: RenderContext, target: KustTarget,
     const text = inline ? entry : readPatchFile(ctx, target, entry, field)
     const source = inline ? '(inline patch)' : `(${entry})`
     for (const patch of resourcesFromText(text, inline ? `${file} (${field})` : ctx.display(path.resolve(target.dir, entry)))) {
-      applyByOwnId(set, index, patch, undefined, source, file, field)
+      applyByOwnId(set, index, patch, undefined, source, file, field, mergeSchemaOf(ctx))
     }
   })
 }

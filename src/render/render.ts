@@ -72,7 +72,7 @@ async function accumulateWithRemotes(ctx: RenderContext, root: string): Promise<
     let result: ReturnType<typeof accumulateTarget> | undefined
     let error: unknown
     try {
-      result = accumulateTarget({...ctx, warn: (m) => held.push(m)}, root, [], undefined, false)
+      result = accumulateTarget({...ctx, openapi: {set: false}, warn: (m) => held.push(m)}, root, [], undefined, false)
     } catch (e) {
       error = e
     }
