@@ -21,6 +21,7 @@ import * as path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
+import {median, writeTree} from './app-tree.js'
 
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const {values: args} = parseArgs({
@@ -52,49 +53,7 @@ function must(r: Run, what: string): Run {
   return r
 }
 
-function writeTree(dir: string, ns: string, changedImage: boolean): void {
-  fs.mkdirSync(dir, {recursive: true})
-  const docs: string[] = []
-  for (let i = 0; i < apps; i++) {
-    const app = `app${String(i).padStart(3, '0')}`
-    const image = changedImage && i === 0 ? 'registry.invalid/app:2' : 'registry.invalid/app:1'
-    docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${app}, labels: {app: ${app}}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: ${app}}}
-  template:
-    metadata: {labels: {app: ${app}}}
-    spec:
-      containers:
-      - name: main
-        image: ${image}
-        ports: [{containerPort: 8080}]
-        envFrom: [{configMapRef: {name: ${app}-config}}]
-        resources: {requests: {cpu: 50m, memory: 32Mi}}
-`)
-    docs.push(`apiVersion: v1
-kind: Service
-metadata: {name: ${app}}
-spec:
-  selector: {app: ${app}}
-  ports: [{port: 80, targetPort: 8080}]
-`)
-    docs.push(`apiVersion: v1
-kind: ConfigMap
-metadata: {name: ${app}-config}
-data: {LOG_LEVEL: info, APP: ${app}}
-`)
-  }
-  fs.writeFileSync(path.join(dir, 'resources.yaml'), docs.join('---\n'))
-  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), `namespace: ${ns}\nresources: [resources.yaml]\n`)
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
 
 if (!fs.existsSync(path.join(REPO, 'dist', 'commands', 'apply.js'))) {
   process.stderr.write('dist/ has no apply command: run `npm run build` first\n')
@@ -154,8 +113,8 @@ try {
     const kNs = newNamespace('k')
     const sDir = path.join(root, `s${i}`, 'bench')
     const kDir = path.join(root, `k${i}`, 'bench')
-    writeTree(sDir, sNs, false)
-    writeTree(kDir, kNs, false)
+    writeTree(sDir, sNs, apps, false)
+    writeTree(kDir, kNs, apps, false)
 
     times.strataFresh.push(strataApply(sDir, sNs).ms)
     const kFresh = kubectlApply(kDir, kNs, 'all')
@@ -165,8 +124,8 @@ try {
     times.strataSame.push(strataApply(sDir, sNs).ms)
     times.kubectlSame.push(kubectlApply(kDir, kNs, 'app000').apply)
 
-    writeTree(sDir, sNs, true)
-    writeTree(kDir, kNs, true)
+    writeTree(sDir, sNs, apps, true)
+    writeTree(kDir, kNs, apps, true)
     times.strataImage.push(strataApply(sDir, sNs).ms)
     times.kubectlImage.push(kubectlApply(kDir, kNs, 'app000').total)
 

@@ -13,6 +13,7 @@ import * as path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
+import {median, writeTree} from './app-tree.js'
 
 const REPO = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const {values: args} = parseArgs({
@@ -41,49 +42,7 @@ function must(r: ReturnType<typeof run>, what: string): ReturnType<typeof run> {
   return r
 }
 
-function writeTree(dir: string, ns: string, changedImage: boolean): void {
-  fs.mkdirSync(dir, {recursive: true})
-  const docs: string[] = []
-  for (let i = 0; i < apps; i++) {
-    const app = `app${String(i).padStart(3, '0')}`
-    const image = changedImage && i === 0 ? 'registry.invalid/app:2' : 'registry.invalid/app:1'
-    docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${app}, labels: {app: ${app}}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: ${app}}}
-  template:
-    metadata: {labels: {app: ${app}}}
-    spec:
-      containers:
-      - name: main
-        image: ${image}
-        ports: [{containerPort: 8080}]
-        envFrom: [{configMapRef: {name: ${app}-config}}]
-        resources: {requests: {cpu: 50m, memory: 32Mi}}
-`)
-    docs.push(`apiVersion: v1
-kind: Service
-metadata: {name: ${app}}
-spec:
-  selector: {app: ${app}}
-  ports: [{port: 80, targetPort: 8080}]
-`)
-    docs.push(`apiVersion: v1
-kind: ConfigMap
-metadata: {name: ${app}-config}
-data: {LOG_LEVEL: info, APP: ${app}}
-`)
-  }
-  fs.writeFileSync(path.join(dir, 'resources.yaml'), docs.join('---\n'))
-  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), `namespace: ${ns}\nresources: [resources.yaml]\n`)
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
 
 if (!fs.existsSync(path.join(REPO, 'dist', 'commands', 'diff.js'))) {
   process.stderr.write('dist/ has no diff command: run `npm run build` first\n')
@@ -99,7 +58,7 @@ const kubectl = (...a: string[]) => ['--kubeconfig', kubeconfig, ...a]
 
 try {
   must(run('kubectl', kubectl('create', 'namespace', ns)), 'create namespace')
-  writeTree(app, ns, false)
+  writeTree(app, ns, apps, false)
   const rendered = must(run('kubectl', ['kustomize', app]), 'kubectl kustomize').stdout
   // Applied as strata will (field manager strata, kubectl's ApplySet labels), so that each tool
   // diffs as a different manager from its own view: kubectl diff (manager kubectl) would
@@ -108,7 +67,7 @@ try {
     run('kubectl', kubectl('apply', '--server-side', '--field-manager=strata', '-n', ns, '--prune', '--applyset=applyset-bench', '-f', '-'), {input: rendered, env: {...process.env, KUBECTL_APPLYSET: 'true'}}),
     'kubectl apply',
   )
-  writeTree(app, ns, true)
+  writeTree(app, ns, apps, true)
 
   const strataTimes: number[] = []
   const strictTimes: number[] = []
