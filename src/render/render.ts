@@ -35,6 +35,12 @@ export interface RenderOptions {
   maxInputBytes?: number
   /** --enable-helm: inflate helmCharts with this helm binary (`command`, default `helm`). */
   helm?: {command?: string; kubeVersion?: string; apiVersions?: string[]; debug?: boolean}
+  /**
+   * Called with each directory that a program outside the render reads whole (a helm chart): the
+   * file system port does not see those reads, and a caller that records a render's inputs
+   * (src/graph) must count the directory's files too.
+   */
+  onReadTree?: (absDir: string) => void
 }
 
 export interface RenderResult {
@@ -108,7 +114,7 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   const root = path.resolve(dir)
   const remote = options.remote ?? new RemoteResolver({cache: new GitCache({dir: options.cacheDir, offline: options.offline})})
   const helmRunner = options.helm ? processHelmRunner(options.helm.command || 'helm') : undefined
-  const helm = helmRunner && options.helm ? {runner: helmRunner, kubeVersion: options.helm.kubeVersion, apiVersions: options.helm.apiVersions, debug: options.helm.debug} : undefined
+  const helm = helmRunner && options.helm ? {runner: helmRunner, kubeVersion: options.helm.kubeVersion, apiVersions: options.helm.apiVersions, debug: options.helm.debug, onReadTree: options.onReadTree} : undefined
   let accumulated: Awaited<ReturnType<typeof accumulateWithRemotes>>
   try {
     accumulated = await accumulateWithRemotes({...ctx, remote, helm}, root)

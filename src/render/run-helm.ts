@@ -27,6 +27,8 @@ export interface HelmSettings {
   versionChecked?: boolean
   /** helm's output per chart and values: a render that runs in passes (remote bases) inflates each chart once. */
   outputs?: Map<string, string>
+  /** Told of each chart directory helm reads (outside the render's file system). */
+  onReadTree?: (absDir: string) => void
 }
 
 const MAX_HELM_ERROR_LINES = 20
@@ -100,6 +102,7 @@ function inflate(ctx: RenderContext, target: KustTarget, settings: HelmSettings,
     settings.versionChecked = true
   }
   const chartDir = path.join(home, chart.name)
+  settings.onReadTree?.(chartDir)
   if (!runner.isDirectory(chartDir)) {
     if (!chart.repo) {
       throw new UserError(`no chart '${chart.name}' at ${ctx.display(chartDir)} and no repo to pull it from`, {file, field}, `Put the chart under ${ctx.display(home)} (helmGlobals.chartHome), or give repo: (and version:) to pull it.`)

@@ -81,6 +81,15 @@ describe('helm binary problems', () => {
     fs.writeFileSync(fake, '#!/bin/sh\necho v4.0.1+gabcdef\n', {mode: 0o755})
     await assert.rejects(renderKustomization(tree(), {helm: {command: fake}}), (e: unknown) => e instanceof UserError && /needs helm v3/.test(e.message) && /v4\.0\.1/.test(e.message))
   })
+  test('the render names each chart directory helm reads itself (onReadTree), for callers that record inputs', async () => {
+    const dir = tree()
+    const fake = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-fake-helm-')), 'helm')
+    fs.writeFileSync(fake, '#!/bin/sh\nif [ "$1" = version ]; then echo v3.14.0; else printf "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: from-chart\\n"; fi\n', {mode: 0o755})
+    const read: string[] = []
+    const out = await renderKustomization(dir, {helm: {command: fake}, onReadTree: (d) => read.push(d)})
+    assert.match(out.yaml, /name: from-chart/)
+    assert.deepEqual(read, [path.join(dir, 'charts', 'web')])
+  })
   test('the helm temporary directories are removed after the render, also after a failure', async () => {
     const dir = tree()
     const before = new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('strata-helm-')))
