@@ -36,7 +36,12 @@ export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   let docs: JsonValue[]
   try {
-    docs = jsyaml.loadAll(text, undefined, {schema: yamlVersion === '1.1' ? goYaml11Schema : goYamlSchema, filename: file, maxDepth} as jsyaml.LoadOptions) as JsonValue[]
+    docs = jsyaml.loadAll(text, undefined, {
+      schema: yamlVersion === '1.1' ? goYaml11Schema : goYamlSchema,
+      filename: file,
+      maxDepth,
+      listener: endsInUnterminatedLine(text) ? keepUnterminatedLastLine(text.length) : null,
+    } as jsyaml.LoadOptions) as JsonValue[]
   } catch (err) {
     if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
     throw invalidYaml(err, file, text)
@@ -55,6 +60,27 @@ export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1
   // the text test keeps the walk off the common path.
   if (/\.(inf|nan)/i.test(text)) docs.forEach((d, i) => rejectNonFinite(d, file, `document ${i + 1}`))
   return docs
+}
+
+/** True when the file's last line has content and no line break after it. */
+function endsInUnterminatedLine(text: string): boolean {
+  const last = text.charCodeAt(text.length - 1)
+  if (text.length === 0 || last === 0x0a || last === 0x0d) return false
+  return /\S/.test(text.slice(text.lastIndexOf('\n') + 1))
+}
+
+/**
+ * js-yaml appends a line break to a file that lacks one before parsing, so a block scalar (`|`,
+ * `>`, `|+`) on the last line gains a final newline that the file does not have. go-yaml (and so
+ * kustomize) keeps the value as written: `|` then reads "a\nb", printed back as `|-`. The listener
+ * sees each node as it closes; a string scalar whose reading ran past the original end of the text
+ * got that appended break, and it is taken off before the value is stored.
+ */
+function keepUnterminatedLastLine(length: number): (event: string, state: {kind: string | null; result: unknown; position: number}) => void {
+  return (event, state) => {
+    if (event !== 'close' || state.kind !== 'scalar' || state.position <= length) return
+    if (typeof state.result === 'string' && state.result.endsWith('\n')) state.result = state.result.slice(0, -1)
+  }
 }
 
 // go-yaml v3's rule against alias bombs (decode.go, allowedAliasRatio): once a document has decoded

@@ -112,3 +112,17 @@ describe('invalid input is a UserError naming the file and line, without the sou
     assert.equal(e.origin.field, 'document 1.spec.a[1]')
   })
 })
+
+// kubectl kustomize output for each input (kustomize v5.5.0): a block scalar on a last line without
+// a line break keeps no final newline; a whitespace-only last line or a comment after it changes nothing.
+describe('a block scalar that ends the file without a final line break', () => {
+  const cases: Array<[string, string, string]> = [
+    ['literal', 'data:\n  a: |\n    one\n    two', 'data:\n  a: |-\n    one\n    two\n'],
+    ['keep', 'data:\n  a: |+\n    one', 'data:\n  a: one\n'],
+    ['folded, in a list, trailing spaces', 'data:\n- >\n  one\n  two  ', "data:\n- 'one two  '\n"],
+    ['whitespace-only last line', 'data:\n  a: |\n    one\n  ', 'data:\n  a: |\n    one\n'],
+    ['comment after the scalar', 'data:\n  a: |\n    one\n# end', 'data:\n  a: |\n    one\n'],
+    ['last of two documents', 'a: |\n  x\n---\nb: |\n  y', 'a: |\n  x\n---\nb: "y"\n'],
+  ]
+  for (const [title, input, expected] of cases) test(title, () => assert.equal(render(input), expected))
+})
