@@ -5,6 +5,7 @@
 import {hostname} from 'node:os'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {UserError} from '../model/errors.js'
+import {rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import type {RolloutHolder, RolloutState} from '../rollout/types.js'
 import {ClusterError} from './errors.js'
@@ -104,8 +105,14 @@ export class RolloutStateStore {
     private readonly cluster: ClusterPort,
     readonly app: string,
     readonly namespace: string,
+    /** The --kubeconfig/--context of this run: every command a refusal suggests carries them. */
+    private readonly target: ClusterTarget = {},
   ) {
     this.name = rolloutStateName(app)
+  }
+
+  private command(verb: 'resume' | 'abort' | 'status'): string {
+    return `\`${rolloutCommand(verb, this.app, this.namespace, this.target)}\``
   }
 
   private ref(): ObjectRef {
@@ -171,21 +178,20 @@ export class RolloutStateStore {
       throw new UserError(
         `a rollout of ${this.app} is running in process ${h.pid} on ${h.host} (since ${h.startedAt}, last heartbeat ${h.heartbeatAt})`,
         {field: '--name'},
-        `Wait for it to finish, or watch it with \`strata rollout status ${this.app}\`; two applies of one app never run at once.`,
+        `Wait for it to finish, or watch it with ${this.command('status')}; two applies of one app never run at once.`,
       )
     }
     const unfinished = state.phase === 'paused' || state.phase === 'failed' || state.phase === 'interrupted'
     if (unfinished && !options.resume && !options.replacePaused) {
       const same = options.digest !== undefined && options.digest === state.plan.digest
       const changed = options.digest !== undefined && !same
-      const ns = ` -n ${this.namespace}`
       throw new UserError(
         `a rollout of ${this.app} is ${state.phase} at step ${state.step + 1} of ${state.plan.steps.length}${state.reason ? `: ${state.reason}` : ''}` +
           (same ? ' — this is the render it was started from' : changed ? ' — and this render differs from the one it was started from' : ''),
         {field: '--name'},
         same
-          ? `Run \`strata rollout resume ${this.app}${ns}\` to go on with it (or \`strata rollout abort ${this.app}${ns}\`).`
-          : `Run \`strata rollout resume ${this.app}${ns}\` or \`strata rollout abort ${this.app}${ns}\` to finish the old one, or pass --replace-paused to start over with this render.`,
+          ? `Run ${this.command('resume')} to go on with it (or ${this.command('abort')}).`
+          : `Run ${this.command('resume')} or ${this.command('abort')} to finish the old one, or pass --replace-paused to start over with this render.`,
       )
     }
     const nowIso = new Date(now()).toISOString()
@@ -193,7 +199,7 @@ export class RolloutStateStore {
     // The CAS write is the lock: of two processes taking over at once, one gets a conflict.
     const resourceVersion = await this.save(taken, current.resourceVersion).catch((e: unknown) => {
       if (e instanceof StateConflictError) {
-        throw new UserError(`another strata process took the rollout of ${this.app} at the same moment`, {field: '--name'}, `Check it with \`strata rollout status ${this.app}\`.`)
+        throw new UserError(`another strata process took the rollout of ${this.app} at the same moment`, {field: '--name'}, `Check it with ${this.command('status')}.`)
       }
       throw e
     })

@@ -11,6 +11,7 @@ import {kubeCluster} from '../cluster/kube.js'
 import {defaultConcurrency} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
+import {clusterTarget, rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../rollout/types.js'
@@ -43,11 +44,18 @@ export function runOptionsFrom(flags: {'force-conflicts': boolean; concurrency: 
   }
 }
 
+/** The app a rollout command acts on and the cluster flags the user gave: what its printed hints name. */
+export interface RolloutTarget {
+  app: string
+  namespace: string
+  target: ClusterTarget
+}
+
 /**
  * Runs a rollout's events into a printer with Ctrl-C wired to an AbortController (the executor
  * finishes in-flight requests and saves `interrupted`) and sets the exit code from the final phase.
  */
-export async function runRollout(json: boolean, color: boolean | undefined, start: (deps: RunDeps) => AsyncGenerator<RolloutEvent, RolloutState>, cluster: RunDeps['cluster'], success: RolloutState['phase'] = 'done'): Promise<RolloutState> {
+export async function runRollout(json: boolean, color: boolean | undefined, start: (deps: RunDeps) => AsyncGenerator<RolloutEvent, RolloutState>, cluster: RunDeps['cluster'], success: RolloutState['phase'], where: RolloutTarget): Promise<RolloutState> {
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.on('SIGINT', onSigint)
@@ -58,6 +66,7 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
     sleep: (ms) => delay(ms, undefined, {signal: controller.signal}).catch(() => undefined),
     signal: controller.signal,
     holder: processHolder(Date.now(), os.hostname(), process.pid),
+    target: where.target,
   }
   try {
     const gen = start(deps)
@@ -72,7 +81,8 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
     // The server went away (or refused a write of the state itself) part way: an answer about the
     // cluster, not a strata bug; the saved state still says where the rollout stands.
     if (e instanceof ClusterError) {
-      throw new UserError(e.message, {}, 'Once the API server answers again, `strata rollout status NAME -n NAMESPACE` shows where the rollout stopped and `strata rollout resume NAME -n NAMESPACE` finishes it.')
+      const command = (verb: 'status' | 'resume') => `\`${rolloutCommand(verb, where.app, where.namespace, where.target)}\``
+      throw new UserError(e.message, {}, `Once the API server answers again, ${command('status')} shows where the rollout stopped and ${command('resume')} finishes it.`)
     }
     throw e
   } finally {
@@ -183,6 +193,6 @@ export default class Apply extends StrataCommand {
     }
     // The diff's port serves the rollout too: discovery caches only kinds it found, so the kinds
     // of CRDs that step 1 creates are looked up again.
-    await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...options, replacePaused: flags['replace-paused']}), cluster)
+    await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...options, replacePaused: flags['replace-paused']}), cluster, 'done', {app: prepared.app, namespace: prepared.namespace, target: clusterTarget(flags)})
   }
 }

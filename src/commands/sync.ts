@@ -4,6 +4,7 @@ import {rateLimitFrom} from '../cli/rate-flags.js'
 import {scopeArgv} from '../cli/scope-flags.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {ExitCode} from '../model/exit-codes.js'
+import {clusterTarget} from '../model/follow-up.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {prepareApply, runApply} from '../rollout/run-apply.js'
 import {GitCache} from '../source/git-cache.js'
@@ -60,7 +61,8 @@ export default class Sync extends StrataCommand {
       process.exitCode = planChanges(prepared) > 0 ? ExitCode.diff : ExitCode.ok
       return
     }
-    const state = await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...runOptionsFrom(flags), replacePaused: flags['replace-paused']}), cluster)
+    const where = {app: prepared.app, namespace: prepared.namespace, target: clusterTarget(flags)}
+    const state = await runRollout(flags.json, flags.color, (deps) => runApply(prepared, deps, {...runOptionsFrom(flags), replacePaused: flags['replace-paused']}), cluster, 'done', where)
     if (state.phase !== 'done') return
     await writeSourceRecord(cluster, app.name, prepared.namespace, {commit: tree.commit, repo: app.repo, path: app.path})
     say(`synced ${app.name} at ${tree.commit} (${planChanges(prepared)} changes)`, {type: 'synced', app: app.name, commit: tree.commit, changes: planChanges(prepared)})

@@ -3,6 +3,7 @@
 // (re-running the current step is safe: apply is idempotent and batches continue from
 // record.batchesDone). Nothing here prints: progress is yielded as RolloutEvents.
 import type {ClusterPort} from '../cluster/port.js'
+import {rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {cloneJson, isObject, type JsonObject} from '../model/json.js'
 import {applyObjects} from './apply-objects.js'
 import {abortWorkload, runNextBatch, startWorkloadRecord, type BatchContext} from './batches/index.js'
@@ -29,6 +30,8 @@ export interface ExecuteDeps {
   signal: AbortSignal
   holder: RolloutHolder
   members?: MembershipHooks
+  /** The --kubeconfig/--context of this run, carried by the resume/abort commands a pause prints. */
+  target?: ClusterTarget
 }
 
 export interface ExecuteOptions {
@@ -56,8 +59,8 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
     state.updatedAt = new Date(deps.now()).toISOString()
     rv = await deps.store.save(state, rv)
   }
-  const resumeCommand = `strata rollout resume ${state.app} -n ${state.namespace}`
-  const abortCommand = `strata rollout abort ${state.app} -n ${state.namespace}`
+  const resumeCommand = rolloutCommand('resume', state.app, state.namespace, deps.target)
+  const abortCommand = rolloutCommand('abort', state.app, state.namespace, deps.target)
   const stopInterrupted = async function* (step: number): AsyncGenerator<RolloutEvent, RolloutState> {
     await save('interrupted', 'interrupted by a signal')
     yield {type: 'interrupted', step, resumeCommand}

@@ -9,6 +9,7 @@ import type {ClusterPort} from '../cluster/port.js'
 import {RolloutStateStore, StateConflictError, startHeartbeat, type StoredState} from '../cluster/state-store.js'
 import {appNamespace, diffResources} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
+import {applyCommand, rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {splitApiVersion} from '../model/resource.js'
 import {renderKustomization, type RenderOptions} from '../render/index.js'
 import {renderDigest} from './digest.js'
@@ -79,6 +80,8 @@ export interface RunDeps {
   holder: RolloutHolder
   /** Heartbeat period of the state Secret (tests shorten it). */
   heartbeatMs?: number
+  /** The --kubeconfig/--context the user gave: every printed follow-up command carries them. */
+  target?: ClusterTarget
 }
 
 export type RunOptions = Omit<ExecuteOptions, 'applySetId' | 'fieldManager'>
@@ -91,7 +94,7 @@ export function processHolder(now: number, host: string, pid: number): RolloutHo
 
 /** Executes a prepared plan as a new rollout (replacing a paused/failed one only with replacePaused). */
 export async function* runApply(prepared: PreparedApply, deps: RunDeps, options: RunOptions & {replacePaused: boolean}): AsyncGenerator<RolloutEvent, RolloutState> {
-  const store = new RolloutStateStore(deps.cluster, prepared.app, prepared.namespace)
+  const store = new RolloutStateStore(deps.cluster, prepared.app, prepared.namespace, deps.target)
   await ensureInventoryNamespace(deps.cluster, prepared)
   const taken = await store.acquire(deps.holder, {replacePaused: options.replacePaused, resume: false, digest: prepared.plan.digest, now: deps.now})
   const at = new Date(deps.now()).toISOString()
@@ -115,7 +118,7 @@ export async function* runApply(prepared: PreparedApply, deps: RunDeps, options:
     throw new UserError(
       `a rollout of ${prepared.app} was started at the same moment${h ? ` by process ${h.pid} on ${h.host} (since ${h.startedAt})` : ' by another strata process'}`,
       {field: '--name'},
-      `Two applies of one app never run at once: watch it with \`strata rollout status ${prepared.app} -n ${prepared.namespace}\`.`,
+      `Two applies of one app never run at once: watch it with \`${rolloutCommand('status', prepared.app, prepared.namespace, deps.target)}\`.`,
     )
   })
   return yield* execute(store, {state: fresh, resourceVersion: rv}, deps, options)
@@ -144,7 +147,7 @@ export async function treeDigest(dir: string, render: RenderOptions): Promise<st
  * resuming it would roll out what the tree no longer says.
  */
 export async function* resumeRollout(app: string, namespace: string, deps: RunDeps, options: RunOptions & {expectDigest?: string; dir?: string}): AsyncGenerator<RolloutEvent, RolloutState> {
-  const store = new RolloutStateStore(deps.cluster, app, namespace)
+  const store = new RolloutStateStore(deps.cluster, app, namespace, deps.target)
   if (options.expectDigest !== undefined) {
     const saved = await store.load()
     if (saved && saved.state.plan.digest !== options.expectDigest) {
@@ -152,7 +155,7 @@ export async function* resumeRollout(app: string, namespace: string, deps: RunDe
       throw new UserError(
         `${dir} renders differently from the plan the rollout of ${app} was started with (${saved.state.startedAt}): resuming would roll out the old render`,
         {file: options.dir, field: '--dir'},
-        `Run \`strata apply ${dir} --name ${app} -n ${namespace} --replace-paused\` to roll out the tree as it is now, or resume without --dir to finish the old plan.`,
+        `Run \`${applyCommand(dir, app, namespace, deps.target, ['--replace-paused'])}\` to roll out the tree as it is now, or resume without --dir to finish the old plan.`,
       )
     }
   }
@@ -162,7 +165,7 @@ export async function* resumeRollout(app: string, namespace: string, deps: RunDe
 
 /** Returns every workload the plan touched to its previous template, removes canaries; phase aborted. */
 export async function* abortRollout(app: string, namespace: string, deps: RunDeps, options: Pick<RunOptions, 'forceConflicts' | 'batchTimeoutMs' | 'maxFailedPods' | 'pollMs'>): AsyncGenerator<RolloutEvent, RolloutState> {
-  const store = new RolloutStateStore(deps.cluster, app, namespace)
+  const store = new RolloutStateStore(deps.cluster, app, namespace, deps.target)
   const taken = await takeUnfinished(store, deps, 'abort')
   const ctx: BatchContext = {cluster: deps.cluster, fieldManager, forceConflicts: options.forceConflicts, batchTimeoutMs: options.batchTimeoutMs, maxFailedPods: options.maxFailedPods, signal: deps.signal, now: deps.now, sleep: deps.sleep, pollMs: options.pollMs}
   const ids = idsByKey(taken.state.plan)
@@ -191,7 +194,7 @@ async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, verb: 're
   if (taken.state.phase === 'done' || taken.state.phase === 'aborted') {
     // acquire stamped our holder on it: put the finished state back as it was.
     await store.save({...taken.state, holder: undefined}, taken.resourceVersion)
-    throw new UserError(`the rollout of ${store.app} is ${taken.state.phase}: nothing to ${verb}`, {field: 'NAME'}, `Run \`strata apply\` to start a new rollout; \`strata rollout status ${store.app} -n ${store.namespace}\` shows the last one.`)
+    throw new UserError(`the rollout of ${store.app} is ${taken.state.phase}: nothing to ${verb}`, {field: 'NAME'}, `Run \`strata apply\` to start a new rollout; \`${rolloutCommand('status', store.app, store.namespace, deps.target)}\` shows the last one.`)
   }
   return taken
 }
@@ -211,6 +214,7 @@ async function* execute(store: RolloutStateStore, start: StoredState, deps: RunD
       signal,
       holder: deps.holder,
       members: membershipHooks(deps.cluster, parent, id),
+      target: deps.target,
     }, {...options, fieldManager, applySetId: id})
   } finally {
     await hb.stop()

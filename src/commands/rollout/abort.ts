@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
 import {rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
+import {clusterTarget} from '../../model/follow-up.js'
 import {abortRollout} from '../../rollout/run-apply.js'
 import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
 
@@ -39,6 +40,6 @@ export default class RolloutAbort extends StrataCommand {
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags), probe: true})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const options = runOptionsFrom({'force-conflicts': flags['force-conflicts'], concurrency: 1, timeout: '5m', 'batch-timeout': flags['batch-timeout'], 'max-failed-pods': 0, 'auto-abort': true})
-    await runRollout(flags.json, flags.color, (deps) => abortRollout(args.name, namespace, deps, options), cluster, 'aborted')
+    await runRollout(flags.json, flags.color, (deps) => abortRollout(args.name, namespace, deps, options), cluster, 'aborted', {app: args.name, namespace, target: clusterTarget(flags)})
   }
 }

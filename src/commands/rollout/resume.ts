@@ -3,6 +3,7 @@ import {StrataCommand} from '../../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../../cli/render-flags.js'
 import {rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
+import {clusterTarget} from '../../model/follow-up.js'
 import {resumeRollout, treeDigest} from '../../rollout/run-apply.js'
 import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
 
@@ -37,6 +38,6 @@ export default class RolloutResume extends StrataCommand {
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, renderOptionsFrom(flags))
-    await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir}), cluster)
+    await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir}), cluster, 'done', {app: args.name, namespace, target: clusterTarget(flags)})
   }
 }

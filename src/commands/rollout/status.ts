@@ -5,6 +5,7 @@ import {rateFlags, rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
 import {defaultStaleMs, RolloutStateStore} from '../../cluster/state-store.js'
 import {UserError} from '../../model/errors.js'
+import {clusterTarget, rolloutCommand, type ClusterTarget} from '../../model/follow-up.js'
 import {percent} from '../../rollout/plan-format.js'
 import type {RolloutState} from '../../rollout/types.js'
 
@@ -42,7 +43,7 @@ export default class RolloutStatus extends StrataCommand {
     }
     const s = stored.state
     if (flags.json) process.stdout.write(`${JSON.stringify(statusJson(s), null, 2)}\n`)
-    else process.stdout.write(statusText(s))
+    else process.stdout.write(statusText(s, clusterTarget(flags)))
   }
 }
 
@@ -75,7 +76,8 @@ function holderGone(h: RolloutState['holder']): string | undefined {
   return age > defaultStaleMs ? `no heartbeat for ${Math.round(age / 1000)} s` : undefined
 }
 
-function statusText(s: RolloutState): string {
+export function statusText(s: RolloutState, target: ClusterTarget): string {
+  const next = [`continue: ${rolloutCommand('resume', s.app, s.namespace, target)}`, `roll back: ${rolloutCommand('abort', s.app, s.namespace, target)}`]
   const total = s.plan.steps.length
   const current = s.plan.steps[s.step]
   const lines = [`rollout ${s.app} (namespace ${s.namespace}): ${s.phase}`]
@@ -86,10 +88,10 @@ function statusText(s: RolloutState): string {
   if (s.reason) lines.push(`reason: ${s.reason}`)
   if (s.holder) lines.push(`held by pid ${s.holder.pid} on ${s.holder.host} (heartbeat ${s.holder.heartbeatAt})`)
   const gone = s.phase === 'running' ? holderGone(s.holder) : undefined
-  if (gone) lines.push(`the process that ran it is gone (${gone}): the apply stopped part way`, `continue: strata rollout resume ${s.app} -n ${s.namespace}`, `roll back: strata rollout abort ${s.app} -n ${s.namespace}`)
+  if (gone) lines.push(`the process that ran it is gone (${gone}): the apply stopped part way`, ...next)
   lines.push(`started ${s.startedAt}, updated ${s.updatedAt}`)
   if (s.phase === 'paused' || s.phase === 'failed' || s.phase === 'interrupted') {
-    lines.push(`continue: strata rollout resume ${s.app} -n ${s.namespace}`, `roll back: strata rollout abort ${s.app} -n ${s.namespace}`)
+    lines.push(...next)
   }
   return lines.join('\n') + '\n'
 }

@@ -120,6 +120,25 @@ describe('run-apply', () => {
     assert.notEqual(state.phase, 'failed')
   })
 
+  test('every command a pause or a refusal prints carries the --kubeconfig and --context of the run, quoted for a shell', async () => {
+    const cluster = new MemoryCluster()
+    const d: RunDeps = {...deps(cluster), target: {kubeconfig: '/home/ann/my kube/config', context: 'prod'}}
+    const flags = `-n shop --kubeconfig '/home/ann/my kube/config' --context prod`
+    const prepared = await prepareApply(cluster, request(tree(['a', 'b']), {plan: {batchSize: 1, pauseAfter: 'each'}}))
+    const {events} = await drain(runApply(prepared, d, {...options, replacePaused: false}))
+    const paused = events.find((e) => e.type === 'paused')
+    assert.ok(paused?.type === 'paused')
+    assert.equal(paused.resumeCommand, `strata rollout resume shop ${flags}`)
+    assert.equal(paused.abortCommand, `strata rollout abort shop ${flags}`)
+    // The lock's refusal (a paused rollout of the app) names the same commands.
+    await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && (e.hint ?? '').includes(`strata rollout resume shop ${flags}`) && (e.hint ?? '').includes(`strata rollout abort shop ${flags}`))
+    const held = {...d, holder: processHolder(d.now(), 'other-host', 4242)}
+    const gen = resumeRollout('shop', 'shop', d, options)
+    await gen.next()
+    await assert.rejects(drain(runApply(prepared, held, {...options, replacePaused: true})), (e: unknown) => e instanceof UserError && /is running in process/.test(e.message) && (e.hint ?? '').includes(`strata rollout status shop ${flags}`))
+    await gen.return(undefined as never)
+  })
+
   test('abort of a paused rollout: phase aborted, holder released', async () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
