@@ -63,7 +63,9 @@ export function accumulateTarget(ctx: RenderContext, dir: string, chain: string[
   if (isComponent && k.kind !== 'Component') {
     throw new UserError(`expected kind 'Component' for path '${ctx.display(dir)}' but got '${k.kind}'`, {file: loaded.displayFile, field: 'kind'}, 'A directory listed under components: must hold a kustomization of kind: Component.')
   }
-  if (!isComponent && k.kind === 'Component') {
+  // kustomize checks the kind only where a kustomization is listed (resources: or components:);
+  // the root is built whatever its kind, so `kubectl kustomize DIR` renders a Component as it is.
+  if (!isComponent && k.kind === 'Component' && chain.length > 0) {
     throw new UserError(`expected kind != 'Component' for path '${ctx.display(dir)}'`, {file: loaded.displayFile, field: 'kind'}, 'List this directory under components:, not resources:.')
   }
   // Only the top kustomization's buildMetadata counts (kustomize copies it down to every base).
