@@ -5,6 +5,7 @@ import type {ResourceSet} from '../../model/resource-set.js'
 import type {KustTarget, RenderContext} from '../accumulate.js'
 import type {PatchEntry, Selector} from '../kustomization.js'
 import {generateConfigMap} from '../generators/configmap.js'
+import {generateIamPolicy} from '../generators/iam-policy.js'
 import {addHashSuffixes} from '../generators/hash.js'
 import {generateSecret} from '../generators/secret.js'
 import type {GeneratorArgs, GeneratorContext, GeneratorOptions, SecretArgs} from '../generators/types.js'
@@ -46,7 +47,6 @@ export const builtinTransformerKinds = [
 // Builtins strata does not run as plugin configs, with why.
 const refused: Record<string, string> = {
   HelmChartInflationGenerator: 'use helmCharts: in the kustomization with --enable-helm',
-  IAMPolicyGenerator: 'it calls cloud provider APIs; create the ServiceAccount annotations as resources',
   ValueAddTransformer: 'use replacements: or a patch instead',
 }
 
@@ -89,6 +89,7 @@ export function runBuiltinGenerator(ctx: RenderContext, target: KustTarget, plug
   const {config, origin} = plugin
   const kind = builtinKindOf(config, 'generator', origin)
   const f = new ConfigFields(config.obj, `${kind} ${config.origin.file}`, origin)
+  if (kind === 'IAMPolicyGenerator') return generateIamPolicy(f, origin, config.origin.file)
   const md = metadataOf(config.obj)
   const options = f.object('options')
   const args: SecretArgs = {
