@@ -172,7 +172,7 @@ export default class Apply extends StrataCommand {
   static override flags = {
     ...executionFlags,
     name: Flags.string({description: "app name: inventory Secret applyset-NAME, state Secret strata-rollout-NAME (default: DIR's base name)"}),
-    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of every namespaced object that names none (as kubectl apply -n; default: the kubeconfig's) and of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),
     plan: Flags.boolean({description: 'print the plan (text, or JSON with --json) and change nothing', default: false}),
     ...planFlags,
   }

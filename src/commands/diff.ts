@@ -44,7 +44,7 @@ export default class Diff extends StrataCommand {
     kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
     context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
     name: Flags.string({description: "app name: the inventory is Secret applyset-NAME (default: DIR's base name)"}),
-    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory (default: the one namespace the render uses)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of every namespaced object that names none (as kubectl apply -n; default: the kubeconfig's) and of the app's inventory (default: the one namespace the render uses, else the kubeconfig's)"}),
     mode: Flags.string({description: 'auto: server-side dry-run, read-only where it is forbidden; server: dry-run only; read-only: GET only', options: ['auto', 'server', 'read-only'], default: 'auto'}),
     concurrency: Flags.integer({description: 'requests in flight at once', default: defaultConcurrency, min: 1, max: 256}),
     'ignore-field': Flags.string({description: 'leave a field out of the comparison: KIND:/json/pointer (KIND is Kind, Kind.group or *); repeatable', multiple: true, default: []}),
@@ -73,11 +73,12 @@ export default class Diff extends StrataCommand {
     if (!isUnrestricted(scope)) {
       const resources = [...rendered.resources]
       const appNs = flags.namespace ?? appNamespace(resources, cluster.defaultNamespace)
-      checkScope(resources, scope, {defaultNamespace: cluster.defaultNamespace, appNamespace: appNs, kindScope: await kindScopes(resources, cluster)})
+      checkScope(resources, scope, {defaultNamespace: flags.namespace ?? cluster.defaultNamespace, appNamespace: appNs, kindScope: await kindScopes(resources, cluster)})
     }
     const report = await diffResources(rendered.resources, cluster, {
       name: flags.name ?? path.basename(path.resolve(dir)),
       namespace: flags.namespace,
+      targetNamespace: flags.namespace,
       mode: flags.mode as DiffModeOption,
       concurrency: flags.concurrency,
       ignore,

@@ -38,7 +38,7 @@ export default class Sync extends StrataCommand {
     ref: Flags.string({description: "branch, tag or commit (default: the repository's default branch)", default: 'HEAD'}),
     path: Flags.string({description: 'directory of the kustomization inside the repository', default: '.'}),
     name: Flags.string({description: 'app name: inventory Secret applyset-NAME, state Secret strata-rollout-NAME', required: true}),
-    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of every namespaced object that names none (as kubectl apply -n; default: the kubeconfig's) and of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),
     'dry-run': Flags.boolean({description: 'fetch, render and plan, print the plan and change nothing (exit 1 when it would change something)', default: false}),
     ...executionFlags,
     ...planFlags,

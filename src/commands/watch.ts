@@ -48,7 +48,7 @@ export default class Watch extends StrataCommand {
     ref: Flags.string({description: 'branch, tag or commit to follow (default: the default branch)'}),
     path: Flags.string({description: 'kustomization directory inside the repository', default: '.'}),
     name: Flags.string({description: 'app name: ApplySet applyset-NAME, rollout state strata-rollout-NAME (required with --repo)'}),
-    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (with --repo)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of namespaced objects that name none (as kubectl apply -n) and of the app's inventory and rollout state (with --repo)"}),
     interval: Flags.string({description: "how often the ref is polled (default 30s; with --config, overrides every app's interval)"}),
     'drift-interval': Flags.string({description: "how often the live state is compared with the last commit (default 5m; 0 turns drift checks off; with --config, overrides every app's)"}),
     'self-heal': Flags.boolean({description: 'correct drift; --no-self-heal (or --self-heal=false) only reports it', default: true, allowNo: true}),

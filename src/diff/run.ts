@@ -26,6 +26,11 @@ export interface DiffOptions {
   name: string
   /** Namespace of the inventory; by default the one namespace the render uses. */
   namespace?: string
+  /**
+   * Where namespaced objects that name no namespace land: `-n`, as `kubectl apply -n` puts them;
+   * by default the kubeconfig context's namespace. Objects that name one keep it.
+   */
+  targetNamespace?: string
   /** `auto`: server-side dry-run, read-only where dry-run is forbidden. */
   mode?: DiffModeOption
   concurrency?: number
@@ -60,6 +65,7 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
     ignore: options.ignore ?? [],
     applySetId: id,
     crds: crdsOf(list),
+    targetNamespace: options.targetNamespace ?? cluster.defaultNamespace,
     namespaces: new Set(list.filter((r) => r.obj.kind === 'Namespace').map((r) => resIdOf(r.obj).name)),
     liveNamespaces: new Map(),
     secrets: secretValues(list.map((r) => r.obj)),
@@ -95,8 +101,10 @@ interface Context {
   mode: DiffModeOption
   ignore: readonly IgnoreRule[]
   applySetId: string
-  /** `group/Kind` → name of the CRD in the render that defines it. */
-  crds: Map<string, string>
+  /** `group/Kind` → the CRD in the render that defines it: its name and whether its objects are namespaced. */
+  crds: Map<string, {name: string; namespaced: boolean}>
+  /** The namespace of namespaced objects that name none (see DiffOptions.targetNamespace). */
+  targetNamespace: string
   namespaces: Set<string>
   /** Whether each namespace of `namespaces` exists live (one GET per namespace, shared by its objects). */
   liveNamespaces: Map<string, Promise<boolean>>
@@ -127,11 +135,16 @@ async function diffOne(ctx: Context, r: Resource): Promise<Compared> {
     if (!crd) {
       return failed(ctx, r, rid.namespace, new UserError(`the server does not know kind ${kind} (${apiVersion}), and this render has no CustomResourceDefinition for it`, {file: r.origin.file}))
     }
-    return fromRender(ctx, r, rid.namespace, `depends on ${crdKind} ${crd}, not installed yet`)
+    // Not served yet, but the render's CRD says where its objects live: shown (and later
+    // applied) in the namespace they will land in.
+    if (!crd.namespaced || rid.namespace) return fromRender(ctx, r, rid.namespace, `depends on ${crdKind} ${crd.name}, not installed yet`)
+    const placed = withPartOfLabel(cloneJson(r.obj), ctx.applySetId)
+    placed.metadata = {...(placed.metadata as JsonObject), namespace: ctx.targetNamespace}
+    return fromRender(ctx, r, ctx.targetNamespace, `depends on ${crdKind} ${crd.name}, not installed yet`, placed)
   }
   const obj = withPartOfLabel(cloneJson(r.obj), ctx.applySetId)
   const md = obj.metadata as JsonObject
-  if (mapping.namespaced) md.namespace = typeof md.namespace === 'string' && md.namespace ? md.namespace : ctx.cluster.defaultNamespace
+  if (mapping.namespaced) md.namespace = typeof md.namespace === 'string' && md.namespace ? md.namespace : ctx.targetNamespace
   else delete md.namespace
   const namespace = mapping.namespaced ? (md.namespace as string) : ''
   const ref = {apiVersion, kind, name: rid.name, namespace}
@@ -267,13 +280,13 @@ function isSecretObj(obj: JsonObject): boolean {
   return obj.kind === 'Secret'
 }
 
-function crdsOf(list: readonly Resource[]): Map<string, string> {
-  const out = new Map<string, string>()
+function crdsOf(list: readonly Resource[]): Map<string, {name: string; namespaced: boolean}> {
+  const out = new Map<string, {name: string; namespaced: boolean}>()
   for (const r of list) {
     if (r.obj.kind !== crdKind || !splitApiVersion(String(r.obj.apiVersion ?? '')).group.startsWith('apiextensions.k8s.io')) continue
     const spec = isObject(r.obj.spec) ? r.obj.spec : {}
     const names = isObject(spec.names) ? spec.names : {}
-    if (typeof spec.group === 'string' && typeof names.kind === 'string') out.set(`${spec.group}/${names.kind}`, resIdOf(r.obj).name)
+    if (typeof spec.group === 'string' && typeof names.kind === 'string') out.set(`${spec.group}/${names.kind}`, {name: resIdOf(r.obj).name, namespaced: spec.scope !== 'Cluster'})
   }
   return out
 }

@@ -27,6 +27,7 @@ export interface ApplyRequest {
   dir: string
   /** App name (inventory `applyset-NAME`); default: the directory's base name. */
   name?: string
+  /** `-n`: the namespace of the inventory and of every namespaced object that names none. */
   namespace?: string
   loadRestrictor: 'rootOnly' | 'none'
   concurrency: number
@@ -55,9 +56,10 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
   const app = request.name ?? path.basename(path.resolve(request.dir))
   const namespace = request.namespace ?? appNamespace(resources, cluster.defaultNamespace)
   if (request.scope && !isUnrestricted(request.scope)) {
-    checkScope(resources, request.scope, {defaultNamespace: cluster.defaultNamespace, appNamespace: namespace, kindScope: await kindScopes(resources, cluster)})
+    checkScope(resources, request.scope, {defaultNamespace: request.namespace ?? cluster.defaultNamespace, appNamespace: namespace, kindScope: await kindScopes(resources, cluster)})
   }
-  const report = await diffResources(resources, cluster, {name: app, namespace: request.namespace, mode: 'auto', concurrency: request.concurrency, ignore: [], showSecrets: false})
+  // -n is where namespace-less objects land too, as with kubectl apply -n (the diff places them).
+  const report = await diffResources(resources, cluster, {name: app, namespace: request.namespace, targetNamespace: request.namespace, mode: 'auto', concurrency: request.concurrency, ignore: [], showSecrets: false})
   const plan = buildPlan(planInputFromDiff(app, namespace, report, resources.map((r) => r.obj)), request.plan)
   const inventory = report.inventory.found ? await readApplySet(cluster, applySetParent(app, namespace)) : undefined
   const inventoryCount = inventory?.members.length ?? 0

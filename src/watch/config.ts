@@ -14,7 +14,7 @@
 //       path: overlays/prod       # kustomization directory inside the repo; default "."
 //       interval: 30s             # how often the ref is polled
 //       driftInterval: 5m         # how often live state is compared; "0" turns drift checks off
-//       namespace: web            # optional default namespace for the apply
+//       namespace: web            # optional: namespace of objects that name none (as kubectl apply -n) and of the inventory
 //       selfHeal: true            # false: drift is reported, not corrected
 import {posix} from 'node:path'
 import {UserError} from '../model/errors.js'

@@ -266,6 +266,32 @@ Summary: 1 to add, 1 to change, 1 to delete, 0 unchanged; compared by server-sid
     assert.ok(cluster.maxInFlight >= 2)
   })
 
+  test('-n places namespace-less objects (served kinds and kinds of a CRD in the render) and the text shows where each lands', async () => {
+    const cluster = new MemoryCluster({defaultNamespace: 'default'})
+    const loose: JsonObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'loose'}, data: {a: '1'}}
+    const pinned: JsonObject = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'pinned', namespace: 'ops'}, data: {a: '1'}}
+    const role: JsonObject = {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: {name: 'reader'}, rules: []}
+    const crd: JsonObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {name: 'gadgets.example.io'},
+      spec: {group: 'example.io', scope: 'Namespaced', names: {kind: 'Gadget', plural: 'gadgets'}, versions: [{name: 'v1', served: true, storage: true}]},
+    }
+    const gadget: JsonObject = {apiVersion: 'example.io/v1', kind: 'Gadget', metadata: {name: 'g'}, spec: {}}
+    const report = await diffResources(resources(loose, pinned, role, crd, gadget), cluster, {name: 'app', namespace: 'team-a', targetNamespace: 'team-a'})
+    assert.deepEqual(
+      report.resources.map((r) => `${r.id.kind} ${r.id.namespace}/${r.id.name}`),
+      ['ConfigMap team-a/loose', 'ConfigMap ops/pinned', 'ClusterRole /reader', 'CustomResourceDefinition /gadgets.example.io', 'Gadget team-a/g'],
+    )
+    assert.equal((report.resources[4].after?.metadata as JsonObject).namespace, 'team-a')
+    const text = formatDiffText(report, makeTheme(false))
+    assert.match(text, /^\+ ConfigMap team-a\/loose: add/m)
+    assert.match(text, /^\+ Gadget\.example\.io team-a\/g: add/m)
+    // Without -n, kubectl's default: the kubeconfig context's namespace.
+    const plain = await diffResources(resources(loose), cluster, {name: 'app'})
+    assert.equal(plain.resources[0].id.namespace, 'default')
+  })
+
   test('several namespaces without --namespace is a user error', async () => {
     const a = configMap('a', {})
     const b = {...configMap('b', {}), metadata: {name: 'b', namespace: 'other'}}

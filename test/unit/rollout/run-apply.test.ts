@@ -8,6 +8,8 @@ import {RolloutStateStore} from '../../../src/cluster/state-store.js'
 import {UserError} from '../../../src/model/errors.js'
 import {abortRollout, parseDuration, prepareApply, processHolder, resumeRollout, runApply, treeDigest, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../../../src/rollout/types.js'
+import {formatPlanText} from '../../../src/rollout/plan-format.js'
+import {makeTheme} from '../../../src/ui/theme.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 
 const options: RunOptions = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 2_000, batchTimeoutMs: 2_000, maxFailedPods: 0, autoAbort: true, pollMs: 1}
@@ -149,6 +151,27 @@ describe('run-apply', () => {
     const saved = await new RolloutStateStore(cluster, 'shop', 'shop').load()
     assert.equal(saved?.state.phase, 'aborted')
     assert.equal(saved?.state.holder, undefined)
+  })
+
+  test('-n is where namespace-less objects land, as kubectl apply -n; objects that name a namespace keep it; a second apply changes nothing', async () => {
+    const cluster = new MemoryCluster({defaultNamespace: 'default'})
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-run-apply-')), 'web')
+    fs.mkdirSync(dir)
+    fs.writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: ops\ndata:\n  b: "2"\n')
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n- cm.yaml\n')
+    const prepared = await prepareApply(cluster, request(dir, {namespace: 'team-a'}))
+    assert.equal(prepared.namespace, 'team-a')
+    const ids = prepared.plan.steps.flatMap((s) => s.items.map((i) => `${i.id.namespace}/${i.id.name}`))
+    assert.deepEqual(ids.sort(), ['ops/shared', 'team-a/settings'])
+    assert.match(formatPlanText(prepared.plan, makeTheme(false)), /ConfigMap team-a\/settings \(create\)/)
+    const {state} = await drain(runApply(prepared, deps(cluster), {...options, replacePaused: false}))
+    assert.equal(state.phase, 'done')
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'settings', 'team-a'), 'the namespace-less ConfigMap is in team-a')
+    assert.equal(cluster.peek('v1', 'ConfigMap', 'settings', 'default'), undefined, 'and not in the kubeconfig namespace')
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'shared', 'ops'))
+    assert.ok(cluster.peek('v1', 'Secret', 'applyset-web', 'team-a'), 'the inventory beside it')
+    const again = await prepareApply(cluster, request(dir, {namespace: 'team-a'}))
+    assert.deepEqual(again.plan.steps.flatMap((s) => s.items.map((i) => i.action)), ['unchanged', 'unchanged'])
   })
 
   test('parseDuration', () => {
