@@ -99,6 +99,13 @@ export interface AcquireOptions {
   isAlive?: (pid: number) => boolean
 }
 
+/** The state a rollout-state Secret holds (as read by a get or a list), with its resourceVersion. */
+export function storedStateOf(obj: JsonObject): StoredState {
+  const md = isObject(obj.metadata) ? obj.metadata : {}
+  const data = isObject(obj.data) ? obj.data : {}
+  return {state: decode(data, `${String(md.namespace ?? '')}/${String(md.name ?? '')}`), resourceVersion: String(md.resourceVersion ?? '')}
+}
+
 export class RolloutStateStore {
   readonly name: string
   constructor(
@@ -122,9 +129,7 @@ export class RolloutStateStore {
   async load(): Promise<StoredState | undefined> {
     const obj = await this.cluster.get(this.ref())
     if (!obj) return undefined
-    const md = isObject(obj.metadata) ? obj.metadata : {}
-    const data = isObject(obj.data) ? obj.data : {}
-    return {state: decode(data, `${this.namespace}/${this.name}`), resourceVersion: String(md.resourceVersion ?? '')}
+    return storedStateOf(obj)
   }
 
   /** CAS write: fails with StateConflictError when someone else wrote since `resourceVersion` (undefined = create). */
