@@ -8,7 +8,11 @@ export function formatDiffJson(report: DiffReport): string {
     inventory: report.inventory,
     resources: report.resources.filter((r) => r.action !== 'unchanged'),
   }
-  // Exact integers kept as bigint print as plain numbers.
+  return jsonText(doc)
+}
+
+/** Indented JSON and a newline; exact integers kept as bigint print as plain numbers. */
+export function jsonText(doc: unknown): string {
   let big = false
   const text = JSON.stringify(
     doc,

@@ -18,13 +18,14 @@ export function formatDiffText(report: DiffReport, theme: Theme, options: {conte
   const parts: string[] = []
   for (const r of report.resources) {
     if (r.action === 'unchanged') continue
-    parts.push(formatResource(r, theme, options.context ?? 3))
+    parts.push(formatResourceDiff(r, theme, options.context ?? 3))
   }
   parts.push(formatSummary(report, theme))
   return parts.join('\n')
 }
 
-function formatResource(r: ResourceDiff, theme: Theme, context: number): string {
+/** One object's header and unified diff of its YAML (also used by `strata preview`). */
+export function formatResourceDiff(r: ResourceDiff, theme: Theme, context = 3): string {
   const extras = [r.mode && r.mode !== 'server' ? `${r.mode}${r.modeReason ? `: ${r.modeReason}` : ''}` : '', r.note ?? ''].filter(Boolean)
   const color = r.action === 'add' ? theme.added : r.action === 'delete' ? theme.removed : r.action === 'error' ? theme.error : (s: string) => s
   let out = theme.header(color(`${marks[r.action]} ${formatDiffId(r.id)}: ${r.action}`)) + (extras.length ? theme.dim(` (${extras.join('; ')})`) : '') + '\n'

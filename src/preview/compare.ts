@@ -1,0 +1,61 @@
+// One root's two renders compared object by object: added, removed, changed (the fields that
+// differ, lists matched by their merge keys), Secret data masked as `strata diff` masks it.
+import {alignOrder, changedPaths} from '../diff/changes.js'
+import {schemaOf} from '../diff/list-keys.js'
+import {maskSecretPair} from '../diff/mask.js'
+import type {DiffId, ResourceDiff} from '../diff/types.js'
+import type {JsonObject} from '../model/json.js'
+import {identityKey, resIdOf} from '../model/resource.js'
+
+export interface ObjectCounts {
+  add: number
+  change: number
+  delete: number
+}
+
+/** Changed objects in head's render order, then removals in base's order; unchanged ones are left out. */
+export function compareObjects(base: readonly JsonObject[], head: readonly JsonObject[], options: {showSecrets: boolean}): ResourceDiff[] {
+  const before = new Map<string, JsonObject>()
+  for (const obj of base) before.set(identityKey(resIdOf(obj)), obj)
+  const out: ResourceDiff[] = []
+  const seen = new Set<string>()
+  for (const after of head) {
+    const id = diffId(after)
+    const key = identityKey(id)
+    seen.add(key)
+    const old = before.get(key)
+    if (!old) {
+      out.push({id, action: 'add', changedPaths: [], ...shown(undefined, after, options.showSecrets)})
+      continue
+    }
+    const schema = schemaOf(after)
+    const paths = changedPaths(old, after, schema)
+    if (paths.length === 0) continue
+    out.push({id, action: 'change', changedPaths: paths, ...shown(alignOrder(old, after, schema) as JsonObject, after, options.showSecrets)})
+  }
+  for (const obj of base) {
+    const id = diffId(obj)
+    if (seen.has(identityKey(id))) continue
+    out.push({id, action: 'delete', changedPaths: [], ...shown(obj, undefined, options.showSecrets)})
+  }
+  return out
+}
+
+export function countChanges(diffs: readonly ResourceDiff[]): ObjectCounts {
+  const c: ObjectCounts = {add: 0, change: 0, delete: 0}
+  for (const d of diffs) if (d.action === 'add' || d.action === 'change' || d.action === 'delete') c[d.action]++
+  return c
+}
+
+function diffId(obj: JsonObject): DiffId {
+  const r = resIdOf(obj)
+  return {group: r.group, version: r.version, kind: r.kind, namespace: r.namespace, name: r.name}
+}
+
+function shown(before: JsonObject | undefined, after: JsonObject | undefined, showSecrets: boolean): {before?: JsonObject; after?: JsonObject} {
+  const pair = showSecrets ? {before, after} : maskSecretPair(before, after)
+  const out: {before?: JsonObject; after?: JsonObject} = {}
+  if (pair.before) out.before = pair.before
+  if (pair.after) out.after = pair.after
+  return out
+}
