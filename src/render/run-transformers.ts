@@ -13,7 +13,21 @@ import {namespaceTransformer} from './transformers/namespace.js'
 import {defaultNamePrefixFieldSpecs, defaultNameSuffixFieldSpecs, prefixSuffixTransformer} from './transformers/prefix-suffix.js'
 import {replicasFieldSpecs, replicasTransformer} from './transformers/replicas.js'
 import {replacementsTransformer} from './transformers/replacements.js'
+import {varReferenceFieldSpecs} from './transformers/vars-config.js'
 import {loadReplacements} from './transformers/replacements-load.js'
+
+const builtinTables: Array<[FieldSpecListName, readonly FieldSpec[]]> = [
+  ['namespace', defaultNamespaceFieldSpecs],
+  ['namePrefix', defaultNamePrefixFieldSpecs],
+  ['nameSuffix', defaultNameSuffixFieldSpecs],
+  ['commonLabels', defaultLabelFieldSpecTables.commonLabels],
+  ['templateLabels', defaultLabelFieldSpecTables.templateLabels],
+  ['labels', defaultLabelFieldSpecTables.labels],
+  ['commonAnnotations', commonAnnotationsFieldSpecs],
+  ['varReference', varReferenceFieldSpecs],
+  ['replicas', replicasFieldSpecs],
+  ['images', imagesFieldSpecs],
+]
 
 /**
  * The builtin transformers of one kustomization, in kustomize v5's fixed order:
@@ -24,6 +38,9 @@ export function runTransformers(ctx: RenderContext, target: KustTarget, set: Res
   const k = target.kustomization
   const origin = {file: target.loaded.displayFile}
   const specs = (builtin: readonly FieldSpec[], name: FieldSpecListName) => effectiveSpecs(builtin, config, name, origin.file)
+  // kustomize merges the whole configuration into the accumulator at every level, so a conflicting
+  // custom spec fails there even when its transformer is not used.
+  if (Object.keys(config).length) for (const [name, builtin] of builtinTables) specs(builtin, name)
   if (k.patchesStrategicMerge?.length) runPatchesStrategicMerge(ctx, target, set, k.patchesStrategicMerge)
   if (k.patches?.length) runPatches(ctx, target, set, k.patches, 'patches')
   if (k.namespace) namespaceTransformer({namespace: k.namespace, origin: origin.file, fieldSpecs: specs(defaultNamespaceFieldSpecs, 'namespace')})(set)

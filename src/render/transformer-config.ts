@@ -96,16 +96,27 @@ export function mergeTransformerConfigs(base: TransformerConfig, incoming: Trans
 
 /**
  * kustomize's built-in table for one transformer merged with the `configurations:` specs that
- * reached this level (TransformerConfig.Merge, then sortFields). The built-in table itself when
- * nothing was configured. A custom spec that repeats a built-in one with another `create` is
- * kustomize's "conflicting fieldspecs" error.
+ * reached this level, as kustomize's accumulator gets it: the built-in table merged with the
+ * custom specs (TransformerConfig.Merge, then sortFields), and that sorted table merged again into
+ * the accumulator's (ResAccumulator.MergeConfig). The second merge drops a spec when one already
+ * taken has the same path and a gvk it selects — and sorting puts a spec for a named kind before
+ * the kind-less built-in one, so a custom `namePrefix: [{path: metadata/name, kind: Foo}]` makes
+ * kustomize prefix Foo objects only (its TestIssue4884), and `commonLabels: [{path:
+ * metadata/labels, kind: Foo, create: true}]` labels Foo objects only. The same spec with another
+ * `create` is kustomize's "conflicting fieldspecs" error, in either merge. The built-in table
+ * itself when nothing was configured.
  */
 export function effectiveSpecs(builtin: readonly FieldSpec[], config: TransformerConfig, name: FieldSpecListName, file?: string): readonly FieldSpec[] {
   const custom = config[name]
   if (!custom?.length) return builtin
-  const {merged, conflict} = mergeFieldSpecs(builtin, custom)
+  const withBuiltin = mergeFieldSpecs(builtin, custom)
+  const conflict = withBuiltin.conflict ?? mergeFieldSpecs([], sortFieldSpecs(withBuiltin.merged)).conflict
   if (conflict) {
-    throw new UserError(`conflicting fieldspecs: ${name} path ${conflict.path}${conflict.kind ? ` (kind ${conflict.kind})` : ''} is built in with another create value`, {file, field: 'configurations'}, 'Give the spec the same `create` as kustomize\'s built-in one, or drop it.')
+    throw new UserError(
+      `conflicting fieldspecs: ${name} path ${conflict.path}${conflict.kind ? ` (kind ${conflict.kind})` : ''} meets a built-in spec for the same path with another create value`,
+      {file, field: 'configurations'},
+      "Give the spec the same `create` as kustomize's built-in one (for metadata/labels and the label tables: create: true), or drop it.",
+    )
   }
-  return sortFieldSpecs(merged)
+  return mergeFieldSpecs([], sortFieldSpecs(withBuiltin.merged)).merged
 }

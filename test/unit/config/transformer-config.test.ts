@@ -1,7 +1,7 @@
 import {test, describe} from 'node:test'
 import assert from 'node:assert/strict'
 import {UserError} from '../../../src/model/errors.js'
-import {mergeTransformerConfigs, parseTransformerConfig} from '../../../src/render/transformer-config.js'
+import {effectiveSpecs, mergeTransformerConfigs, parseTransformerConfig} from '../../../src/render/transformer-config.js'
 
 describe('parseTransformerConfig', () => {
   test('reads field-spec lists and nameReference entries', () => {
@@ -64,6 +64,29 @@ describe('mergeTransformerConfigs', () => {
     assert.throws(
       () => mergeTransformerConfigs({commonLabels: [{path: 'spec/x', kind: 'Foo'}]}, {commonLabels: [{path: 'spec/x', kind: 'Foo', create: true}]}, 'overlay/conf.yaml'),
       (e: unknown) => e instanceof UserError && e.origin.file === 'overlay/conf.yaml' && /commonLabels path spec\/x/.test(e.message),
+    )
+  })
+})
+
+// kubectl kustomize v5.5 renders these the same way (fixtures 233-235).
+describe('effectiveSpecs', () => {
+  const general = [{path: 'metadata/name'}]
+  test('without custom specs the built-in table is used as it is', () => {
+    assert.equal(effectiveSpecs(general, {}, 'namePrefix'), general)
+  })
+  test('a kind-specific spec for the path of a kind-less built-in one replaces it, as the accumulator merge drops it', () => {
+    assert.deepEqual(effectiveSpecs(general, {namePrefix: [{path: 'metadata/name', kind: 'Widget'}, {path: 'metadata/name', kind: 'Gadget'}]}, 'namePrefix'), [
+      {path: 'metadata/name', kind: 'Gadget'},
+      {path: 'metadata/name', kind: 'Widget'},
+    ])
+  })
+  test('specs for other paths are added, sorted by gvk', () => {
+    assert.deepEqual(effectiveSpecs(general, {namePrefix: [{path: 'spec/alias', kind: 'Widget'}]}, 'namePrefix'), [{path: 'spec/alias', kind: 'Widget'}, {path: 'metadata/name'}])
+  })
+  test('a kind-specific spec whose create differs from the kind-less built-in one is kustomize\'s conflict', () => {
+    assert.throws(
+      () => effectiveSpecs([{path: 'metadata/labels', create: true}], {commonLabels: [{path: 'metadata/labels', kind: 'Widget'}]}, 'commonLabels', 'kustomization.yaml'),
+      (e: unknown) => e instanceof UserError && e.origin.file === 'kustomization.yaml' && /conflicting fieldspecs: commonLabels path metadata\/labels/.test(e.message),
     )
   })
 })
