@@ -1,5 +1,5 @@
 import {UserError} from '../model/errors.js'
-import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
+import {cloneJson, isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {newResource, type Resource} from '../model/resource.js'
 import {parseYamlDocuments} from './yaml/parse.js'
 
@@ -8,7 +8,7 @@ import {parseYamlDocuments} from './yaml/parse.js'
  * does: empty documents dropped, every object needs a kind and (unless a List) a name, and `*List` kinds with `items` are inlined after the file's other documents.
  */
 export function resourcesFromText(text: string, displayFile: string): Resource[] {
-  const queue: JsonValue[] = parseYamlDocuments(text, displayFile)
+  const queue: JsonValue[] = parseYamlDocuments(text, displayFile, '1.2', {emptyNulls: true})
   const out: Resource[] = []
   for (let i = 0; i < queue.length; i++) {
     const doc = queue[i]
@@ -22,7 +22,8 @@ export function resourcesFromText(text: string, displayFile: string): Resource[]
       const items = doc.items
       if (items === null) continue
       if (!Array.isArray(items)) throw new UserError(`expected array in ${kind}/items, but found ${typeof items}`, {file: displayFile, field: 'items'}, 'Make items a list of objects.')
-      queue.push(...items)
+      // kustomize turns List items into objects through a JSON round trip: their empty nulls become written ones.
+      queue.push(...items.map((item) => cloneJson(item)))
       continue
     }
     const md = isObject(doc.metadata) ? doc.metadata : undefined

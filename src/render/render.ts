@@ -58,7 +58,13 @@ const localConfigAnnotation = 'config.kubernetes.io/local-config'
  * replacement or a var is printed as a string (its YAML text; a map or list becomes "").
  */
 function stringifyAnnotations(obj: JsonObject): void {
-  const annotations = isObject(obj.metadata) ? obj.metadata.annotations : undefined
+  const md = obj.metadata
+  const annotations = isObject(md) ? md.annotations : undefined
+  // The rewrite leaves no annotations field when there is nothing in it (null or an empty map).
+  if (isObject(md) && (annotations === null || (isObject(annotations) && Object.keys(annotations).length === 0))) {
+    delete md.annotations
+    return
+  }
   if (!isObject(annotations)) return
   for (const k of Object.keys(annotations)) {
     const v = annotations[k]

@@ -9,6 +9,7 @@
 
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../../model/json.js'
 import {UserError} from '../../model/errors.js'
+import {cloneKeepingEmptyNulls, isEmptyNull} from '../yaml/empty-null.js'
 import {builtinMergeSchema, type MergeSchemaLookup, type MergeSchemaNode} from './merge-schema.js'
 
 type Node = JsonValue | undefined
@@ -28,7 +29,7 @@ const directiveKey = '$patch'
  */
 export function strategicMerge(target: JsonObject, patch: JsonObject, schema: MergeSchemaLookup = builtinMergeSchema): JsonObject | null {
   const walker = new Walker(schema)
-  const out = unwrap(walker.walk(cloneJson(target), cloneJson(patch), undefined, undefined))
+  const out = unwrap(walker.walk(cloneKeepingEmptyNulls(target), cloneJson(patch), undefined, undefined))
   if (!isObject(out) || Object.keys(out).length === 0) return null
   return out
 }
@@ -133,6 +134,12 @@ class Walker {
   private setField(into: JsonObject, key: string, from: JsonObject | undefined, schema: MergeSchemaNode | undefined, path: Path): void {
     const d = Object.hasOwn(into, key) ? into[key] : undefined
     const o = from && Object.hasOwn(from, key) ? from[key] : undefined
+    // A null the patch does not mention persists only if it was written (merge2 keeps a null node
+    // with a value: `null`, `~`); one written as nothing (`key:`) is cleared.
+    if (d === null && o === undefined) {
+      if (isEmptyNull(into, key)) delete into[key]
+      return
+    }
     const val = this.walk(d, o, schema?.field(key), {parent: path, key})
     if (val === keptNull) into[key] = null
     else if (val === undefined || val === null) delete into[key]

@@ -1,4 +1,5 @@
 import jsyaml from 'js-yaml'
+import {writtenNull} from './empty-null.js'
 import {parseGoTimestamp} from './go-time.js'
 
 // Plain-scalar resolution as go-yaml v3 does it when kustomize (kyaml) decodes resources into
@@ -115,6 +116,14 @@ const nullType = new jsyaml.Type('tag:yaml.org,2002:null', {
   construct: () => null,
 })
 
+// For resource documents: a written null becomes a placeholder that settleNulls (empty-null.ts)
+// turns back into null, so that the empty ones can be told apart.
+const trackingNullType = new jsyaml.Type('tag:yaml.org,2002:null', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data === null || nullValues.has(data),
+  construct: (data: string | null) => (data ? writtenNull : null),
+})
+
 const explicitTyped = (tag: 'int' | 'float' | 'bool') =>
   new jsyaml.Type(`tag:yaml.org,2002:${tag}`, {
     kind: 'scalar',
@@ -160,6 +169,12 @@ const otherTags = [anyTag('scalar'), anyTag('sequence'), anyTag('mapping')]
 
 export const goYamlSchema = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, goPlainScalar, mergeType],
+  explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool'), binaryType, timestampType, ...otherTags],
+})
+
+/** goYamlSchema for resource documents, whose written and empty nulls kyaml's merge tells apart (see empty-null.ts). */
+export const goYamlTrackingSchema = jsyaml.FAILSAFE_SCHEMA.extend({
+  implicit: [trackingNullType, goPlainScalar, mergeType],
   explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool'), binaryType, timestampType, ...otherTags],
 })
 

@@ -1,7 +1,8 @@
 import jsyaml from 'js-yaml'
 import {UserError} from '../../model/errors.js'
 import {isObject, type JsonValue} from '../../model/json.js'
-import {goYaml11Schema, goYamlSchema} from './go-yaml-schema.js'
+import {settleNulls} from './empty-null.js'
+import {goYaml11Schema, goYamlSchema, goYamlTrackingSchema} from './go-yaml-schema.js'
 
 // Resource files are parsed with js-yaml (an order of magnitude faster than the `yaml` package on
 // manifests) under a schema that resolves plain scalars exactly as go-yaml v3, which kustomize uses.
@@ -31,13 +32,18 @@ function invalidYaml(err: unknown, file: string, text: string): UserError {
 // levels the recursive steps after parsing (clone, merge, emit) would overflow the stack.
 const maxDepth = 1000
 
+export interface ParseOptions {
+  /** Resource documents: remember which nulls were written as nothing (see empty-null.ts). YAML 1.2 only. */
+  emptyNulls?: boolean
+}
+
 /** All documents of a multi-document YAML file, as kustomize reads them (empty documents kept as null). */
-export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1' | '1.2' = '1.2'): JsonValue[] {
+export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1' | '1.2' = '1.2', options: ParseOptions = {}): JsonValue[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   let docs: JsonValue[]
   try {
     docs = jsyaml.loadAll(text, undefined, {
-      schema: yamlVersion === '1.1' ? goYaml11Schema : goYamlSchema,
+      schema: yamlVersion === '1.1' ? goYaml11Schema : options.emptyNulls ? goYamlTrackingSchema : goYamlSchema,
       filename: file,
       maxDepth,
       listener: endsInUnterminatedLine(text) ? keepUnterminatedLastLine(text.length) : null,
@@ -46,6 +52,7 @@ export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1
     if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
     throw invalidYaml(err, file, text)
   }
+  if (options.emptyNulls && yamlVersion === '1.2') docs = docs.map((d) => settleNulls(d, text.includes('*')))
   // An alias is only possible where the text has a `*`; the walk stays off the common path.
   if (text.includes('*')) {
     try {
