@@ -31,16 +31,15 @@ function readPatchFile(ctx: RenderContext, target: KustTarget, rel: string, fiel
 
 /** kustomize tells the two patch kinds apart by shape: a list of operations is JSON 6902, objects are strategic merge. */
 function classifyPatch(text: string, source: string, displayFile: string, field: string): LoadedPatch {
-  const trimmed = text.trim()
-  if (trimmed === '') throw new UserError(`empty patch ${source}`, {file: displayFile, field}, 'Give the patch some content or remove the entry.')
-  const docs = parseYamlDocuments(trimmed, `${displayFile} (${field})`)
+  if (text.trim() === '') throw new UserError(`empty patch ${source}`, {file: displayFile, field}, 'Give the patch some content or remove the entry.')
+  const docs = parseYamlDocuments(text, `${displayFile} (${field})`)
   if (docs.length === 1 && Array.isArray(docs[0])) {
-    return {kind: 'json6902', ops: parseJson6902(trimmed, `${displayFile} (${field})`), text: trimmed, source}
+    return {kind: 'json6902', ops: parseJson6902(text, `${displayFile} (${field})`), text, source}
   }
   if (docs.some((d) => d !== null && !isObject(d))) {
     throw new UserError(`unable to parse SM or JSON patch from ${source}`, {file: displayFile, field}, 'A patch is either Kubernetes objects (strategic merge) or a list of JSON 6902 operations.')
   }
-  return {kind: 'smp', patches: resourcesFromText(trimmed, `${displayFile} (${field})`), source}
+  return {kind: 'smp', patches: resourcesFromText(text, `${displayFile} (${field})`), source}
 }
 
 /** Id lookup over current and previous ids, as kustomize's GetById (exact GVK, name, effective namespace). */
@@ -127,7 +126,9 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
     const hasPatch = typeof entry.patch === 'string' && entry.patch.trim() !== ''
     if (!hasPatch && !entry.path) throw new UserError('must specify one of patch and path', {file, field}, 'Add `path: FILE` or an inline `patch: |`.')
     if (hasPatch && entry.path) throw new UserError("patch and path can't be set at the same time", {file, field}, 'Keep one of them.')
-    const text = hasPatch ? entry.patch! : readPatchFile(ctx, target, entry.path!, `${field}.path`)
+    // kustomize trims an inline `patches:` patch (PatchTransformer's TrimSpace), so a block scalar
+    // that ends it loses its final newline; a patch file and an inline jsonOp are read as written.
+    const text = hasPatch ? (fieldName === 'patches' ? entry.patch!.trim() : entry.patch!) : readPatchFile(ctx, target, entry.path!, `${field}.path`)
     const source = hasPatch ? '(inline patch)' : `(${entry.path})`
     const loaded = classifyPatch(text, source, file, field)
     if (loaded.kind === 'json6902') {
