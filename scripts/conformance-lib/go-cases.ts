@@ -1,0 +1,489 @@
+// Reads kustomize's api/krusty/*_test.go and turns each test that writes its files through the
+// test harness and runs one build into a tree on disk: the files, the directory built and the
+// options the build needs. It understands only what it can reproduce faithfully (string
+// literals, concatenations, local string variables, filepath.Join); any other test is reported
+// as not extractable with the reason, never guessed.
+
+export interface GoCase {
+  /** `file.go:TestName`. */
+  name: string
+  /** Path (relative to the tree root, `/`-separated) -> content. Directories end with `/`. */
+  files: Map<string, string>
+  /** The directory the test builds, relative to the tree root ('' is the root). */
+  buildDir: string
+  /** The test expects the build to fail (RunWithErr). */
+  expectsError: boolean
+  loadRestrictionsNone: boolean
+  enableHelm: boolean
+}
+
+export interface GoSkip {
+  name: string
+  /** 'not extractable' or 'plugins' (exec/KRM function/Go plugin tests, out of scope). */
+  category: 'not extractable' | 'plugins'
+  reason: string
+}
+
+// ---------------------------------------------------------------- lexer
+
+type Token = {kind: 'ident' | 'string' | 'number' | 'punct' | 'rune'; text: string; value?: string}
+
+class NotExtractable extends Error {}
+class PluginCase extends Error {}
+
+function decodeInterpreted(body: string): string {
+  let out = ''
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]
+    if (c !== '\\') {
+      out += c
+      continue
+    }
+    const n = body[++i]
+    const simple: Record<string, string> = {n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v'}
+    if (n in simple) out += simple[n]
+    else if (n === 'x') {
+      out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16))
+      i += 2
+    } else if (n === 'u' || n === 'U') {
+      const len = n === 'u' ? 4 : 8
+      out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 1 + len), 16))
+      i += len
+    } else if (n >= '0' && n <= '7') {
+      out += String.fromCharCode(parseInt(body.slice(i, i + 3), 8))
+      i += 2
+    } else throw new NotExtractable(`unknown escape \\${n}`)
+  }
+  // Octal and \x escapes are bytes in Go; a test writing raw non-UTF-8 bytes is not reproduced.
+  return out
+}
+
+export function tokenize(src: string): Token[] {
+  const out: Token[] = []
+  let i = 0
+  while (i < src.length) {
+    const c = src[i]
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++
+    } else if (c === '\n') {
+      out.push({kind: 'punct', text: '\n'})
+      i++
+    } else if (src.startsWith('//', i)) {
+      const end = src.indexOf('\n', i)
+      i = end < 0 ? src.length : end
+    } else if (src.startsWith('/*', i)) {
+      const end = src.indexOf('*/', i + 2)
+      i = end < 0 ? src.length : end + 2
+    } else if (c === '`') {
+      const end = src.indexOf('`', i + 1)
+      const raw = src.slice(i + 1, end).replace(/\r/g, '')
+      out.push({kind: 'string', text: raw, value: raw})
+      i = end + 1
+    } else if (c === '"') {
+      let j = i + 1
+      while (src[j] !== '"') j += src[j] === '\\' ? 2 : 1
+      const body = src.slice(i + 1, j)
+      let value: string | undefined
+      try {
+        value = decodeInterpreted(body)
+      } catch {
+        value = undefined
+      }
+      out.push({kind: 'string', text: body, value})
+      i = j + 1
+    } else if (c === "'") {
+      let j = i + 1
+      while (src[j] !== "'") j += src[j] === '\\' ? 2 : 1
+      out.push({kind: 'rune', text: src.slice(i, j + 1)})
+      i = j + 1
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i
+      while (j < src.length && /[A-Za-z0-9_]/.test(src[j])) j++
+      out.push({kind: 'ident', text: src.slice(i, j)})
+      i = j
+    } else if (/[0-9]/.test(c)) {
+      let j = i
+      while (j < src.length && /[0-9A-Za-z_.]/.test(src[j])) j++
+      out.push({kind: 'number', text: src.slice(i, j)})
+      i = j
+    } else {
+      const three = src.slice(i, i + 3)
+      const two = src.slice(i, i + 2)
+      const op = ['...', '<<=', '>>=', '&^='].includes(three) ? three : [':=', '==', '!=', '<=', '>=', '&&', '||', '++', '--', '+=', '-=', '<-', '*=', '/='].includes(two) ? two : c
+      out.push({kind: 'punct', text: op})
+      i += op.length
+    }
+  }
+  return out
+}
+
+// ---------------------------------------------------------------- file structure
+
+interface GoFunc {
+  name: string
+  /** Parameter names in order, with their type text. */
+  params: Array<{name: string; type: string}>
+  body: Token[]
+}
+
+function matching(tokens: Token[], open: number): number {
+  const pairs: Record<string, string> = {'(': ')', '{': '}', '[': ']'}
+  const close = pairs[tokens[open].text]
+  let depth = 0
+  for (let i = open; i < tokens.length; i++) {
+    const t = tokens[i]
+    if (t.kind !== 'punct') continue
+    if (t.text === tokens[open].text) depth++
+    else if (t.text === close && --depth === 0) return i
+  }
+  throw new Error('unbalanced brackets')
+}
+
+/** Top-level funcs, and package-level string constants/variables (`name = "..."`). */
+function topLevel(tokens: Token[]): {funcs: GoFunc[]; strings: Map<string, string>} {
+  const funcs: GoFunc[] = []
+  const strings = new Map<string, string>()
+  let i = 0
+  while (i < tokens.length) {
+    const t = tokens[i]
+    if (t.kind === 'ident' && t.text === 'func') {
+      const name = tokens[i + 1]?.kind === 'ident' ? tokens[i + 1].text : ''
+      const params: Array<{name: string; type: string}> = []
+      if (name && tokens[i + 2]?.text === '(') {
+        const close = matching(tokens, i + 2)
+        for (const p of splitArgs(tokens.slice(i + 3, close))) {
+          if (p.length >= 2 && p[0].kind === 'ident') params.push({name: p[0].text, type: p.slice(1).map((t) => t.text).join('')})
+        }
+      }
+      let j = i + 1
+      while (j < tokens.length && tokens[j].text !== '{') j++
+      const end = matching(tokens, j)
+      funcs.push({name, params, body: tokens.slice(j + 1, end)})
+      i = end + 1
+    } else if (t.kind === 'ident' && (t.text === 'const' || t.text === 'var')) {
+      let end = i + 1
+      const group = tokens[i + 1]?.text === '('
+      if (group) end = matching(tokens, i + 1)
+      else while (end < tokens.length && tokens[end].text !== '\n') end++
+      const decl = tokens.slice(group ? i + 2 : i + 1, end)
+      for (const line of splitLines(decl)) {
+        const eq = line.findIndex((x) => x.text === '=')
+        if (eq !== 1 || line[0].kind !== 'ident') continue
+        try {
+          strings.set(line[0].text, evalString(line.slice(2), new Map(strings)))
+        } catch {
+          // not a string constant
+        }
+      }
+      i = end + 1
+    } else i++
+  }
+  return {funcs, strings}
+}
+
+/** Splits tokens into lines at depth 0 (Go statements end at newlines unless a bracket is open or the line ends in an operator). */
+function splitLines(tokens: Token[]): Token[][] {
+  const lines: Token[][] = []
+  let cur: Token[] = []
+  let depth = 0
+  for (const t of tokens) {
+    if (t.kind === 'punct') {
+      if ('({['.includes(t.text)) depth++
+      else if (')}]'.includes(t.text)) depth--
+      else if ((t.text === '\n' || t.text === ';') && depth === 0) {
+        const last = cur[cur.length - 1]
+        if (last && last.kind === 'punct' && ['+', ',', '(', '&&', '||', '='].includes(last.text) && t.text === '\n') continue
+        if (cur.length) lines.push(cur)
+        cur = []
+        continue
+      }
+      if (t.text === '\n') continue
+    }
+    cur.push(t)
+  }
+  if (cur.length) lines.push(cur)
+  return lines
+}
+
+function splitArgs(tokens: Token[]): Token[][] {
+  const args: Token[][] = []
+  let cur: Token[] = []
+  let depth = 0
+  for (const t of tokens) {
+    if (t.kind === 'punct' && t.text === '\n') continue
+    if (t.kind === 'punct' && '({['.includes(t.text)) depth++
+    if (t.kind === 'punct' && ')}]'.includes(t.text)) depth--
+    if (t.kind === 'punct' && t.text === ',' && depth === 0) {
+      args.push(cur)
+      cur = []
+    } else cur.push(t)
+  }
+  if (cur.length) args.push(cur)
+  return args
+}
+
+// ---------------------------------------------------------------- expressions
+
+/** A string expression: literals, known variables, `+`, filepath.Join(...), []byte(...), th.GetRoot(). */
+function evalString(tokens: Token[], vars: Map<string, string>, harness?: string): string {
+  const toks = tokens.filter((t) => t.text !== '\n')
+  let out = ''
+  let i = 0
+  const operand = (): string => {
+    const t = toks[i]
+    if (!t) throw new NotExtractable('empty expression')
+    if (t.kind === 'string') {
+      if (t.value === undefined) throw new NotExtractable('a string escape that cannot be reproduced')
+      i++
+      return t.value
+    }
+    if (t.kind === 'punct' && t.text === '(') {
+      const end = matching(toks, i)
+      const v = evalString(toks.slice(i + 1, end), vars, harness)
+      i = end + 1
+      return v
+    }
+    if (t.kind === 'punct' && t.text === '[' && toks[i + 1]?.text === ']' && toks[i + 2]?.text === 'byte' && toks[i + 3]?.text === '(') {
+      const end = matching(toks, i + 3)
+      const v = evalString(toks.slice(i + 4, end), vars, harness)
+      i = end + 1
+      return v
+    }
+    if (t.kind === 'ident' && t.text === 'filepath' && toks[i + 1]?.text === '.' && toks[i + 2]?.text === 'Join' && toks[i + 3]?.text === '(') {
+      const end = matching(toks, i + 3)
+      const parts = splitArgs(toks.slice(i + 4, end)).map((a) => evalString(a, vars, harness))
+      i = end + 1
+      return joinPath(...parts)
+    }
+    if (t.kind === 'ident' && t.text === harness && toks[i + 1]?.text === '.' && toks[i + 2]?.text === 'GetRoot' && toks[i + 3]?.text === '(' && toks[i + 4]?.text === ')') {
+      i += 5
+      return '/'
+    }
+    if (t.kind === 'ident' && vars.has(t.text) && toks[i + 1]?.text !== '.' && toks[i + 1]?.text !== '(') {
+      i++
+      return vars.get(t.text)!
+    }
+    throw new NotExtractable(`expression ${toks.map((x) => x.text).join(' ').slice(0, 60)}`)
+  }
+  out += operand()
+  while (i < toks.length) {
+    if (toks[i].text !== '+') throw new NotExtractable(`expression ${toks.map((x) => x.text).join(' ').slice(0, 60)}`)
+    i++
+    out += operand()
+  }
+  return out
+}
+
+/** Go's filepath.Join on `/` paths: joined, cleaned. */
+export function joinPath(...parts: string[]): string {
+  const joined = parts.filter((p) => p !== '').join('/')
+  if (joined === '') return ''
+  const abs = joined.startsWith('/')
+  const segs: string[] = []
+  for (const s of joined.split('/')) {
+    if (s === '' || s === '.') continue
+    if (s === '..' && segs.length && segs[segs.length - 1] !== '..') segs.pop()
+    else if (s === '..' && abs) continue
+    else segs.push(s)
+  }
+  const out = (abs ? '/' : '') + segs.join('/')
+  return out || (abs ? '/' : '.')
+}
+
+/** A harness path (absolute in the in-memory file system, or relative to its root `/`) as a path under the tree root. */
+function treePath(p: string): string {
+  const clean = joinPath('/', p)
+  return clean === '/' ? '' : clean.slice(1)
+}
+
+// ---------------------------------------------------------------- one test
+
+const kustomizationHeader = '\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n'
+const componentHeader = '\napiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n'
+const harnessMakers = new Set(['MakeHarness', 'MakeEnhancedHarness', 'MakeHarnessWithFs', 'MakeEnhancedHarnessWithTmpRoot'])
+const passiveHarnessCalls = new Set(['AssertActualEqualsExpected', 'AssertActualEqualsExpectedNoIdAnnotations', 'AssertActualEqualsExpectedWithTweak', 'Reset', 'GetT'])
+
+interface Options {
+  loadRestrictionsNone: boolean
+  enableHelm: boolean
+}
+
+interface Package {
+  strings: Map<string, string>
+  /** Functions of the package that take the harness, by name (helpers that write a shared base). */
+  helpers: Map<string, GoFunc>
+}
+
+interface State {
+  files: Map<string, string>
+  options: Map<string, Options>
+  builds: Array<{dir: string; expectsError: boolean; options: Options}>
+  fsVar?: string
+  depth: number
+}
+
+const defaultOptions = (): Options => ({loadRestrictionsNone: false, enableHelm: false})
+
+function checkShape(body: Token[]): void {
+  const text = body.map((t) => t.text).join(' ')
+  if (/\bt \. Run \(/.test(text) || /\bfor\b/.test(text)) throw new NotExtractable('table-driven or looping test')
+  if (/\bfunc \(/.test(text)) throw new NotExtractable('closure in the test')
+  if (/EnableExec|FnpLoadingOptions|MakeOptionsPluginsEnabled|BuildGoPlugin|PrepBuiltin|PrepExecPlugin/.test(text)) throw new PluginCase('plugins, exec or KRM functions enabled')
+}
+
+/** Runs the statements of a test (or of a helper it calls) against the state; `harness` is the harness's name there. */
+function runLines(body: Token[], harness: string | undefined, vars: Map<string, string>, st: State, pkg: Package): string | undefined {
+  checkShape(body)
+  const optionsOf = (arg: Token[]): Options => {
+    const t = arg.filter((x) => x.text !== '\n').map((x) => x.text).join('')
+    if (t === `${harness}.MakeDefaultOptions()` || t === `${harness}.MakeOptionsPluginsDisabled()` || t === '*krusty.MakeDefaultOptions()') return defaultOptions()
+    const o = st.options.get(t)
+    if (o) return o
+    throw new NotExtractable(`build options ${t}`)
+  }
+  for (const line of splitLines(body)) {
+    const first = line[0]
+    const mentions = (name: string | undefined) => name !== undefined && line.some((t) => t.kind === 'ident' && t.text === name)
+    // The harness: th := kusttest_test.MakeHarness(t) (and friends).
+    if (line.some((t) => t.kind === 'ident' && harnessMakers.has(t.text)) && line[1]?.text === ':=') {
+      if (harness) throw new NotExtractable('several harnesses')
+      harness = first.text
+      continue
+    }
+    if (first.kind === 'ident' && line[1]?.text === ':=' && line.slice(2).map((t) => t.text).join('') === 'filesys.MakeFsInMemory()') {
+      st.fsVar = first.text
+      continue
+    }
+    // A helper of the package handed the harness: its statements run here, its parameters bound.
+    const helper = first.kind === 'ident' && line[1]?.text === '(' ? pkg.helpers.get(first.text) : undefined
+    if (helper && harness && mentions(harness)) {
+      if (st.depth > 4) throw new NotExtractable('helpers nested too deep')
+      const args = splitArgs(line.slice(2, matching(line, 1)))
+      const local = new Map(pkg.strings)
+      let inner: string | undefined
+      helper.params.forEach((p, k) => {
+        const a = args[k] ?? []
+        if (a.length === 1 && a[0].text === harness) inner = p.name
+        else if (a.length === 1 && a[0].text === 't') return
+        else local.set(p.name, evalString(a, vars, harness))
+      })
+      st.depth++
+      runLines(helper.body, inner, local, st, pkg)
+      st.depth--
+      continue
+    }
+    if (first.kind === 'ident' && (line[1]?.text === ':=' || line[1]?.text === '=')) {
+      const rhs = line.slice(2)
+      const rhsText = rhs.map((t) => t.text).join('')
+      if (harness && [`${harness}.MakeDefaultOptions()`, `${harness}.MakeOptionsPluginsDisabled()`, '*krusty.MakeDefaultOptions()', 'krusty.MakeDefaultOptions()'].includes(rhsText)) {
+        st.options.set(first.text, defaultOptions())
+        continue
+      }
+      if (harness && rhs[0]?.text === harness && rhs[2]?.text === 'MkDir') {
+        const dir = treePath(evalString(rhs.slice(4, matching(rhs, 3)), vars, harness))
+        st.files.set(`${dir}/`, '')
+        vars.set(first.text, `/${dir}`)
+        continue
+      }
+      try {
+        vars.set(first.text, evalString(rhs, vars, harness))
+        continue
+      } catch {
+        // not a string: judged below by what it mentions
+      }
+    }
+    // Option tweaks: opts.LoadRestrictions = ..., opts.PluginConfig.HelmConfig.Enabled = true.
+    if (first.kind === 'ident' && st.options.has(first.text) && line[1]?.text === '.') {
+      const t = line.map((x) => x.text).join('')
+      const o = st.options.get(first.text)!
+      if (t.endsWith('LoadRestrictions=types.LoadRestrictionsNone')) o.loadRestrictionsNone = true
+      else if (t.endsWith('LoadRestrictions=types.LoadRestrictionsRootOnly')) o.loadRestrictionsNone = false
+      else if (t.endsWith('PluginConfig.HelmConfig.Enabled=true')) o.enableHelm = true
+      else if (/PluginConfig\.HelmConfig\.Command=/.test(t)) o.enableHelm = true
+      else throw new NotExtractable(`build option ${t}`)
+      continue
+    }
+    if (harness && mentions(harness)) {
+      const calls = line.filter((t, k) => t.text === harness && line[k + 1]?.text === '.' && ['WriteK', 'WriteC', 'WriteF', 'Run', 'RunWithErr', 'MkDir'].includes(line[k + 2]?.text ?? ''))
+      if (calls.length > 1) throw new NotExtractable('harness calls inside a block')
+      // Calls on the harness: th.Method(args); the line may be `m := th.Run(...)` or `err := th.RunWithErr(...)`.
+      const at = line.findIndex((t, k) => t.text === harness && line[k + 1]?.text === '.')
+      if (at < 0) throw new NotExtractable('harness passed to a function outside the package')
+      const method = line[at + 2]?.text ?? ''
+      const open = at + 3
+      if (line[open]?.text !== '(') throw new NotExtractable(`harness field ${method}`)
+      const args = splitArgs(line.slice(open + 1, matching(line, open)))
+      if (line.slice(0, at).some((t) => t.text === '(')) throw new NotExtractable('harness call inside an expression')
+      if (method === 'WriteK' || method === 'WriteC') {
+        const dir = evalString(args[0], vars, harness)
+        st.files.set(treePath(joinPath(dir, 'kustomization.yaml')), (method === 'WriteK' ? kustomizationHeader : componentHeader) + evalString(args[1], vars, harness))
+      } else if (method === 'WriteF') {
+        st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
+      } else if (method === 'MkDir') {
+        st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
+      } else if (method === 'Run' || method === 'RunWithErr') {
+        st.builds.push({dir: treePath(evalString(args[0], vars, harness)), expectsError: method === 'RunWithErr', options: optionsOf(args[1])})
+      } else if (method === 'ErrIfNoHelm') {
+        st.options.set('helm', {loadRestrictionsNone: false, enableHelm: true})
+      } else if (!passiveHarnessCalls.has(method)) throw new NotExtractable(`harness call ${method}`)
+      continue
+    }
+    if (st.fsVar && mentions(st.fsVar)) {
+      const t = line.map((x) => x.text)
+      if (t[0] === st.fsVar && t[2] === 'WriteFile') {
+        const args = splitArgs(line.slice(4, matching(line, 3)))
+        st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
+      } else if (t[0] === st.fsVar && (t[2] === 'Mkdir' || t[2] === 'MkdirAll')) {
+        const args = splitArgs(line.slice(4, matching(line, 3)))
+        st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
+      } else if (!line.some((x) => harnessMakers.has(x.text))) throw new NotExtractable(`file system call ${t.slice(0, 4).join('')}`)
+      continue
+    }
+    if (line.some((t) => t.text === 'MakeKustomizer')) throw new NotExtractable('kustomizer made by hand')
+  }
+  return harness
+}
+
+function extractTest(fn: GoFunc, file: string, pkg: Package): GoCase {
+  const st: State = {files: new Map(), options: new Map(), builds: [], depth: 0}
+  const harness = runLines(fn.body, undefined, new Map(pkg.strings), st, pkg)
+  if (!harness) throw new NotExtractable('no test harness')
+  if (st.builds.length === 0) throw new NotExtractable('no build')
+  if (st.builds.length > 1) throw new NotExtractable('several builds')
+  if (st.files.size === 0) throw new NotExtractable('writes no files')
+  const b = st.builds[0]
+  return {
+    name: `${file}:${fn.name}`,
+    files: st.files,
+    buildDir: b.dir,
+    expectsError: b.expectsError,
+    loadRestrictionsNone: b.options.loadRestrictionsNone,
+    enableHelm: b.options.enableHelm || st.options.has('helm'),
+  }
+}
+
+/** Every Test function of a Go test package (all its files), extracted or skipped with the reason. */
+export function extractGoCases(sources: Array<{file: string; source: string}>): {cases: GoCase[]; skipped: GoSkip[]} {
+  const parsed = sources.map(({file, source}) => ({file, ...topLevel(tokenize(source))}))
+  const pkg: Package = {strings: new Map(), helpers: new Map()}
+  for (const p of parsed) {
+    for (const [k, v] of p.strings) pkg.strings.set(k, v)
+    for (const fn of p.funcs) if (fn.params.some((x) => /kusttest_test\.(Harness|HarnessEnhanced)$/.test(x.type.replace('*', '')))) pkg.helpers.set(fn.name, fn)
+  }
+  const cases: GoCase[] = []
+  const skipped: GoSkip[] = []
+  for (const p of parsed) {
+    for (const fn of p.funcs) {
+      if (!/^Test[A-Z0-9_]/.test(fn.name)) continue
+      const name = `${p.file}:${fn.name}`
+      try {
+        cases.push(extractTest(fn, p.file, pkg))
+      } catch (e) {
+        if (e instanceof PluginCase) skipped.push({name, category: 'plugins', reason: e.message})
+        else if (e instanceof NotExtractable) skipped.push({name, category: 'not extractable', reason: e.message})
+        else skipped.push({name, category: 'not extractable', reason: `parse failure: ${(e as Error).message}`})
+      }
+    }
+  }
+  return {cases, skipped}
+}
