@@ -77,6 +77,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
     cluster: deps.cluster,
     fieldManager: options.fieldManager,
     forceConflicts: options.forceConflicts,
+    applySetId: options.applySetId,
     batchTimeoutMs: options.batchTimeoutMs,
     maxFailedPods: options.maxFailedPods,
     signal: deps.signal,

@@ -169,7 +169,7 @@ export async function* resumeRollout(app: string, namespace: string, deps: RunDe
 export async function* abortRollout(app: string, namespace: string, deps: RunDeps, options: Pick<RunOptions, 'forceConflicts' | 'batchTimeoutMs' | 'maxFailedPods' | 'pollMs'>): AsyncGenerator<RolloutEvent, RolloutState> {
   const store = new RolloutStateStore(deps.cluster, app, namespace, deps.target)
   const taken = await takeUnfinished(store, deps, 'abort')
-  const ctx: BatchContext = {cluster: deps.cluster, fieldManager, forceConflicts: options.forceConflicts, batchTimeoutMs: options.batchTimeoutMs, maxFailedPods: options.maxFailedPods, signal: deps.signal, now: deps.now, sleep: deps.sleep, pollMs: options.pollMs}
+  const ctx: BatchContext = {cluster: deps.cluster, fieldManager, forceConflicts: options.forceConflicts, applySetId: applySetId(applySetParent(app, namespace)), batchTimeoutMs: options.batchTimeoutMs, maxFailedPods: options.maxFailedPods, signal: deps.signal, now: deps.now, sleep: deps.sleep, pollMs: options.pollMs}
   const ids = idsByKey(taken.state.plan)
   const restored: PlanObjectId[] = []
   for (const record of Object.values(taken.state.workloads)) {

@@ -7,6 +7,7 @@ import {randomBytes} from 'node:crypto'
 import {describe, test} from 'node:test'
 import {bin, newAppDir as freshAppDir, rewriteTree, strata} from './helpers/cli.js'
 import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
+import {assertNoDrift, assertPrunedWhenRemoved} from './helpers/inventory.js'
 
 function kubectl(kubeconfig: string, ...args: string[]) {
   const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {encoding: 'utf8'})
@@ -50,6 +51,14 @@ spec:
       containers:
       - {name: web, image: ${image}}
 `,
+  }
+}
+
+/** The tree once web is removed from it (a ConfigMap stays, so the render is not empty). */
+function withoutWeb(ns: string): Record<string, string> {
+  return {
+    'kustomization.yaml': `namespace: ${ns}\nresources: [cfg.yaml]\n`,
+    'cfg.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {a: "1"}\n',
   }
 }
 
@@ -142,6 +151,10 @@ metadata: {name: ${ns}}
     assert.notEqual(kubectl(kubeconfig, 'get', 'deployment', 'web-strata-canary', '-n', ns).code, 0, 'canary removed')
     const done = strata(kubeconfig, 'rollout', 'status', 'web', '-n', ns, '--json')
     assert.equal((JSON.parse(done.stdout) as {phase: string}).phase, 'done')
+    // The promotion kept web in the inventory: nothing to diff, and removing it prunes it.
+    const web = {kind: 'Deployment', name: 'web', namespace: ns} as const
+    assertNoDrift(kubeconfig, dir, web)
+    await assertPrunedWhenRemoved(kubeconfig, dir, withoutWeb(ns), web)
   })
 
   test('rollout abort puts the old image back on every pod', async (t) => {
@@ -162,6 +175,11 @@ metadata: {name: ${ns}}
     assert.notEqual(kubectl(kubeconfig, 'get', 'deployment', 'web-strata-canary', '-n', ns).code, 0, 'canary removed')
     const image = kubectl(kubeconfig, 'get', 'deployment', 'web', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}')
     assert.equal(image.stdout, v1)
+    // The cluster is back on the old tree, web still in the inventory.
+    const web = {kind: 'Deployment', name: 'web', namespace: ns} as const
+    rewriteTree(dir, webTree(ns, v1))
+    assertNoDrift(kubeconfig, dir, web)
+    await assertPrunedWhenRemoved(kubeconfig, dir, withoutWeb(ns), web)
   })
 
   test('prune deletes a removed member only; over the cap nothing is deleted', async (t) => {
@@ -233,6 +251,9 @@ spec:
       assert.equal(resumed.code, 0, resumed.all)
       const status = strata(kubeconfig, 'rollout', 'status', 'stuck', '-n', ns, '--json')
       assert.equal((JSON.parse(status.stdout) as {phase: string}).phase, 'done', status.all)
+      const web = {kind: 'Deployment', name: 'web', namespace: ns} as const
+      assertNoDrift(kubeconfig, dir, web)
+      await assertPrunedWhenRemoved(kubeconfig, dir, withoutWeb(ns), web)
     })
   }
 })

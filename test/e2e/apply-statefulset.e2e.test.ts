@@ -8,6 +8,7 @@ import {spawnSync} from 'node:child_process'
 import {describe, test} from 'node:test'
 import {newAppDir, rewriteTree, strata} from './helpers/cli.js'
 import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
+import {assertNoDrift, assertPrunedWhenRemoved} from './helpers/inventory.js'
 
 function kubectl(kubeconfig: string, ...args: string[]) {
   const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {encoding: 'utf8'})
@@ -41,6 +42,14 @@ async function waitForImages(kubeconfig: string, ns: string, app: string, want: 
 
 const v1 = 'registry.invalid/db:1.0'
 const v2 = 'registry.invalid/db:2.0'
+
+/** The tree once the workload is removed from it: its Service stays, so the render is not empty. */
+function onlyService(ns: string, app: string): Record<string, string> {
+  return {
+    'kustomization.yaml': `namespace: ${ns}\nresources: [svc.yaml]\n`,
+    'svc.yaml': `apiVersion: v1\nkind: Service\nmetadata: {name: ${app}}\nspec:\n  clusterIP: None\n  selector: {app: ${app}}\n  ports: [{port: 5432}]\n`,
+  }
+}
 
 function statefulSetTree(ns: string, image: string, partition?: number): Record<string, string> {
   const strategy = partition === undefined ? '' : `  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate: {partition: ${partition}}\n`
@@ -119,9 +128,12 @@ describe('strata apply + rollout: StatefulSet and breaker', () => {
     assert.ok(after.stdout === '' || after.stdout === '0', `partition left at ${after.stdout}`)
     const done = strata(kubeconfig, 'rollout', 'status', 'db', '-n', ns, '--json')
     assert.equal((JSON.parse(done.stdout) as {phase: string}).phase, 'done')
-    // Nothing left to do: the next apply changes nothing.
+    // Nothing left to do: the diff finds nothing and the next apply changes nothing.
+    const db = {kind: 'StatefulSet', name: 'db', namespace: ns} as const
+    assertNoDrift(kubeconfig, dir, db)
     const again = strata(kubeconfig, 'apply', dir)
     assert.equal(again.code, 0, again.all)
+    await assertPrunedWhenRemoved(kubeconfig, dir, onlyService(ns, 'db'), db)
   })
 
   test('a StatefulSet rollout aborted after the first batch is back on the old image with its own partition', async (t) => {
@@ -141,6 +153,10 @@ describe('strata apply + rollout: StatefulSet and breaker', () => {
     await waitForImages(kubeconfig, ns, 'db', {'db-0': v1, 'db-1': v1, 'db-2': v1, 'db-3': v1})
     const live = kubectl(kubeconfig, 'get', 'statefulset', 'db', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.spec.updateStrategy.rollingUpdate.partition}')
     assert.equal(live.stdout, `${v1} 0`)
+    const db = {kind: 'StatefulSet', name: 'db', namespace: ns} as const
+    rewriteTree(dir, statefulSetTree(ns, v1, 0))
+    assertNoDrift(kubeconfig, dir, db)
+    await assertPrunedWhenRemoved(kubeconfig, dir, onlyService(ns, 'db'), db)
   })
 
   test('a batch kwok keeps unready trips the breaker: exit 2, the report names the pods, the Deployment is rolled back', async (t) => {
@@ -187,5 +203,9 @@ spec:
     const status = strata(kubeconfig, 'rollout', 'status', 'web', '-n', ns, '--json')
     const phase = (JSON.parse(status.stdout) as {phase: string}).phase
     assert.ok(phase === 'failed' || phase === 'aborted', `phase ${phase}`)
+    const web = {kind: 'Deployment', name: 'web', namespace: ns} as const
+    rewriteTree(dir, tree(v1, false))
+    assertNoDrift(kubeconfig, dir, web)
+    await assertPrunedWhenRemoved(kubeconfig, dir, {'kustomization.yaml': `namespace: ${ns}\nresources: [cfg.yaml]\n`, 'cfg.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {a: "1"}\n'}, web)
   })
 })

@@ -6,12 +6,21 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {describe, test} from 'node:test'
+import {withPartOfLabel} from '../../src/cluster/applyset.js'
 import type {ClusterPort} from '../../src/cluster/port.js'
 import {kubeCluster} from '../../src/cluster/kube.js'
 import type {JsonObject} from '../../src/model/json.js'
 import {abortWorkload, runNextBatch, startWorkloadRecord, type BatchContext} from '../../src/rollout/batches/index.js'
 import type {PlanItem, RolloutEvent, WorkloadRecord} from '../../src/rollout/types.js'
 import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
+
+/** The ApplySet the workload belongs to: every batch write must keep it labelled as a member. */
+const partOfValue = 'applyset-e2ebatches-v1'
+
+async function partOf(port: ClusterPort, kind: string, ns: string, name: string): Promise<unknown> {
+  const live = await port.get({apiVersion: 'apps/v1', kind, namespace: ns, name})
+  return ((live?.metadata as JsonObject | undefined)?.labels as JsonObject | undefined)?.['applyset.kubernetes.io/part-of']
+}
 
 function workload(kind: 'Deployment' | 'StatefulSet', ns: string, image: string, annotations?: Record<string, string>): JsonObject {
   const name = kind === 'Deployment' ? 'web' : 'db'
@@ -77,13 +86,13 @@ async function setup(t: Parameters<typeof withNamespace>[0], kind: 'Deployment' 
   const ns = await withNamespace(t, 'batches')
   const app = kind === 'Deployment' ? 'web' : 'db'
   const v1 = workload(kind, ns, 'registry.test/app:v1')
-  await port.apply(v1, {dryRun: false, force: false, fieldManager: 'strata'})
+  await port.apply(withPartOfLabel(v1, partOfValue), {dryRun: false, force: false, fieldManager: 'strata'})
   await expectImages(port, ns, app, {'registry.test/app:v1': 4})
   await waitFor(`${kind} ${app} ready`, async () => {
     const live = await port.get({apiVersion: 'apps/v1', kind, namespace: ns, name: app})
     return ((live?.status as JsonObject | undefined)?.readyReplicas ?? 0) === 4
   })
-  const ctx: BatchContext = {cluster: port, fieldManager: 'strata', forceConflicts: false, batchTimeoutMs: 60_000, maxFailedPods: 0, pollMs: 300}
+  const ctx: BatchContext = {cluster: port, fieldManager: 'strata', forceConflicts: false, applySetId: partOfValue, batchTimeoutMs: 60_000, maxFailedPods: 0, pollMs: 300}
   const live = (await port.get({apiVersion: 'apps/v1', kind, namespace: ns, name: app}))!
   return {port, ns, app, ctx, live}
 }
@@ -100,6 +109,7 @@ for (const kind of ['Deployment', 'StatefulSet'] as const) {
         assert.ok(out.ok, JSON.stringify(out))
         record = out.record
         await expectImages(port, ns, app, expected)
+        assert.equal(await partOf(port, kind, ns, app), partOfValue, 'still a member of the inventory')
       }
       assert.equal(record.batchesDone, 3)
       const final = (await port.get({apiVersion: 'apps/v1', kind, namespace: ns, name: app}))!
@@ -120,6 +130,7 @@ for (const kind of ['Deployment', 'StatefulSet'] as const) {
       await drain(abortWorkload(ctx, out.record))
       await expectImages(port, ns, app, {'registry.test/app:v1': 4})
       assert.equal(await port.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'web-strata-canary'}), undefined)
+      assert.equal(await partOf(port, kind, ns, app), partOfValue, 'still a member of the inventory')
     })
 
     test('a batch kwok keeps unready trips the breaker within the batch timeout; abort restores', async (t) => {

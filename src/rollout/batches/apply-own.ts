@@ -1,13 +1,21 @@
-// Server-side apply of a batched workload. Batches move replicas through the `scale`
+// Server-side apply of a batched workload — the one way a rollout writes a member by apply.
+// Server-side apply drops every field the manager applied before and leaves out now, so each
+// write carries the object as the apply owns it: the rendered labels and annotations plus the
+// ApplySet part-of label (without it, the workload leaves the inventory: `diff` reports a change
+// and prune never deletes it). Patches (scale, abort's template) are updates, which drop nothing.
+//
+// Batches move replicas through the `scale`
 // subresource under strata's own field manager name; the API server records that as a different
 // manager (operation Update, subresource scale) than strata's apply, so the promoting apply would
 // conflict with strata itself on `.spec.replicas`. That one conflict, and only it, is taken over
 // (forced); a conflict with anyone else still fails unless --force-conflicts.
+import {withPartOfLabel} from '../../cluster/applyset.js'
 import {ClusterError} from '../../cluster/errors.js'
 import type {JsonObject} from '../../model/json.js'
 import type {BatchContext} from './context.js'
 
-export async function applyWorkload(ctx: BatchContext, obj: JsonObject): Promise<JsonObject> {
+export async function applyWorkload(ctx: BatchContext, rendered: JsonObject): Promise<JsonObject> {
+  const obj = withPartOfLabel(rendered, ctx.applySetId)
   try {
     return await ctx.cluster.apply(obj, {dryRun: false, force: ctx.forceConflicts, fieldManager: ctx.fieldManager})
   } catch (err) {

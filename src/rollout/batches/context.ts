@@ -7,6 +7,8 @@ export interface BatchContext {
   cluster: ClusterPort
   fieldManager: string
   forceConflicts: boolean
+  /** The app's ApplySet: every server-side apply of a member carries its part-of label, or the member leaves the inventory. */
+  applySetId: string
   /** A batch whose new pods are not all Ready within this trips the breaker. */
   batchTimeoutMs: number
   /** More crashed new pods than this trips the breaker. */

@@ -38,7 +38,7 @@ function itemOf(obj: JsonObject, shares: number[]): PlanItem {
 }
 
 function ctxOf(fake: BatchFakeCluster, over: Partial<BatchContext> = {}): BatchContext {
-  return {cluster: fake, fieldManager: 'strata', forceConflicts: false, batchTimeoutMs: 60_000, maxFailedPods: 0, now: fake.now, sleep: fake.sleep, pollMs: 1000, ...over}
+  return {cluster: fake, fieldManager: 'strata', forceConflicts: false, applySetId: 'applyset-x', batchTimeoutMs: 60_000, maxFailedPods: 0, now: fake.now, sleep: fake.sleep, pollMs: 1000, ...over}
 }
 
 async function drain<T>(gen: AsyncGenerator<RolloutEvent, T>, events: RolloutEvent[] = []): Promise<T> {
@@ -278,6 +278,56 @@ describe('StatefulSet partition batches (simulated controller)', () => {
     fake.settle(5)
     assert.deepEqual(images(fake, 'db'), {v1: 4})
   })
+})
+
+describe('inventory membership through every batch write', () => {
+  const partOf = 'applyset.kubernetes.io/part-of'
+  /** As the plan holds it: the render, without the part-of label apply adds. */
+  function rendered(obj: JsonObject): JsonObject {
+    const labels = {...((obj.metadata as JsonObject).labels as JsonObject | undefined)}
+    delete labels[partOf]
+    return {...obj, metadata: {...(obj.metadata as JsonObject), labels: {...labels, tier: 'front'}, annotations: {'strata.dev/rollout': '25%,50%,100%'}}}
+  }
+  function member(obj: JsonObject): JsonObject {
+    return {...obj, metadata: {...(obj.metadata as JsonObject), labels: {...((obj.metadata as JsonObject).labels as JsonObject | undefined), [partOf]: 'applyset-x'}}}
+  }
+  async function labelsAfterEach(kind: 'Deployment' | 'StatefulSet', abortAfter?: number): Promise<unknown[]> {
+    const v1 = kind === 'Deployment' ? deployment(4, 'v1') : statefulSet(4, 'v1')
+    const v2 = kind === 'Deployment' ? deployment(4, 'v2') : statefulSet(4, 'v2')
+    const name = kind === 'Deployment' ? 'web' : 'db'
+    const fake = await seeded(member(rendered(v1)))
+    const item = itemOf(rendered(v2), [0.25, 0.5, 1])
+    const live = async () => (await fake.get({apiVersion: 'apps/v1', kind, namespace: 'shop', name}))!
+    let record = startWorkloadRecord(item, await live())
+    const seen: unknown[] = []
+    const look = async () => {
+      const md = (await live()).metadata as JsonObject
+      seen.push({partOf: (md.labels as JsonObject)[partOf], tier: (md.labels as JsonObject).tier, rollout: (md.annotations as JsonObject | undefined)?.['strata.dev/rollout']})
+    }
+    for (let b = 0; b < (abortAfter ?? 3); b++) {
+      const out = await drain(runNextBatch(ctxOf(fake), item, record))
+      assert.ok(out.ok, JSON.stringify(out))
+      record = out.record
+      fake.settle(5)
+      await look()
+    }
+    if (abortAfter !== undefined) {
+      await drain(abortWorkload(ctxOf(fake), record))
+      fake.settle(5)
+      await look()
+    }
+    return seen
+  }
+  const kept = {partOf: 'applyset-x', tier: 'front', rollout: '25%,50%,100%'}
+  for (const kind of ['Deployment', 'StatefulSet'] as const) {
+    test(`${kind}: every batch, the promotion and the partition reset keep the part-of label and the rendered metadata`, async () => {
+      assert.deepEqual(await labelsAfterEach(kind), [kept, kept, kept])
+    })
+    test(`${kind}: abort after batch 2 (and after a full rollout) keeps them too`, async () => {
+      assert.deepEqual(await labelsAfterEach(kind, 2), [kept, kept, kept])
+      assert.deepEqual(await labelsAfterEach(kind, 3), [kept, kept, kept, kept])
+    })
+  }
 })
 
 describe('pod failure and conflicts', () => {
