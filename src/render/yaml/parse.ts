@@ -52,7 +52,10 @@ export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1
     if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
     throw invalidYaml(err, file, text)
   }
-  if (options.emptyNulls && yamlVersion === '1.2') docs = docs.map((d) => settleNulls(d, text.includes('*')))
+  if (options.emptyNulls && yamlVersion === '1.2') {
+    const mayHaveAliases = text.includes('*')
+    docs = docs.map((d) => settleNulls(d, mayHaveAliases))
+  }
   // An alias is only possible where the text has a `*`; the walk stays off the common path.
   if (text.includes('*')) {
     try {
