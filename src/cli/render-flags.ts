@@ -1,7 +1,6 @@
 // The flags that steer a render, shared by every command that renders a tree (render, diff,
 // apply, sync, watch), so a tree renders the same whichever command reads it.
 import {Flags} from '@oclif/core'
-import type {RenderOptions} from '../render/index.js'
 import {defaultMaxInputBytes} from '../source/counting-fs.js'
 
 export const renderFlags = {
@@ -15,23 +14,4 @@ export const renderFlags = {
   'helm-api-versions': Flags.string({description: "with --enable-helm: an API version for Capabilities.APIVersions (overrides the charts' apiVersions); repeatable", multiple: true}),
 }
 
-export interface RenderFlagValues {
-  'load-restrictor': string
-  'max-input-bytes': number
-  offline: boolean
-  'cache-dir'?: string
-  'enable-helm': boolean
-  'helm-command': string
-  'helm-kube-version'?: string
-  'helm-api-versions'?: string[]
-}
-
-export function renderOptionsFrom(flags: RenderFlagValues): RenderOptions {
-  return {
-    loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
-    maxInputBytes: flags['max-input-bytes'],
-    offline: flags.offline,
-    cacheDir: flags['cache-dir'],
-    helm: flags['enable-helm'] ? {command: flags['helm-command'], kubeVersion: flags['helm-kube-version'], apiVersions: flags['helm-api-versions']} : undefined,
-  }
-}
+export {renderOptionsFrom, type RenderFlagValues} from './render-options.js'

@@ -1,12 +1,7 @@
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
-import {UserError} from '../model/errors.js'
-import {renderKustomization} from '../render/index.js'
-import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
-import {individualFileNames} from '../render/output-files.js'
-import {writeFileAtomic} from '../source/write-file.js'
+import {renderFlags} from '../cli/render-flags.js'
+import {runRender} from '../cli/run-render.js'
 
 export default class Render extends StrataCommand {
   static override summary = 'Render a kustomize tree into final YAML, byte-identical to `kustomize build`.'
@@ -37,26 +32,6 @@ export default class Render extends StrataCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Render)
-    const dir = args.dir
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
-    }
-    const result = await renderKustomization(dir, {
-      ...renderOptionsFrom(flags),
-      onWarning: flags.quiet ? undefined : (m) => process.stderr.write(`# Warning: ${m}\n`),
-    })
-    // Everything is rendered before anything is written: a failed render never leaves partial output.
-    const out = flags.output
-    if (!out) {
-      process.stdout.write(result.yaml)
-      return
-    }
-    const isDir = out.endsWith('/') || out.endsWith(path.sep) || (fs.existsSync(out) && fs.statSync(out).isDirectory())
-    if (!isDir) {
-      writeFileAtomic(out, result.yaml)
-      return
-    }
-    fs.mkdirSync(out, {recursive: true})
-    for (const f of individualFileNames(result.resources)) writeFileAtomic(path.join(out, f.name), f.yaml)
+    await runRender(args.dir, flags)
   }
 }

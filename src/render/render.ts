@@ -4,7 +4,6 @@ import type {ResourceSet} from '../model/resource-set.js'
 import {countingFileSystem, defaultMaxInputBytes} from '../source/counting-fs.js'
 import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
 import {GitCache} from '../source/git-cache.js'
-import {processHelmRunner} from '../source/helm-runner.js'
 import {RemoteResolver} from '../source/remote-resolver.js'
 import type {LoadRestrictor} from '../source/restrictor.js'
 import {accumulateTarget, type RenderContext} from './accumulate.js'
@@ -119,7 +118,8 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   }
   const root = path.resolve(dir)
   const remote = options.remote ?? new RemoteResolver({cache: new GitCache({dir: options.cacheDir, offline: options.offline})})
-  const helmRunner = options.helm ? processHelmRunner(options.helm.command || 'helm') : undefined
+  // Loaded only with --enable-helm: a render that inflates no chart never loads helm code.
+  const helmRunner = options.helm ? (await import('../source/helm-runner.js')).processHelmRunner(options.helm.command || 'helm') : undefined
   const helm = helmRunner && options.helm ? {runner: helmRunner, kubeVersion: options.helm.kubeVersion, apiVersions: options.helm.apiVersions, debug: options.helm.debug, onReadTree: options.onReadTree} : undefined
   let accumulated: Awaited<ReturnType<typeof accumulateWithRemotes>>
   try {

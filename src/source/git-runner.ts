@@ -1,5 +1,4 @@
 import {spawn} from 'node:child_process'
-import {simpleGit} from 'simple-git'
 import {redactUrls} from './git-safety.js'
 
 export interface GitRunOptions {
@@ -44,6 +43,8 @@ function gitEnv(extra: Record<string, string> | undefined): Record<string, strin
 /** git through simple-git, with a transport allow-list and credentials scrubbed from errors. */
 const localGitRunner: GitRunner = {
   async run(args, options) {
+    // Loaded on first use: a render without remote bases never pays for simple-git.
+    const {simpleGit} = await import('simple-git')
     const git = simpleGit({
       baseDir: options.cwd,
       config: protocolConfig,

@@ -1,0 +1,223 @@
+// CLI benchmark, as users run strata: every call a new process, start-up included. For each case
+// the tools run in turn (alternating, the first tool rotating per round), and each cell is the
+// median of the rounds. Prints wall times, ratios and peak RSS, and checks that strata's output
+// is byte-identical to `kubectl kustomize`'s (and standalone kustomize's). Never asserts on
+// time: it prints the goals of issue 15 beside the measured ratios.
+//
+//   npm run build && npm run bench:cli
+//   node --import tsx bench/cli.ts [--sizes 1,10,100,1500,12000] [--runs 5] [--slow 20] [--keep]
+//                                  [--strata OTHER/bin/run.js]   (e.g. a checkout of an older build)
+//
+// Columns: node = `node -e 0` (the floor any Node CLI pays); kubectl = `kubectl kustomize`;
+// kustomize = the standalone v5.7.1 binary that `scripts/kustomize build` makes (the column is
+// skipped, with a note, when it has not been built). A tool whose first run of a case takes more
+// than --slow seconds runs that case once (marked *).
+import {spawnSync} from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {parseArgs} from 'node:util'
+import {median} from './app-tree.js'
+import {generateRoot} from './kustomize-tree.js'
+
+const repo = path.resolve(import.meta.dirname, '..')
+const gnuTime = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
+
+interface Sample {
+  seconds: number
+  rssMiB: number
+  stdout: string
+  status: number | null
+}
+
+/** One new process; wall time around it, peak RSS from GNU time when present. */
+function runOnce(cmd: string, args: string[]): Sample {
+  const rssFile = path.join(os.tmpdir(), `strata-bench-cli-rss-${process.pid}`)
+  const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args]
+  const start = performance.now()
+  const r = spawnSync(file, argv, {encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe']})
+  const seconds = (performance.now() - start) / 1000
+  let rssMiB = NaN
+  if (gnuTime) {
+    const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n')
+    rssMiB = Number(lines[lines.length - 1]) / 1024
+    fs.rmSync(rssFile, {force: true})
+  }
+  return {seconds, rssMiB, stdout: r.stdout, status: r.status}
+}
+
+interface Tool {
+  name: string
+  cmd: string
+  args: (target: string) => string[]
+}
+
+interface Measured {
+  seconds: number
+  rssMiB: number
+  stdout: string
+  ok: boolean
+  once: boolean
+}
+
+function measure(tools: Tool[], target: string, runs: number, slowSeconds: number): Map<string, Measured> {
+  const samples = new Map<string, Sample[]>(tools.map((t) => [t.name, []]))
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < tools.length; i++) {
+      const tool = tools[(i + round) % tools.length]
+      const done = samples.get(tool.name)!
+      if (done.length > 0 && (done[0].seconds > slowSeconds || done[0].status !== 0)) continue
+      done.push(runOnce(tool.cmd, tool.args(target)))
+    }
+  }
+  const out = new Map<string, Measured>()
+  for (const [name, s] of samples) {
+    out.set(name, {
+      seconds: median(s.map((x) => x.seconds)),
+      rssMiB: median(s.map((x) => x.rssMiB)),
+      stdout: s[0].stdout,
+      ok: s.every((x) => x.status === 0),
+      once: s.length === 1 && runs > 1,
+    })
+  }
+  return out
+}
+
+function kustomizeBinary(): string | undefined {
+  const r = spawnSync(path.join(repo, 'scripts', 'kustomize'), ['path'], {encoding: 'utf8'})
+  return r.status === 0 ? r.stdout.trim() : undefined
+}
+
+const sec = (m: Measured | undefined) => (m ? `${m.seconds.toFixed(3)}${m.once ? '*' : ''}${m.ok ? '' : '!'}` : '-')
+const mib = (m: Measured | undefined) => (m && Number.isFinite(m.rssMiB) ? m.rssMiB.toFixed(0) : '-')
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}x` : '-')
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)))
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')
+  return [line(header), ...rows.map(line)].join('\n')
+}
+
+function main(): void {
+  const {values} = parseArgs({
+    options: {
+      sizes: {type: 'string', default: '1,10,100,1500,12000'},
+      runs: {type: 'string', default: '5'},
+      slow: {type: 'string', default: '20'},
+      keep: {type: 'boolean', default: false},
+      strata: {type: 'string', default: path.join(repo, 'bin', 'run.js')},
+    },
+  })
+  const strataBin = path.resolve(values.strata)
+  const sizes = values.sizes.split(',').map((s) => Number.parseInt(s.trim(), 10))
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes wants positive integers, got "${values.sizes}"`)
+  const runs = Number.parseInt(values.runs, 10)
+  const slow = Number(values.slow)
+  if (!fs.existsSync(path.join(repo, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first')
+
+  const node: Tool = {name: 'node', cmd: process.execPath, args: () => ['-e', '0']}
+  const strata: Tool = {name: 'strata', cmd: process.execPath, args: (dir) => [strataBin, 'render', dir]}
+  const kubectl: Tool = {name: 'kubectl', cmd: 'kubectl', args: (dir) => ['kustomize', dir]}
+  const kustomizeBin = kustomizeBinary()
+  const kustomize: Tool | undefined = kustomizeBin ? {name: 'kustomize', cmd: kustomizeBin, args: (dir) => ['build', dir]} : undefined
+  if (!kustomize) process.stderr.write('note: standalone kustomize not built (scripts/kustomize build): its column is skipped\n')
+
+  // Start-up alone: --version and --help against `node -e 0`.
+  const startRows: string[][] = []
+  const startRatios = new Map<string, number>()
+  for (const flag of ['--version', '--help']) {
+    const tool: Tool = {name: 'strata', cmd: process.execPath, args: () => [strataBin, flag]}
+    const m = measure([node, tool], '', runs, slow)
+    startRatios.set(flag, m.get('strata')!.seconds / m.get('node')!.seconds)
+    startRows.push([`strata ${flag}`, sec(m.get('node')), sec(m.get('strata')), ratio(m.get('strata')!.seconds, m.get('node')!.seconds), mib(m.get('node')), mib(m.get('strata'))])
+  }
+
+  const cases: {label: string; resources: number; dir: string; cleanup?: string}[] = []
+  cases.push({label: 'examples/shop/overlays/prod', resources: 0, dir: path.join(repo, 'examples', 'shop', 'overlays', 'prod')})
+  for (const n of sizes) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `strata-bench-cli-${n}-`))
+    cases.push({label: `generated, ${n} resources`, resources: n, dir: generateRoot(tmp, n), cleanup: tmp})
+  }
+
+  const header = ['case', 'res', 'node s', 'strata s', 'kubectl s', 'kustomize s', 'strata/node', 'kubectl/strata', 'kustomize/strata', 'µs/res', 'RSS MiB node', 'strata', 'kubectl', 'kustomize', 'output']
+  const rows: string[][] = []
+  const results: {resources: number; label: string; m: Map<string, Measured>}[] = []
+  let mismatches = 0
+  for (const c of cases) {
+    const tools = [node, strata, kubectl, ...(kustomize ? [kustomize] : [])]
+    process.stderr.write(`${c.label}: ${runs} rounds of ${tools.map((t) => t.name).join(', ')}…\n`)
+    const m = measure(tools, c.dir, runs, slow)
+    const s = m.get('strata')!
+    const k = m.get('kubectl')!
+    const z = m.get('kustomize')
+    const resources = c.resources || k.stdout.split('\n---\n').length
+    let verdict = 'identical'
+    if (!s.ok || !k.ok || (z && !z.ok)) verdict = 'FAILED'
+    else if (s.stdout !== k.stdout) verdict = 'MISMATCH (kubectl)'
+    else if (z && z.stdout !== k.stdout) verdict = 'identical to kubectl; kustomize v5.7.1 differs'
+    if (verdict.startsWith('MISMATCH') || verdict === 'FAILED') mismatches++
+    results.push({resources, label: c.label, m})
+    rows.push([
+      c.label,
+      String(resources),
+      sec(m.get('node')),
+      sec(s),
+      sec(k),
+      sec(z),
+      ratio(s.seconds, m.get('node')!.seconds),
+      ratio(k.seconds, s.seconds),
+      z ? ratio(z.seconds, s.seconds) : '-',
+      ((s.seconds * 1e6) / resources).toFixed(0),
+      mib(m.get('node')),
+      mib(s),
+      mib(k),
+      mib(z),
+      verdict,
+    ])
+    if (c.cleanup) {
+      if (values.keep) process.stderr.write(`  kept ${c.cleanup}\n`)
+      else fs.rmSync(c.cleanup, {recursive: true, force: true})
+    }
+  }
+
+  console.log(`strata bench/cli — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} cores, median of ${runs} alternating runs (* = ran once: slower than ${slow} s)\n`)
+  console.log(table(['start-up', 'node s', 'strata s', 'strata/node', 'RSS MiB node', 'strata'], startRows))
+  console.log()
+  console.log(table(header, rows))
+
+  // The goals of issue 15, beside what this run measured.
+  const goals: [string, boolean | undefined, string][] = []
+  const at = (n: number) => results.find((r) => r.resources === n && r.label.startsWith('generated'))
+  for (const [flag, r] of startRatios) goals.push([`${flag}: at most 1.3x node -e 0`, r <= 1.3, `${r.toFixed(2)}x`])
+  const small = at(10)
+  if (small) {
+    const r = small.m.get('strata')!.seconds / small.m.get('node')!.seconds
+    goals.push(['small overlay (10 resources): at most 1.5x node -e 0', r <= 1.5, `${r.toFixed(2)}x`])
+    const mem = small.m.get('strata')!.rssMiB / small.m.get('node')!.rssMiB
+    goals.push(['small overlay peak RSS: at most 1.5x node -e 0', Number.isFinite(mem) ? mem <= 1.5 : undefined, `${mem.toFixed(2)}x`])
+  }
+  for (const r of results.filter((x) => x.resources >= 50 && x.label.startsWith('generated'))) {
+    const x = r.m.get('kubectl')!.seconds / r.m.get('strata')!.seconds
+    const need = r.resources >= 12000 ? 100 : r.resources >= 1500 ? 30 : 1
+    goals.push([`${r.resources} resources: at least ${need}x kubectl kustomize`, x >= need, `${x.toFixed(1)}x`])
+    const z = r.m.get('kustomize')
+    if (r.resources >= 1500) {
+      const sm = r.m.get('strata')!.rssMiB
+      goals.push([`${r.resources} resources: peak RSS at most kustomize's`, z ? sm <= z.rssMiB : undefined, z ? `${sm.toFixed(0)} vs ${z.rssMiB.toFixed(0)} MiB` : 'kustomize not built'])
+    }
+  }
+  const big = results.filter((x) => x.resources >= 1500 && x.label.startsWith('generated'))
+  if (big.length >= 2) {
+    const per = big.map((r) => (r.m.get('strata')!.seconds * 1e6) / r.resources)
+    const spread = Math.max(...per) / Math.min(...per)
+    goals.push([`time per resource flat from 1500 up (max/min within 1.25)`, spread <= 1.25, per.map((p) => `${p.toFixed(0)} µs`).join(' / ')])
+  }
+  console.log(`\n${table(['goal', 'measured', 'met'], goals.map(([g, ok, v]) => [g, v, ok === undefined ? 'n/a' : ok ? 'yes' : 'NO']))}`)
+  if (mismatches > 0) {
+    console.log(`\n${mismatches} case(s) FAILED or rendered differently from kubectl kustomize — see the output column.`)
+    process.exitCode = 1
+  }
+}
+
+main()

@@ -1,0 +1,73 @@
+// The start-up design (issue 15), checked on the built CLI as users run it — not timed:
+// `strata render` and `strata --version` load only what they use (never the cluster client, git
+// or helm code, and on the fast path not even oclif), and the package ships oclif.manifest.json
+// and the bundle.
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {test} from 'node:test'
+import {fileURLToPath} from 'node:url'
+
+const bin = path.resolve('bin/run.js')
+const recorder = path.resolve('test/unit/cli/helpers/record-modules.mjs')
+
+/** The files a CLI call loaded: packages by path, and for bundle chunks the src/ files in them (from their source maps). */
+function loadedFiles(args: string[], env: Record<string, string> = {}): {code: number | null; files: string[]; stderr: string} {
+  const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-startup-')), 'modules.txt')
+  fs.writeFileSync(record, '')
+  const r = spawnSync(process.execPath, ['--import', recorder, bin, ...args], {encoding: 'utf8', env: {...process.env, ...env, STRATA_RECORD_MODULES: record}})
+  const files = new Set<string>()
+  for (const url of fs.readFileSync(record, 'utf8').split('\n').filter((u) => u.startsWith('file:'))) {
+    const file = fileURLToPath(url)
+    files.add(path.relative(process.cwd(), file))
+    const map = `${file}.map`
+    if (file.includes(`${path.sep}dist${path.sep}bundle${path.sep}`) && fs.existsSync(map)) {
+      for (const source of JSON.parse(fs.readFileSync(map, 'utf8')).sources as string[]) files.add(path.relative(process.cwd(), path.resolve(path.dirname(file), source)))
+    }
+  }
+  return {code: r.status, files: [...files], stderr: r.stderr}
+}
+
+const clusterGitHelm = [/node_modules\/@kubernetes\/client-node\//, /node_modules\/simple-git\//, /^src\/cluster\//, /^src\/source\/helm-runner\.ts$/, /^src\/rollout\//, /^src\/diff\//, /^src\/watch\//]
+
+function offending(files: string[], patterns: RegExp[]): string[] {
+  return files.filter((f) => patterns.some((p) => p.test(f.split(path.sep).join('/'))))
+}
+
+test('strata render loads no cluster client, git or helm code, and no oclif on the fast path', () => {
+  const r = loadedFiles(['render', 'examples/shop/overlays/prod'])
+  assert.equal(r.code, 0, r.stderr)
+  assert.ok(r.files.some((f) => f.startsWith('src/render/')), `the recorder saw the render code: ${r.files.join(', ')}`)
+  assert.deepEqual(offending(r.files, [...clusterGitHelm, /node_modules\/@oclif\//]), [])
+})
+
+test('strata render through oclif (fast path off) loads no cluster client, git or helm code either', () => {
+  const r = loadedFiles(['render', 'examples/shop/overlays/prod'], {STRATA_FAST_PATH: 'off'})
+  assert.equal(r.code, 0, r.stderr)
+  assert.ok(r.files.some((f) => f.includes('node_modules/@oclif/core/')), 'oclif ran the command')
+  assert.deepEqual(offending(r.files, clusterGitHelm), [])
+  // The manifest lists the commands: oclif imports the one it runs, not every command.
+  assert.deepEqual(r.files.filter((f) => /^src\/commands\//.test(f)), ['src/commands/render.ts'])
+})
+
+test('strata --version loads neither oclif nor any command', () => {
+  const r = loadedFiles(['--version'])
+  assert.equal(r.code, 0, r.stderr)
+  assert.deepEqual(
+    r.files.filter((f) => f.includes('node_modules') || /^src\/(render|commands|cluster)\//.test(f)),
+    [],
+  )
+})
+
+test('the package ships oclif.manifest.json and the bundle the bin runs', () => {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {encoding: 'utf8'})
+  assert.equal(r.status, 0, r.stderr)
+  const files = (JSON.parse(r.stdout) as {files: {path: string}[]}[])[0].files.map((f) => f.path)
+  for (const needed of ['oclif.manifest.json', 'bin/run.js', 'dist/bundle/main.js', 'dist/bundle/commands/render.js']) assert.ok(files.includes(needed), `${needed} not in the package`)
+  const manifest = JSON.parse(fs.readFileSync('oclif.manifest.json', 'utf8'))
+  const pjson = JSON.parse(fs.readFileSync('package.json', 'utf8'))
+  assert.equal(manifest.version, pjson.version, 'oclif ignores a manifest of another version')
+  assert.ok(manifest.commands.render.flags.output, 'the manifest holds the render flags')
+})
