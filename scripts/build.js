@@ -28,19 +28,17 @@ const entryPoints = {main: 'src/cli/main.ts'}
 for (const file of commandFiles(path.join('src', 'commands'))) entryPoints[path.relative('src', file).replace(/\.ts$/, '')] = file
 
 const esbuild = await import('esbuild')
-await esbuild.build({
-  entryPoints,
-  outdir: out,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
-})
+const common = {bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning'}
+const {metafile} = await esbuild.build({...common, entryPoints, outdir: out, splitting: true, chunkNames: 'chunks/[name]-[hash]', metafile: true})
+
+// Worker threads start from a file found beside the module that spawns them (import.meta.url):
+// each such worker is bundled whole and written next to every output that holds its spawner.
+const workers = [{spawner: 'src/preview/render-pool.ts', worker: 'src/preview/render-worker.ts', name: 'render-worker.js'}]
+for (const w of workers) {
+  const dirs = new Set(Object.entries(metafile.outputs).filter(([, o]) => o.inputs[w.spawner]).map(([file]) => path.dirname(file)))
+  if (dirs.size === 0) throw new Error(`build: no bundle output holds ${w.spawner}; update the workers table in scripts/build.js`)
+  for (const dir of dirs) await esbuild.build({...common, entryPoints: [w.worker], outfile: path.join(dir, w.name)})
+}
 
 // The manifest, as `oclif manifest` writes it: oclif's own Plugin loads every command once, here.
 fs.rmSync('oclif.manifest.json', {force: true})
