@@ -9,6 +9,7 @@ import type {GraphCache} from './cache.js'
 import {Observer, pathsOf, type Inputs} from './inputs.js'
 import type {RecordedRender} from './render-recorded.js'
 import {kustomizationFileOf} from './roots.js'
+import {parentOf} from '../source/tree-index.js'
 
 export type SideName = 'base' | 'head'
 
@@ -51,6 +52,29 @@ export function sameTree(a: TreeIndex, b: TreeIndex): boolean {
   return true
 }
 
+/**
+ * Paths that differ between two revisions without symlinks (files changed, added or removed, and
+ * every directory above them): an observation of any other path has the same value on both
+ * sides. Undefined when either side has symlinks (a path's value may then depend on another).
+ */
+export function changedPathSet(a: TreeIndex, b: TreeIndex): Set<string> | undefined {
+  if (a.hasLinks || b.hasLinks) return undefined
+  const out = new Set<string>()
+  const add = (p: string) => {
+    out.add(p)
+    for (let d = parentOf(p); !out.has(d); d = parentOf(d)) {
+      out.add(d)
+      if (d === '') break
+    }
+  }
+  for (const [p, e] of a.files) {
+    const o = b.files.get(p)
+    if (!o || o.oid !== e.oid || o.mode !== e.mode) add(p)
+  }
+  for (const p of b.files.keys()) if (!a.files.has(p)) add(p)
+  return out
+}
+
 export function displayRoot(root: string): string {
   return root === '' ? '.' : root
 }
@@ -63,6 +87,7 @@ export async function findAffected(base: Revision, head: Revision, roots: readon
   const observers: Record<SideName, Observer> = {base: new Observer(base.view), head: new Observer(head.view)}
   const result: AffectedResult = {roots: [], rendered: new Map(), fromCache: 0}
   const identical = sameTree(base.index, head.index)
+  const changed = changedPathSet(base.index, head.index)
   const unknown: string[] = []
   for (const root of roots) {
     const onBase = kustomizationFileOf(base.index, root) !== undefined
@@ -76,7 +101,7 @@ export async function findAffected(base: Revision, head: Revision, roots: readon
       continue
     }
     if (identical) continue
-    const verdict = fromRecords(cache.records(root), observers)
+    const verdict = fromRecords(cache.records(root), observers, changed)
     if (verdict === undefined) {
       unknown.push(root)
       continue
@@ -90,7 +115,7 @@ export async function findAffected(base: Revision, head: Revision, roots: readon
       const inputs = observers.head.inputsOf(r.keys)
       cache.remember(r.root, inputs)
       result.rendered.set(`head\0${r.root}`, {...r, side: 'head'})
-      const differ = observers.base.differences(inputs)
+      const differ = observers.base.differences(inputs, false, changed)
       if (differ.length) result.roots.push({path: displayRoot(r.root), status: 'changed', changedInputs: pathsOf(differ)})
     }
   }
@@ -102,13 +127,11 @@ export async function findAffected(base: Revision, head: Revision, roots: readon
  * From the first remembered record that holds on either side: [] when it holds on both (not
  * affected), the differing paths when it holds on one only; undefined when none holds.
  */
-function fromRecords(records: readonly Inputs[], observers: Record<SideName, Observer>): string[] | undefined {
+function fromRecords(records: readonly Inputs[], observers: Record<SideName, Observer>, changed: ReadonlySet<string> | undefined): string[] | undefined {
   for (const inputs of records) {
-    const baseDiff = observers.base.differences(inputs)
-    const headDiff = observers.head.differences(inputs)
-    if (baseDiff.length === 0 && headDiff.length === 0) return []
-    if (baseDiff.length === 0) return pathsOf(headDiff)
-    if (headDiff.length === 0) return pathsOf(baseDiff)
+    // Holding on one side, the record can differ on the other only where the revisions differ.
+    if (observers.base.differences(inputs, true).length === 0) return pathsOf(observers.head.differences(inputs, false, changed))
+    if (observers.head.differences(inputs, true).length === 0) return pathsOf(observers.base.differences(inputs, false, changed))
   }
   return undefined
 }

@@ -11,7 +11,12 @@ export interface GraphCacheData {
   roots: Record<string, Inputs[]>
   /** Kustomization blob id → the entries (resources, components, ...) it names. */
   includes: Record<string, string[]>
+  /** Digest of a revision's kustomization files (paths and blob ids) → its top-level kustomizations. */
+  topLevel?: Record<string, string[]>
 }
+
+/** Sets of top-level kustomizations kept: the sides of the last few comparisons. */
+const topLevelSets = 8
 
 export class GraphCache {
   private data: GraphCacheData
@@ -32,7 +37,9 @@ export class GraphCache {
   /** Newest first; an identical record moves to the front instead of being kept twice. */
   remember(root: string, inputs: Inputs): void {
     const text = JSON.stringify(inputs)
-    const kept = this.records(root).filter((r) => JSON.stringify(r) !== text)
+    const known = this.records(root)
+    if (known.length && JSON.stringify(known[0]) === text) return
+    const kept = known.filter((r) => JSON.stringify(r) !== text)
     this.data.roots[root] = [inputs, ...kept].slice(0, recordsPerRoot)
     this.changed = true
   }
@@ -43,6 +50,16 @@ export class GraphCache {
 
   rememberIncludes(oid: string, entries: string[]): void {
     this.data.includes[oid] = entries
+    this.changed = true
+  }
+
+  topLevel(digest: string): string[] | undefined {
+    return this.data.topLevel?.[digest]
+  }
+
+  rememberTopLevel(digest: string, roots: string[]): void {
+    const kept = Object.entries(this.data.topLevel ?? {}).filter(([d]) => d !== digest)
+    this.data.topLevel = Object.fromEntries([[digest, roots], ...kept].slice(0, topLevelSets))
     this.changed = true
   }
 

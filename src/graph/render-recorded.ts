@@ -11,7 +11,7 @@ import {readBlobSync, type TreeEntry} from '../source/git-tree.js'
 import type {RemoteResolver} from '../source/remote-resolver.js'
 import {TreeIndex} from '../source/tree-index.js'
 import {TreeView} from '../source/tree-view.js'
-import {recordingFileSystem} from './inputs.js'
+import {recordingFileSystem, type RecordedKeys} from './inputs.js'
 
 /** Where a side's files are read from. */
 export type SideSpec =
@@ -36,8 +36,8 @@ export interface RecordedRender {
   objects?: JsonObject[]
   error?: RenderFailure
   warnings: string[]
-  /** Observation keys (see inputs.ts); their values are taken by the caller from its index of the side. */
-  keys: string[]
+  /** Paths observed (see inputs.ts); their values are taken by the caller from its index of the side. */
+  keys: RecordedKeys
 }
 
 /** The FileSystem a side is read through (built once per side and thread). */
@@ -55,7 +55,7 @@ export function sideFileSystem(spec: SideSpec): FileSystem {
 }
 
 export async function renderRecorded(spec: SideSpec, fsys: FileSystem, root: string, options: RenderOptions, remote?: RemoteResolver): Promise<RecordedRender> {
-  const keys = new Set<string>()
+  const keys: RecordedKeys = {}
   const mount = spec.mount
   const relative = (abs: string): string | undefined => (abs === mount ? '' : abs.startsWith(mount + path.sep) ? abs.slice(mount.length + 1).split(path.sep).join('/') : undefined)
   const recording = recordingFileSystem(fsys, relative, keys)
@@ -70,9 +70,9 @@ export async function renderRecorded(spec: SideSpec, fsys: FileSystem, root: str
       onWarning: (m) => warnings.push(m),
       onReadTree: (d) => recording.readTree(d),
     })
-    return {root, objects: result.resources.toArray().map((r) => r.obj), warnings, keys: [...keys]}
+    return {root, objects: result.resources.toArray().map((r) => r.obj), warnings, keys}
   } catch (e) {
-    return {root, error: failureOf(e), warnings, keys: [...keys]}
+    return {root, error: failureOf(e), warnings, keys}
   }
 }
 

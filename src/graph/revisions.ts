@@ -11,9 +11,9 @@ import {TreeIndex} from '../source/tree-index.js'
 import {TreeView} from '../source/tree-view.js'
 import {GraphCache} from './cache.js'
 import type {Revision, SideName} from './affected.js'
-import {Observer, type Inputs} from './inputs.js'
 import type {SideSpec} from './render-recorded.js'
-import {topLevelKustomizations, unparsedKustomizations} from './roots.js'
+import {isBlobValue} from './inputs.js'
+import {kustomizationsDigest, topLevelKustomizations, unparsedKustomizations} from './roots.js'
 
 export interface RevisionPair {
   /** The work tree's top directory (real path). */
@@ -31,8 +31,7 @@ export interface RevisionRequest {
 
 export async function openRevisions(req: RevisionRequest): Promise<RevisionPair> {
   const top = await workTreeRoot(req.cwd)
-  const baseCommit = await resolveCommit(top, req.base, '--base')
-  const headCommit = req.head === undefined ? await resolveCommit(top, 'HEAD', '--head') : await resolveCommit(top, req.head, '--head')
+  const [baseCommit, headCommit] = await Promise.all([resolveCommit(top, req.base, '--base'), resolveCommit(top, req.head ?? 'HEAD', '--head')])
   const mb = await mergeBase(top, baseCommit, headCommit)
   const [baseListing, headListing] = await Promise.all([listCommitTree(top, mb), req.head === undefined ? listWorkTree(top) : listCommitTree(top, headCommit)])
   const base = commitRevision(top, req.base, mb, baseListing)
@@ -80,9 +79,13 @@ export async function candidateRoots(pair: RevisionPair, cache: GraphCache, name
   }
   const roots = new Set<string>()
   for (const side of [pair.base, pair.head]) {
-    const needed = unparsedKustomizations(side.index, cache)
-    const texts = await readSideBlobs(pair, side, needed)
-    for (const r of topLevelKustomizations(side.index, cache, texts)) roots.add(r)
+    const digest = kustomizationsDigest(side.index)
+    let top = cache.topLevel(digest)
+    if (!top) {
+      const texts = await readSideBlobs(pair, side, unparsedKustomizations(side.index, cache))
+      cache.rememberTopLevel(digest, (top = topLevelKustomizations(side.index, cache, texts)))
+    }
+    for (const r of top) roots.add(r)
   }
   return {roots: [...roots].sort(), explicit: false, from: 'repository'}
 }
@@ -109,45 +112,35 @@ async function readSideBlobs(pair: RevisionPair, side: Revision, oids: string[])
   return out
 }
 
-// Read ahead for a commit side: below this size each, up to this total, when the inputs are unknown.
-const readAheadFileBytes = 1024 * 1024
-const readAheadTotalBytes = 256 * 1024 * 1024
+const notManifest = /\.(png|jpe?g|gif|svg|ico|webp|pdf|zip|tgz|gz|tar|jar|war|bin|exe|so|dylib|woff2?|ttf|mp4|mov)$/i
 
 /**
  * How a side is read by render threads. A commit's blobs are read ahead in one git process: the
- * recorded inputs of the roots when every root has a record holding on that side, else every
- * small file (a later miss costs one git process per file).
+ * files every remembered render of the roots read (a render of the other side predicts this one
+ * well), or every file when nothing is remembered for a root; a file that was not read ahead
+ * costs one git process when the render asks for it.
  */
 export async function sideSpec(pair: RevisionPair, side: SideName, roots: readonly string[], cache: GraphCache): Promise<SideSpec> {
   const rev = pair[side]
   if (rev.commit === undefined) return {kind: 'worktree', mount: pair.top}
   const index = rev.index
   const oids = new Set<string>()
-  let known = true
+  const paths = new Set<string>()
+  let unknown = false
   for (const root of roots) {
-    const inputs = holdingRecord(cache.records(root), rev)
-    if (!inputs) {
-      known = false
-      break
-    }
-    for (const [k, v] of Object.entries(inputs)) if (k[0] === 'c' && v !== '-') oids.add(v)
+    const records = cache.records(root)
+    if (records.length === 0) unknown = true
+    for (const inputs of records) for (const [k, v] of Object.entries(inputs)) if (isBlobValue(v) && !k.startsWith('//')) paths.add(k)
   }
-  if (!known) {
-    oids.clear()
-    let total = 0
-    for (const e of index.files.values()) {
-      if ((e.size ?? 0) > readAheadFileBytes || total + (e.size ?? 0) > readAheadTotalBytes) continue
-      total += e.size ?? 0
-      oids.add(e.oid)
-    }
+  // Nothing remembered for some root: read every file a render could want (not pictures and archives).
+  if (unknown) for (const p of index.files.keys()) if (!notManifest.test(p)) paths.add(p)
+  for (const p of paths) {
+    const r = rev.view.resolve(p)
+    const e = 'rel' in r ? index.entry(r.rel) : undefined
+    if (e) oids.add(e.oid)
   }
   const blobs = await readBlobs(pair.top, oids)
   return {kind: 'commit', mount: pair.top, repo: pair.top, listing: [...index.files], blobs: [...blobs]}
-}
-
-function holdingRecord(records: readonly Inputs[], rev: Revision): Inputs | undefined {
-  const observer = new Observer(rev.view)
-  return records.find((r) => observer.differences(r, true).length === 0)
 }
 
 /** The graph remembered for this work tree and render settings. */

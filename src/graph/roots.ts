@@ -1,6 +1,7 @@
 // Which kustomizations are roots: those the user names, else the apps of strata.yaml, else every
 // kustomization in the repository that no other kustomization includes (a base, a component or an
 // overlay listed by an umbrella is not a root of its own).
+import {createHash} from 'node:crypto'
 import {posix} from 'node:path'
 import {isObject} from '../model/json.js'
 import {parseYamlDocuments} from '../render/yaml/parse.js'
@@ -21,6 +22,16 @@ export function kustomizationFileOf(index: TreeIndex, dir: string): string | und
     if (k === 'file' || k === 'link') return rel
   }
   return undefined
+}
+
+/** One digest of a revision's kustomization files (paths and blobs): equal digests, equal top-level sets. */
+export function kustomizationsDigest(index: TreeIndex): string {
+  const h = createHash('sha256')
+  for (const dir of index.kustomizationDirs()) {
+    const file = kustomizationFileOf(index, dir)
+    h.update(`${file}\0${file ? index.entry(file)?.oid : ''}\n`)
+  }
+  return h.digest('hex')
 }
 
 /** Kustomization files whose included entries are not cached yet (their blobs must be read). */

@@ -6,6 +6,6 @@ const render = makeRenderer(workerData as PoolSetup)
 parentPort!.on('message', (task: RenderTask) => {
   render(task).then(
     (r) => parentPort!.postMessage(r),
-    (e: unknown) => parentPort!.postMessage({root: task.root, side: task.side, warnings: [], keys: [], error: {message: String(e), text: `internal error (please report it): ${e instanceof Error ? e.stack : e}`}}),
+    (e: unknown) => parentPort!.postMessage({root: task.root, side: task.side, warnings: [], keys: {}, error: {message: String(e), text: `internal error (please report it): ${e instanceof Error ? e.stack : e}`}}),
   )
 })

@@ -12,8 +12,6 @@ import {UserError} from '../model/errors.js'
 export interface TreeEntry {
   mode: string
   oid: string
-  /** Bytes, when git said (ls-tree -l); used to bound what is read ahead. */
-  size?: number
 }
 
 /** Repository-relative POSIX path → entry, for every file (submodules left out). */
@@ -76,16 +74,16 @@ export async function mergeBase(repo: string, a: string, b: string): Promise<str
   }
 }
 
-/** Every file of a commit's tree, with sizes. */
+/** Every file of a commit's tree (without sizes: those cost a read of every object). */
 export async function listCommitTree(repo: string, commit: string): Promise<TreeListing> {
-  const out = await gitOutput(repo, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit])
+  const out = await gitOutput(repo, ['ls-tree', '-r', '-z', '--full-tree', commit])
   const listing: TreeListing = new Map()
   for (const record of splitNul(out)) {
-    // <mode> SP <type> SP <oid> SP+ <size> TAB <path>
+    // <mode> SP <type> SP <oid> TAB <path>
     const tab = record.indexOf('\t')
-    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/)
+    const [mode, type, oid] = record.slice(0, tab).split(' ')
     if (type !== 'blob') continue
-    listing.set(record.slice(tab + 1), {mode, oid, size: Number(size)})
+    listing.set(record.slice(tab + 1), {mode, oid})
   }
   return listing
 }
@@ -136,7 +134,7 @@ function hashWorkTreeFile(abs: string, sha256: boolean): TreeEntry | undefined {
   } else {
     return undefined
   }
-  return {mode, oid: blobId(data, sha256), size: data.length}
+  return {mode, oid: blobId(data, sha256)}
 }
 
 /** git's object id of a blob with these bytes. */

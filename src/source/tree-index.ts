@@ -13,8 +13,13 @@ export const symlinkMode = '120000'
 export class TreeIndex {
   /** Directory ('' for the top) → its entry names, sorted. */
   private readonly dirs = new Map<string, string[]>()
+  /** Whether any file is a symlink: without one, every path resolves to itself. */
+  readonly hasLinks: boolean
 
   constructor(readonly files: TreeListing) {
+    let links = false
+    for (const e of files.values()) if (e.mode === symlinkMode) links = true
+    this.hasLinks = links
     const children = new Map<string, Set<string>>([['', new Set()]])
     for (const rel of files.keys()) {
       let child = rel

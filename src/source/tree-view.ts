@@ -31,6 +31,7 @@ export class TreeView {
   }
 
   resolve(rel: string, hops = 0): Resolved {
+    if (!this.index.hasLinks) return {rel}
     if (hops > maxLinkHops) throw Object.assign(new Error(`ELOOP: too many symbolic links, '${rel}'`), {code: 'ELOOP'})
     const parts = rel === '' ? [] : rel.split('/')
     let cur = ''
