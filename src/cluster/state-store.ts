@@ -5,9 +5,9 @@
 import {hostname} from 'node:os'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {UserError} from '../model/errors.js'
-import {rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
+import {rolloutCommand, shellQuote, type ClusterTarget} from '../model/follow-up.js'
 import {isObject, type JsonObject} from '../model/json.js'
-import type {RolloutHolder, RolloutState} from '../rollout/types.js'
+import type {RolloutHolder, RolloutState, StopRequest} from '../rollout/types.js'
 import {ClusterError} from './errors.js'
 import type {ClusterPort, ObjectRef} from './port.js'
 
@@ -86,11 +86,7 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-export interface AcquireOptions {
-  replacePaused: boolean
-  resume: boolean
-  /** The digest of the render about to be applied: the refusal of an unfinished rollout says whether it is the same. */
-  digest?: string
+export interface HolderProbe {
   staleMs?: number
   /** For tests; defaults to Date.now. */
   now?: () => number
@@ -106,6 +102,39 @@ export function storedStateOf(obj: JsonObject): StoredState {
   return {state: decode(data, `${String(md.namespace ?? '')}/${String(md.name ?? '')}`), resourceVersion: String(md.resourceVersion ?? '')}
 }
 
+/**
+ * Who runs a `running` rollout, as seen by process `me`: `live` (a fresh heartbeat: never taken
+ * over), `stale` (no heartbeat for staleMs: hung, cut off from the API server, or gone — nobody
+ * can tell from here), `dead` (same host and its pid is gone: proven), `self`, or `none` (not
+ * running, or no holder recorded).
+ */
+export function holderCondition(state: RolloutState, me: Pick<RolloutHolder, 'pid' | 'host'>, probe: HolderProbe = {}): {kind: 'none' | 'self' | 'live' | 'stale' | 'dead'; heartbeatAgeMs: number} {
+  const h = state.holder
+  if (state.phase !== 'running' || !h) return {kind: 'none', heartbeatAgeMs: 0}
+  const heartbeatAgeMs = (probe.now ?? Date.now)() - Date.parse(h.heartbeatAt)
+  if (h.pid === me.pid && h.host === me.host) return {kind: 'self', heartbeatAgeMs}
+  if (h.host === (probe.localHost ?? hostname()) && !(probe.isAlive ?? pidAlive)(h.pid)) return {kind: 'dead', heartbeatAgeMs}
+  return {kind: heartbeatAgeMs > (probe.staleMs ?? defaultStaleMs) ? 'stale' : 'live', heartbeatAgeMs}
+}
+
+/** The same process run (heartbeats differ). */
+export function sameHolder(a: RolloutHolder | undefined, b: RolloutHolder | undefined): boolean {
+  return a !== undefined && b !== undefined && a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt
+}
+
+export interface AcquireOptions extends HolderProbe {
+  replacePaused: boolean
+  resume: boolean
+  /** The digest of the render about to be applied: the refusal of an unfinished rollout says whether it is the same. */
+  digest?: string
+  /**
+   * `rollout resume|abort`: a stale holder (silent, not proven gone) is taken over only with
+   * `force`. Without a verb (apply, sync, watch) a stale holder is taken over as before.
+   */
+  verb?: 'resume' | 'abort'
+  force?: boolean
+}
+
 export class RolloutStateStore {
   readonly name: string
   constructor(
@@ -118,8 +147,9 @@ export class RolloutStateStore {
     this.name = rolloutStateName(app)
   }
 
-  private command(verb: 'resume' | 'abort' | 'status'): string {
-    return `\`${rolloutCommand(verb, this.app, this.namespace, this.target)}\``
+  /** A follow-up command for this app and cluster, in backquotes, ready to paste. */
+  command(verb: 'resume' | 'abort' | 'status', extra: readonly string[] = []): string {
+    return `\`${[rolloutCommand(verb, this.app, this.namespace, this.target), ...extra.map(shellQuote)].join(' ')}\``
   }
 
   private ref(): ObjectRef {
@@ -166,24 +196,23 @@ export class RolloutStateStore {
    */
   async acquire(holder: RolloutHolder, options: AcquireOptions): Promise<StoredState | undefined> {
     const now = options.now ?? Date.now
-    const staleMs = options.staleMs ?? defaultStaleMs
-    const localHost = options.localHost ?? hostname()
-    const isAlive = options.isAlive ?? pidAlive
     const current = await this.load()
     if (!current) return undefined
     const {state} = current
     const h = state.holder
-    const live =
-      h !== undefined &&
-      state.phase === 'running' &&
-      !(h.pid === holder.pid && h.host === holder.host) &&
-      now() - Date.parse(h.heartbeatAt) <= staleMs &&
-      !(h.host === localHost && !isAlive(h.pid))
-    if (live) {
+    const held = holderCondition(state, holder, options)
+    if (held.kind === 'live' && h) {
       throw new UserError(
         `a rollout of ${this.app} is running in process ${h.pid} on ${h.host} (since ${h.startedAt}, last heartbeat ${h.heartbeatAt})`,
         {field: '--name'},
-        `Wait for it to finish, or watch it with ${this.command('status')}; two applies of one app never run at once.`,
+        `Wait for it to finish (watch it with ${this.command('status')}), or ask it to stop and roll back with ${this.command('abort')}; two applies of one app never run at once.`,
+      )
+    }
+    if (held.kind === 'stale' && h && options.verb && !options.force) {
+      throw new UserError(
+        `a rollout of ${this.app} is held by process ${h.pid} on ${h.host}, silent for ${Math.round(held.heartbeatAgeMs / 1000)} s (last heartbeat ${h.heartbeatAt}): it may be hung, cut off from the API server, or gone`,
+        {field: '--force'},
+        `If that process is gone, take the rollout over with ${this.command(options.verb, ['--force'])} (a process that comes back then stops at its next heartbeat).`,
       )
     }
     const unfinished = state.phase === 'paused' || state.phase === 'failed' || state.phase === 'interrupted'
@@ -200,7 +229,8 @@ export class RolloutStateStore {
       )
     }
     const nowIso = new Date(now()).toISOString()
-    const taken: RolloutState = {...state, holder: {...holder, heartbeatAt: nowIso}, updatedAt: nowIso}
+    // A stop request was meant for the holder being replaced, not for this process.
+    const taken: RolloutState = {...state, holder: {...holder, heartbeatAt: nowIso}, stopRequested: undefined, updatedAt: nowIso}
     // The CAS write is the lock: of two processes taking over at once, one gets a conflict.
     const resourceVersion = await this.save(taken, current.resourceVersion).catch((e: unknown) => {
       if (e instanceof StateConflictError) {
@@ -212,6 +242,28 @@ export class RolloutStateStore {
   }
 }
 
+/**
+ * Records `request` on a rollout that `seen.state.holder` runs, by CAS; the holder's heartbeat
+ * finds it (its next write conflicts) and the holder aborts. Re-reads and retries when the
+ * holder's heartbeat wrote in between. Returns the state as written, or undefined when the
+ * rollout is no longer running under that holder (it finished, paused, or was taken over).
+ */
+export async function requestStop(store: RolloutStateStore, seen: StoredState, request: StopRequest): Promise<StoredState | undefined> {
+  let current: StoredState | undefined = seen
+  for (let attempt = 0; attempt < 10 && current; attempt++) {
+    if (current.state.phase !== 'running' || !sameHolder(current.state.holder, seen.state.holder)) return undefined
+    const state: RolloutState = {...current.state, stopRequested: request}
+    try {
+      return {state, resourceVersion: await store.save(state, current.resourceVersion)}
+    } catch (e) {
+      if (!(e instanceof StateConflictError)) throw e
+      current = await store.load()
+    }
+  }
+  if (!current) return undefined
+  throw new UserError(`the rollout state of ${store.app} kept changing while the stop request was written`, {field: 'NAME'}, `Run ${store.command('abort')} again.`)
+}
+
 export interface Heartbeat {
   /** Stops refreshing; resolves once no write is in flight. */
   stop(): Promise<void>
@@ -219,6 +271,8 @@ export interface Heartbeat {
   readonly resourceVersion: string
   /** Aborted when a heartbeat finds that someone else wrote the state: the rollout was taken over. */
   readonly lost: AbortSignal
+  /** Aborted, with the StopRequest as reason, when another process asked this holder to stop. */
+  readonly stopRequested: AbortSignal
 }
 
 /**
@@ -232,14 +286,31 @@ export function startHeartbeat(
 ): Heartbeat & {current(): StoredState; update(state: RolloutState): Promise<string>} {
   const now = options.now ?? Date.now
   const controller = new AbortController()
+  const stopController = new AbortController()
+  const me = start.state.holder
   let stored = start
+  let request: StopRequest | undefined
   let chain: Promise<unknown> = Promise.resolve()
   let stopped = false
+  // A conflict is a takeover, except when the only news is a stop request for this very holder:
+  // then it is kept in every later write (so the record shows who asked) and signalled.
   const write = (state: RolloutState): Promise<string> => {
     const p = chain.then(async () => {
-      const rv = await store.save(state, stored.resourceVersion)
-      stored = {state, resourceVersion: rv}
-      return rv
+      for (let attempt = 0; ; attempt++) {
+        const next = request ? {...state, stopRequested: request} : state
+        try {
+          const rv = await store.save(next, stored.resourceVersion)
+          stored = {state: next, resourceVersion: rv}
+          return rv
+        } catch (e) {
+          if (!(e instanceof StateConflictError) || attempt >= 3) throw e
+          const seen = await store.load()
+          if (!seen?.state.stopRequested || !sameHolder(seen.state.holder, me)) throw e
+          request = seen.state.stopRequested
+          stored = seen
+          if (!stopController.signal.aborted) stopController.abort(request)
+        }
+      }
     })
     chain = p.catch(() => undefined)
     return p
@@ -262,6 +333,7 @@ export function startHeartbeat(
       return stored.resourceVersion
     },
     lost: controller.signal,
+    stopRequested: stopController.signal,
     current: () => stored,
     update: (state: RolloutState) => write(state),
     async stop() {

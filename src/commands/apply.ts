@@ -55,7 +55,7 @@ export interface RolloutTarget {
  * Runs a rollout's events into a printer with Ctrl-C wired to an AbortController (the executor
  * finishes in-flight requests and saves `interrupted`) and sets the exit code from the final phase.
  */
-export async function runRollout(json: boolean, color: boolean | undefined, start: (deps: RunDeps) => AsyncGenerator<RolloutEvent, RolloutState>, cluster: RunDeps['cluster'], success: RolloutState['phase'], where: RolloutTarget): Promise<RolloutState> {
+export async function runRollout(json: boolean, color: boolean | undefined, start: (deps: RunDeps) => AsyncGenerator<RolloutEvent, RolloutState>, cluster: RunDeps['cluster'], success: RolloutState['phase'] | ((state: RolloutState) => boolean), where: RolloutTarget): Promise<RolloutState> {
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.on('SIGINT', onSigint)
@@ -75,7 +75,8 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
       printer.event(r.value)
       r = await gen.next()
     }
-    process.exitCode = r.value.phase === success ? ExitCode.ok : exitCodeOf(r.value)
+    const succeeded = typeof success === 'function' ? success(r.value) : r.value.phase === success
+    process.exitCode = succeeded ? ExitCode.ok : exitCodeOf(r.value)
     return r.value
   } catch (e) {
     // The server went away (or refused a write of the state itself) part way: an answer about the

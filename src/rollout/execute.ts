@@ -7,8 +7,9 @@ import {rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {cloneJson, isObject, type JsonObject} from '../model/json.js'
 import {applyObjects} from './apply-objects.js'
 import {abortWorkload, runNextBatch, startWorkloadRecord, type BatchContext} from './batches/index.js'
+import {rollBack} from './roll-back.js'
 import {waitForHealthy} from './wait-healthy.js'
-import type {PlanItem, RolloutEvent, RolloutHolder, RolloutPhase, RolloutState, RolloutStep} from './types.js'
+import type {PlanItem, RolloutEvent, RolloutHolder, RolloutPhase, RolloutState, RolloutStep, StopRequest} from './types.js'
 
 /** The part of the state store the executor needs (RolloutStateStore satisfies it). */
 export interface RolloutStateWriter {
@@ -27,7 +28,10 @@ export interface ExecuteDeps {
   store: RolloutStateWriter
   now: () => number
   sleep: (ms: number) => Promise<void>
+  /** Ctrl-C (or the rollout taken over): stop between requests, save `interrupted`. */
   signal: AbortSignal
+  /** Aborted, with the StopRequest as reason, when another process asked to stop: roll back, save `aborted`. */
+  stopRequested?: AbortSignal
   holder: RolloutHolder
   members?: MembershipHooks
   /** The --kubeconfig/--context of this run, carried by the resume/abort commands a pause prints. */
@@ -61,9 +65,27 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
   }
   const resumeCommand = rolloutCommand('resume', state.app, state.namespace, deps.target)
   const abortCommand = rolloutCommand('abort', state.app, state.namespace, deps.target)
+  // Every wait and request below stops on either; only a stop request rolls back.
+  const signal = deps.stopRequested ? AbortSignal.any([deps.signal, deps.stopRequested]) : deps.signal
   const stopInterrupted = async function* (step: number): AsyncGenerator<RolloutEvent, RolloutState> {
+    if (!deps.signal.aborted && deps.stopRequested?.aborted) return yield* stopOnRequest(step, deps.stopRequested.reason as StopRequest)
     await save('interrupted', 'interrupted by a signal')
     yield {type: 'interrupted', step, resumeCommand}
+    return state
+  }
+  // Honours `rollout abort` from elsewhere exactly as that command would roll back; the waits of
+  // the rollback stop only on Ctrl-C, not on the request that started them.
+  const stopOnRequest = async function* (step: number, request: StopRequest): AsyncGenerator<RolloutEvent, RolloutState> {
+    yield {type: 'stopping', request}
+    const restored = yield* rollBack({...ctx, signal: deps.signal}, state)
+    if (deps.signal.aborted) {
+      await save('interrupted', `interrupted while rolling back at the request of ${request.by}`)
+      yield {type: 'interrupted', step, resumeCommand: abortCommand}
+      return state
+    }
+    state.holder = undefined
+    await save('aborted', `stopped at the request of ${request.by}${request.reason ? `: ${request.reason}` : ''}`)
+    yield {type: 'aborted', restored, by: request.by}
     return state
   }
 
@@ -80,7 +102,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
     applySetId: options.applySetId,
     batchTimeoutMs: options.batchTimeoutMs,
     maxFailedPods: options.maxFailedPods,
-    signal: deps.signal,
+    signal,
     now: deps.now,
     sleep: deps.sleep,
     pollMs: options.pollMs,
@@ -92,13 +114,13 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
   const steps = state.plan.steps
   for (let i = state.step; i < steps.length; i++) {
     const step = steps[i]
-    if (deps.signal.aborted) return yield* stopInterrupted(i)
+    if (signal.aborted) return yield* stopInterrupted(i)
     const stepStart = deps.now()
     yield {type: 'step-start', step: i, name: step.name, items: step.items.length}
 
     if (step.category === 'prune') {
-      if (deps.members) deleted += (yield* deps.members.prune(step, deps.signal)).deleted
-      if (deps.signal.aborted) return yield* stopInterrupted(i)
+      if (deps.members) deleted += (yield* deps.members.prune(step, signal)).deleted
+      if (signal.aborted) return yield* stopInterrupted(i)
     } else {
       // Abort needs the template a plain (non-batched) workload had before this plan changed it.
       const plain = step.items.filter((it) => !it.batches)
@@ -114,7 +136,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
       }
       if (remembered) await save('running')
 
-      const r = await applyObjects(deps.cluster, i, plain, {fieldManager: options.fieldManager, forceConflicts: options.forceConflicts, applySetId: options.applySetId, concurrency: options.concurrency, signal: deps.signal})
+      const r = await applyObjects(deps.cluster, i, plain, {fieldManager: options.fieldManager, forceConflicts: options.forceConflicts, applySetId: options.applySetId, concurrency: options.concurrency, signal})
       for (const e of r.events) yield e
       applied += r.applied
       unchanged += r.unchanged
@@ -122,7 +144,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
         await save('failed', `${r.failed} object${r.failed === 1 ? '' : 's'} of step ${i + 1} failed to apply`)
         return state
       }
-      if (deps.signal.aborted) return yield* stopInterrupted(i)
+      if (signal.aborted) return yield* stopInterrupted(i)
 
       for (const it of step.items) {
         if (!it.batches) continue
@@ -162,7 +184,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
 
       const gate = yield* waitForHealthy(deps.cluster, step.items.filter((it) => it.action !== 'delete').map((it) => it.id), {
         timeoutMs: options.stepTimeoutMs,
-        signal: deps.signal,
+        signal,
         now: deps.now,
         sleep: deps.sleep,
         pollMs: options.pollMs,

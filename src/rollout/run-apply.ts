@@ -13,7 +13,6 @@ import {applyCommand, rolloutCommand, type ClusterTarget} from '../model/follow-
 import {splitApiVersion} from '../model/resource.js'
 import {renderKustomization, type RenderOptions} from '../render/index.js'
 import {renderDigest} from './digest.js'
-import {abortWorkload, restoreTemplate, type BatchContext} from './batches/index.js'
 import {deleteMembers} from './delete-members.js'
 import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execute.js'
 import {buildPlan, planInputFromDiff, type PlanOptions} from './plan.js'
@@ -148,7 +147,7 @@ export async function treeDigest(dir: string, render: RenderOptions): Promise<st
  * digest of the tree the caller means), a saved plan made from another render is refused first:
  * resuming it would roll out what the tree no longer says.
  */
-export async function* resumeRollout(app: string, namespace: string, deps: RunDeps, options: RunOptions & {expectDigest?: string; dir?: string}): AsyncGenerator<RolloutEvent, RolloutState> {
+export async function* resumeRollout(app: string, namespace: string, deps: RunDeps, options: RunOptions & {expectDigest?: string; dir?: string; force?: boolean}): AsyncGenerator<RolloutEvent, RolloutState> {
   const store = new RolloutStateStore(deps.cluster, app, namespace, deps.target)
   if (options.expectDigest !== undefined) {
     const saved = await store.load()
@@ -161,35 +160,13 @@ export async function* resumeRollout(app: string, namespace: string, deps: RunDe
       )
     }
   }
-  const taken = await takeUnfinished(store, deps, 'resume')
+  const taken = await takeUnfinished(store, deps, 'resume', options.force)
   return yield* execute(store, taken, deps, options)
 }
 
-/** Returns every workload the plan touched to its previous template, removes canaries; phase aborted. */
-export async function* abortRollout(app: string, namespace: string, deps: RunDeps, options: Pick<RunOptions, 'forceConflicts' | 'batchTimeoutMs' | 'maxFailedPods' | 'pollMs'>): AsyncGenerator<RolloutEvent, RolloutState> {
-  const store = new RolloutStateStore(deps.cluster, app, namespace, deps.target)
-  const taken = await takeUnfinished(store, deps, 'abort')
-  const ctx: BatchContext = {cluster: deps.cluster, fieldManager, forceConflicts: options.forceConflicts, applySetId: applySetId(applySetParent(app, namespace)), batchTimeoutMs: options.batchTimeoutMs, maxFailedPods: options.maxFailedPods, signal: deps.signal, now: deps.now, sleep: deps.sleep, pollMs: options.pollMs}
-  const ids = idsByKey(taken.state.plan)
-  const restored: PlanObjectId[] = []
-  for (const record of Object.values(taken.state.workloads)) {
-    yield* abortWorkload(ctx, record)
-    restored.push(record.id)
-  }
-  for (const [key, previous] of Object.entries(taken.state.previousTemplates)) {
-    const id = ids.get(key)
-    if (!id) continue
-    await restoreTemplate(ctx, id, {spec: {template: previous}})
-    restored.push(id)
-  }
-  const state: RolloutState = {...taken.state, phase: 'aborted', reason: 'aborted by strata rollout abort', holder: undefined, updatedAt: new Date(deps.now()).toISOString()}
-  await store.save(state, taken.resourceVersion)
-  yield {type: 'aborted', restored}
-  return state
-}
-
-async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, verb: 'resume' | 'abort'): Promise<StoredState> {
-  const taken = await store.acquire(deps.holder, {replacePaused: false, resume: true, now: deps.now})
+/** Takes a paused, failed or interrupted rollout (a stale holder's only with `force`) for resume or abort. */
+export async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, verb: 'resume' | 'abort', force = false): Promise<StoredState> {
+  const taken = await store.acquire(deps.holder, {replacePaused: false, resume: true, now: deps.now, verb, force})
   if (!taken) {
     throw new UserError(`no rollout of app '${store.app}' in namespace ${store.namespace}`, {field: 'NAME'}, 'Check the app name and pass its namespace with -n (the namespace of its applyset Secret).')
   }
@@ -214,6 +191,7 @@ async function* execute(store: RolloutStateStore, start: StoredState, deps: RunD
       now: deps.now,
       sleep: deps.sleep,
       signal,
+      stopRequested: hb.stopRequested,
       holder: deps.holder,
       members: membershipHooks(deps.cluster, parent, id),
       target: deps.target,
@@ -256,12 +234,6 @@ function membersOf(ids: readonly Pick<PlanObjectId, 'apiVersion' | 'kind' | 'nam
     if (id.namespace) namespaces.add(id.namespace)
   }
   return {groupKinds: [...gks.values()], namespaces: [...namespaces]}
-}
-
-function idsByKey(plan: RolloutPlan): Map<string, PlanObjectId> {
-  const m = new Map<string, PlanObjectId>()
-  for (const s of plan.steps) for (const it of s.items) m.set(it.id.key, it.id)
-  return m
 }
 
 const units: Record<string, number> = {ms: 1, s: 1_000, m: 60_000, h: 3_600_000}

@@ -110,6 +110,14 @@ export interface RolloutHolder {
   heartbeatAt: string
 }
 
+/** Another process asked the holder to stop (`strata rollout abort` on a running rollout): it rolls back at its next check. */
+export interface StopRequest {
+  /** `user@host (pid N)` of the process that asked. */
+  by: string
+  at: string
+  reason?: string
+}
+
 export interface RolloutState {
   version: 1
   app: string
@@ -125,6 +133,8 @@ export interface RolloutState {
   /** Why it stopped: the pause point, the failed gate, the interruption. */
   reason?: string
   holder?: RolloutHolder
+  /** Set by `rollout abort` while a live holder runs the rollout; the holder honours it and aborts. */
+  stopRequested?: StopRequest
   startedAt: string
   updatedAt: string
 }
@@ -152,7 +162,13 @@ export type RolloutEvent =
   | {type: 'paused'; step: number; reason: string; workload?: PlanObjectId; batch?: number; resumeCommand: string; abortCommand: string}
   | {type: 'breaker'; id: PlanObjectId; reason: string; aborted: boolean}
   | {type: 'gate-failed'; id: PlanObjectId; health: Health; report: string}
-  | {type: 'aborted'; restored: PlanObjectId[]}
+  | {type: 'aborted'; restored: PlanObjectId[]; by?: string}
+  /** The holder saw a stop request: it rolls back now. */
+  | {type: 'stopping'; request: StopRequest}
+  /** `rollout abort` recorded a stop request for a live holder (and waits for it unless --no-wait). */
+  | {type: 'stop-requested'; holder: RolloutHolder; waiting: boolean; statusCommand: string}
+  /** Still waiting for the holder to honour the stop request. */
+  | {type: 'stop-waiting'; holder: RolloutHolder; elapsedMs: number; heartbeatAgeMs: number}
   | {type: 'interrupted'; step: number; resumeCommand: string}
   | {type: 'warning'; message: string}
   | {type: 'done'; applied: number; unchanged: number; deleted: number; elapsedMs: number}

@@ -18,6 +18,7 @@ export default class RolloutResume extends StrataCommand {
   static override examples = [
     {description: 'Next batch of the paused rollout of app shop', command: '<%= config.bin %> rollout resume shop -n shop'},
     {description: 'From CI, with JSON events', command: '<%= config.bin %> rollout resume shop -n shop --context prod --json'},
+    {description: 'Take over from a holder that stopped sending heartbeats (its CI runner is gone)', command: '<%= config.bin %> rollout resume shop -n shop --force'},
     {description: 'Only if overlays/prod still renders what the paused plan was made from', command: '<%= config.bin %> rollout resume shop -n shop --dir overlays/prod'},
   ]
 
@@ -28,6 +29,7 @@ export default class RolloutResume extends StrataCommand {
   static override flags = {
     ...executionFlags,
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
+    force: Flags.boolean({description: 'take over a rollout whose holder has sent no heartbeat for 30 s (hung, cut off, or its machine gone); a live holder is never taken over', default: false}),
     dir: Flags.string({description: 'the kustomize tree the rollout came from: refuse (exit 2) if it now renders something else than the saved plan'}),
     ...renderFlags,
   }
@@ -38,6 +40,6 @@ export default class RolloutResume extends StrataCommand {
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const namespace = flags.namespace ?? cluster.defaultNamespace
     const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, renderOptionsFrom(flags))
-    await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir}), cluster, 'done', {app: args.name, namespace, target: clusterTarget(flags)})
+    await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir, force: flags.force}), cluster, 'done', {app: args.name, namespace, target: clusterTarget(flags)})
   }
 }

@@ -1,11 +1,10 @@
-import * as os from 'node:os'
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
 import {rateFlags, rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
-import {defaultStaleMs, RolloutStateStore} from '../../cluster/state-store.js'
+import {holderCondition, RolloutStateStore} from '../../cluster/state-store.js'
 import {UserError} from '../../model/errors.js'
-import {clusterTarget, rolloutCommand, type ClusterTarget} from '../../model/follow-up.js'
+import {clusterTarget, rolloutCommand, shellQuote, type ClusterTarget} from '../../model/follow-up.js'
 import {percent} from '../../rollout/plan-format.js'
 import type {RolloutState} from '../../rollout/types.js'
 
@@ -57,23 +56,10 @@ function statusJson(s: RolloutState) {
     workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, strategy: w.strategy, batchesDone: w.batchesDone, batches: w.shares.length})),
     reason: s.reason ?? null,
     holder: s.holder ?? null,
+    stopRequested: s.stopRequested ?? null,
     startedAt: s.startedAt,
     updatedAt: s.updatedAt,
   }
-}
-
-/** Why a `running` rollout has nobody running it (a crash, a lost connection), or undefined. */
-function holderGone(h: RolloutState['holder']): string | undefined {
-  if (!h) return 'no holder recorded'
-  if (h.host === os.hostname()) {
-    try {
-      process.kill(h.pid, 0)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EPERM') return `pid ${h.pid} is not running on this host`
-    }
-  }
-  const age = Date.now() - Date.parse(h.heartbeatAt)
-  return age > defaultStaleMs ? `no heartbeat for ${Math.round(age / 1000)} s` : undefined
 }
 
 export function statusText(s: RolloutState, target: ClusterTarget): string {
@@ -87,8 +73,25 @@ export function statusText(s: RolloutState, target: ClusterTarget): string {
   }
   if (s.reason) lines.push(`reason: ${s.reason}`)
   if (s.holder) lines.push(`held by pid ${s.holder.pid} on ${s.holder.host} (heartbeat ${s.holder.heartbeatAt})`)
-  const gone = s.phase === 'running' ? holderGone(s.holder) : undefined
-  if (gone) lines.push(`the process that ran it is gone (${gone}): the apply stopped part way`, ...next)
+  if (s.stopRequested && (s.phase === 'running' || s.phase === 'aborted')) {
+    lines.push(`stop requested by ${s.stopRequested.by} at ${s.stopRequested.at}${s.stopRequested.reason ? ` (${s.stopRequested.reason})` : ''}`)
+  }
+  const command = (verb: 'resume' | 'abort', ...extra: string[]) => [rolloutCommand(verb, s.app, s.namespace, target), ...extra.map(shellQuote)].join(' ')
+  // Not this process: any pid/host that is not ours.
+  const held = holderCondition(s, {pid: -1, host: ''})
+  if (held.kind === 'none' && s.phase === 'running') {
+    lines.push('no holder recorded: the apply stopped part way', ...next)
+  } else if (held.kind === 'dead') {
+    lines.push(`the process that ran it is gone (pid ${s.holder?.pid} is not running on this host): the apply stopped part way`, ...next)
+  } else if (held.kind === 'stale') {
+    lines.push(
+      `no heartbeat for ${Math.round(held.heartbeatAgeMs / 1000)} s: the process that ran it is hung, cut off from the API server, or gone`,
+      `if it is gone, continue: ${command('resume', '--force')}`,
+      `or roll back: ${command('abort', '--force')}`,
+    )
+  } else if (held.kind === 'live' && !s.stopRequested) {
+    lines.push(`stop it and roll back: ${command('abort')}`)
+  }
   lines.push(`started ${s.startedAt}, updated ${s.updatedAt}`)
   if (s.phase === 'paused' || s.phase === 'failed' || s.phase === 'interrupted') {
     lines.push(...next)

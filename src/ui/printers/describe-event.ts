@@ -38,7 +38,16 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
     case 'gate-failed':
       return [theme.error(`health gate failed: ${describeId(e.id)}: ${e.health.message}`), ...e.report.split('\n').filter((l) => l !== '').map((l) => `  ${l}`)]
     case 'aborted':
-      return [theme.warn(`aborted: restored ${e.restored.length === 0 ? 'nothing' : e.restored.map(describeId).join(', ')}`)]
+      return [theme.warn(`aborted${e.by ? ` at the request of ${e.by}` : ''}: restored ${e.restored.length === 0 ? 'nothing' : e.restored.map(describeId).join(', ')}`)]
+    case 'stopping':
+      return [theme.warn(`stop requested by ${e.request.by} at ${e.request.at}${e.request.reason ? ` (${e.request.reason})` : ''}: rolling back as \`strata rollout abort\` would`)]
+    case 'stop-requested':
+      return [
+        theme.warn(`asked process ${e.holder.pid} on ${e.holder.host} (running since ${e.holder.startedAt}) to stop: it rolls back at its next check`),
+        e.waiting ? '  waiting for it to finish the rollback' : `  follow: ${e.statusCommand}`,
+      ]
+    case 'stop-waiting':
+      return [`  still waiting for process ${e.holder.pid} on ${e.holder.host} (${seconds(e.elapsedMs)}; last heartbeat ${seconds(e.heartbeatAgeMs)} ago)`]
     case 'interrupted':
       return [theme.warn(`interrupted in step ${e.step + 1}/${steps}; state saved`), `  continue: ${e.resumeCommand}`]
     case 'warning':

@@ -160,6 +160,9 @@ export function makeTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: ()
           if (steps[e.step]) steps[e.step].status = 'paused'
           return log(describeEvent(e, stepCount, theme))
         case 'aborted':
+        case 'stopping':
+        case 'stop-requested':
+        case 'stop-waiting':
         case 'warning':
         case 'done':
           return log(describeEvent(e, stepCount, theme))

@@ -1,6 +1,6 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {RolloutStateStore, StateConflictError, startHeartbeat} from '../../../src/cluster/state-store.js'
+import {holderCondition, requestStop, RolloutStateStore, StateConflictError, startHeartbeat} from '../../../src/cluster/state-store.js'
 import {UserError} from '../../../src/model/errors.js'
 import type {RolloutHolder, RolloutPhase, RolloutState} from '../../../src/rollout/types.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
@@ -116,6 +116,30 @@ describe('RolloutStateStore', () => {
       assert.equal(got!.state.holder!.pid, 200)
       assert.equal((await store.load())!.state.holder!.pid, 200)
     })
+    test('the live holder is refused with the way to stop it: rollout abort', async () => {
+      const store = await seeded(state('running', holder(4242, 'ci-7')))
+      await assert.rejects(store.acquire(me, {...opts, resume: true, verb: 'abort', force: true}), (e: unknown) => e instanceof UserError && /strata rollout abort shop -n ns/.test(e.hint ?? ''))
+    })
+    test('rollout resume|abort take a stale holder over only with --force; a dead one without', async () => {
+      const stale = {...opts, now: () => t0 + 31_000, resume: true}
+      for (const verb of ['resume', 'abort'] as const) {
+        const store = await seeded(state('running', holder(4242, 'ci-7')))
+        await assert.rejects(store.acquire(me, {...stale, verb}), (e: unknown) => e instanceof UserError && /silent for 31 s/.test(e.message) && e.hint?.includes(`strata rollout ${verb} shop -n ns --force`) === true)
+        assert.equal((await store.load())!.state.holder!.pid, 4242, 'a refusal writes nothing')
+        assert.equal((await store.acquire(me, {...stale, verb, force: true}))!.state.holder!.pid, 200)
+      }
+      const dead = await seeded(state('running', holder(101, 'laptop')))
+      assert.equal((await dead.acquire(me, {...opts, resume: true, verb: 'abort'}))!.state.holder!.pid, 200)
+    })
+    test('holderCondition: live, stale, dead, self, none', () => {
+      const probe = {now: () => t0 + 10_000, localHost: 'laptop', isAlive: (pid: number) => pid === 100}
+      assert.equal(holderCondition(state('running', holder(4242, 'ci-7')), me, probe).kind, 'live')
+      assert.equal(holderCondition(state('running', holder(4242, 'ci-7')), me, {...probe, now: () => t0 + 31_000}).kind, 'stale')
+      assert.equal(holderCondition(state('running', holder(101, 'laptop')), me, probe).kind, 'dead')
+      assert.equal(holderCondition(state('running', holder(100, 'laptop')), me, probe).kind, 'live')
+      assert.equal(holderCondition(state('running', holder(200, 'laptop')), me, probe).kind, 'self')
+      assert.equal(holderCondition(state('paused', holder(4242, 'ci-7')), me, probe).kind, 'none')
+    })
     test('a stale heartbeat is taken over', async () => {
       const store = await seeded(state('running', holder(4242, 'ci-7')))
       const got = await store.acquire(me, {...opts, now: () => t0 + 31_000})
@@ -171,5 +195,39 @@ describe('RolloutStateStore', () => {
     assert.ok(hb.lost.aborted)
     assert.ok(hb.lost.reason instanceof StateConflictError)
     await hb.stop()
+  })
+
+  test('a stop request is not a takeover: the holder keeps its heartbeat, is told who asked, and keeps the request in every later write', async () => {
+    const c = new MemoryCluster()
+    const store = new RolloutStateStore(c, 'shop', 'ns')
+    await store.save(state('running', holder(1, 'a')), undefined)
+    const got = await store.acquire(holder(1, 'a'), {replacePaused: false, resume: true})
+    let clock = t0 + 5000
+    const hb = startHeartbeat(store, got!, {intervalMs: 10, now: () => clock})
+    const asker = new RolloutStateStore(c, 'shop', 'ns')
+    const request = {by: 'ops@desk (pid 9)', at: new Date(t0).toISOString(), reason: 'bad build'}
+    const written = await requestStop(asker, (await asker.load())!, request)
+    assert.deepEqual(written!.state.stopRequested, request)
+    clock += 1000
+    await new Promise((r) => setTimeout(r, 40))
+    assert.ok(hb.stopRequested.aborted, 'the holder saw the request')
+    assert.deepEqual(hb.stopRequested.reason, request)
+    assert.ok(!hb.lost.aborted, 'and still holds the rollout')
+    const loaded = (await store.load())!.state
+    assert.equal(loaded.holder!.heartbeatAt, new Date(clock).toISOString(), 'heartbeats go on')
+    // the executor's own save (which knows nothing of the request) keeps it
+    await hb.update({...got!.state, phase: 'aborted', holder: undefined})
+    assert.deepEqual((await store.load())!.state.stopRequested, request)
+    await hb.stop()
+  })
+
+  test('requestStop writes nothing once the rollout is no longer run by that holder', async () => {
+    const c = new MemoryCluster()
+    const store = new RolloutStateStore(c, 'shop', 'ns')
+    await store.save(state('running', holder(1, 'a')), undefined)
+    const seen = (await store.load())!
+    await store.save(state('paused', holder(1, 'a')), seen.resourceVersion)
+    assert.equal(await requestStop(store, seen, {by: 'x', at: 'now'}), undefined)
+    assert.equal((await store.load())!.state.stopRequested, undefined)
   })
 })

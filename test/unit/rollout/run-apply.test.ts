@@ -6,13 +6,15 @@ import {describe, test} from 'node:test'
 import {applySetId, applySetLabels, applySetParent} from '../../../src/cluster/applyset.js'
 import {RolloutStateStore} from '../../../src/cluster/state-store.js'
 import {UserError} from '../../../src/model/errors.js'
-import {abortRollout, parseDuration, prepareApply, processHolder, resumeRollout, runApply, treeDigest, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
+import {abortRollout, type AbortOptions} from '../../../src/rollout/abort.js'
+import {parseDuration, prepareApply, processHolder, resumeRollout, runApply, treeDigest, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../../../src/rollout/types.js'
 import {formatPlanText} from '../../../src/rollout/plan-format.js'
 import {makeTheme} from '../../../src/ui/theme.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 
 const options: RunOptions = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 2_000, batchTimeoutMs: 2_000, maxFailedPods: 0, autoAbort: true, pollMs: 1}
+const abortOptions: AbortOptions = {...options, force: false, wait: true, waitTimeoutMs: 60_000, requestedBy: 'ops@desk (pid 9)', waitPollMs: 1}
 
 function tree(configMaps: string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-run-apply-'))
@@ -95,7 +97,7 @@ describe('run-apply', () => {
     for (let i = 1; i < steps; i++) ({state} = await drain(resumeRollout('shop', 'shop', d, options)))
     assert.equal(state.phase, 'done')
     assert.ok(cluster.peek('v1', 'ConfigMap', 'c', 'shop'))
-    await assert.rejects(drain(abortRollout('shop', 'shop', d, options)), (e: unknown) => e instanceof UserError && /nothing to abort/.test(e.message))
+    await assert.rejects(drain(abortRollout('shop', 'shop', d, abortOptions)), (e: unknown) => e instanceof UserError && /nothing to abort/.test(e.message))
     assert.equal((await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state.holder, undefined)
   })
 
@@ -145,7 +147,7 @@ describe('run-apply', () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
     await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b']), {plan: {batchSize: 1, pauseAfter: 'each'}})), d, {...options, replacePaused: false}))
-    const {state, events} = await drain(abortRollout('shop', 'shop', d, options))
+    const {state, events} = await drain(abortRollout('shop', 'shop', d, abortOptions))
     assert.equal(state.phase, 'aborted')
     assert.equal(events.at(-1)?.type, 'aborted')
     const saved = await new RolloutStateStore(cluster, 'shop', 'shop').load()
