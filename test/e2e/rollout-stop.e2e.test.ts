@@ -115,7 +115,7 @@ describe('strata rollout abort stops an apply running elsewhere', () => {
     await waitFor('the heartbeat stale', async () => /no heartbeat for \d+ s/.test(strata(kubeconfig, 'rollout', 'status', 'web', '-n', ns).stdout), {timeoutMs: 60_000, intervalMs: 2_000})
     const refused = strata(kubeconfig, 'rollout', 'abort', 'web', '-n', ns)
     assert.equal(refused.code, 2, refused.all)
-    assert.match(refused.stderr, new RegExp(`strata rollout abort web -n ${ns} --force`))
+    assert.match(refused.stderr, new RegExp(`strata rollout abort web -n ${ns}( --kubeconfig \\S+)? --force`))
     const forced = strata(kubeconfig, 'rollout', 'abort', 'web', '-n', ns, '--force')
     assert.equal(forced.code, 0, forced.all)
     await waitFor('two v1 pods Ready', async () => JSON.stringify(readyImages(kubeconfig, ns)) === JSON.stringify([v1, v1]), {timeoutMs: 60_000})
