@@ -255,6 +255,19 @@ function evalString(tokens: Token[], vars: Map<string, string>, harness?: string
       i = end + 1
       return joinPath(...parts)
     }
+    if (t.kind === 'ident' && t.text === 'konfig' && toks[i + 2]?.text === 'DefaultKustomizationFileName' && toks[i + 3]?.text === '(' && toks[i + 4]?.text === ')') {
+      i += 5
+      return 'kustomization.yaml'
+    }
+    if (t.kind === 'ident' && t.text === 'fmt' && toks[i + 1]?.text === '.' && toks[i + 2]?.text === 'Sprintf' && toks[i + 3]?.text === '(') {
+      const end = matching(toks, i + 3)
+      const [format, ...rest] = splitArgs(toks.slice(i + 4, end)).map((a) => evalString(a, vars, harness))
+      if (/%[^s%]/.test(format.replace(/%%/g, ''))) throw new NotExtractable('fmt.Sprintf with verbs other than %s')
+      let k = 0
+      const v = format.replace(/%[s%]/g, (m) => (m === '%%' ? '%' : (rest[k++] ?? '%!s(MISSING)')))
+      i = end + 1
+      return v
+    }
     if (t.kind === 'ident' && t.text === harness && toks[i + 1]?.text === '.' && toks[i + 2]?.text === 'GetRoot' && toks[i + 3]?.text === '(' && toks[i + 4]?.text === ')') {
       i += 5
       return '/'
@@ -312,6 +325,8 @@ interface Package {
   strings: Map<string, string>
   /** Functions of the package that take the harness, by name (helpers that write a shared base). */
   helpers: Map<string, GoFunc>
+  /** Every function of the package, by name. */
+  funcs: Map<string, GoFunc>
 }
 
 interface State {
@@ -328,7 +343,7 @@ function checkShape(body: Token[]): void {
   const text = body.map((t) => t.text).join(' ')
   if (/\bt \. Run \(/.test(text) || /\bfor\b/.test(text)) throw new NotExtractable('table-driven or looping test')
   if (/\bfunc \(/.test(text)) throw new NotExtractable('closure in the test')
-  if (/EnableExec|FnpLoadingOptions|MakeOptionsPluginsEnabled|BuildGoPlugin|PrepBuiltin|PrepExecPlugin/.test(text)) throw new PluginCase('plugins, exec or KRM functions enabled')
+  if (/EnableExec|FnpLoadingOptions|BuildGoPlugin|PrepExecPlugin|PrepGoPlugin|config\.kubernetes\.io\/function|config\.k8s\.io\/function/.test(text)) throw new PluginCase('exec or Go plugins, or KRM functions')
 }
 
 /** Runs the statements of a test (or of a helper it calls) against the state; `harness` is the harness's name there. */
@@ -336,7 +351,8 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
   checkShape(body)
   const optionsOf = (arg: Token[]): Options => {
     const t = arg.filter((x) => x.text !== '\n').map((x) => x.text).join('')
-    if (t === `${harness}.MakeDefaultOptions()` || t === `${harness}.MakeOptionsPluginsDisabled()` || t === '*krusty.MakeDefaultOptions()') return defaultOptions()
+    // Plugins enabled changes nothing for builtin plugin configs, the only ones these cases keep.
+    if ([`${harness}.MakeDefaultOptions()`, `${harness}.MakeOptionsPluginsDisabled()`, `${harness}.MakeOptionsPluginsEnabled()`, '*krusty.MakeDefaultOptions()'].includes(t)) return defaultOptions()
     const o = st.options.get(t)
     if (o) return o
     throw new NotExtractable(`build options ${t}`)
@@ -353,6 +369,19 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
     if (first.kind === 'ident' && line[1]?.text === ':=' && line.slice(2).map((t) => t.text).join('') === 'filesys.MakeFsInMemory()') {
       st.fsVar = first.text
       continue
+    }
+    // A FileGen maker applied to the harness: name(args)(th), where name's body is `return writeX(...)`.
+    if (harness && first.kind === 'ident' && line[1]?.text === '(') {
+      const close = matching(line, 1)
+      const maker = pkg.funcs.get(first.text)
+      if (maker && line[close + 1]?.text === '(' && line[close + 2]?.text === harness && line[close + 3]?.text === ')') {
+        const local = new Map(pkg.strings)
+        splitArgs(line.slice(2, close)).forEach((a, k) => maker.params[k] && local.set(maker.params[k].name, evalString(a, vars, harness)))
+        const ret = maker.body.filter((t) => t.text !== '\n')
+        if (ret[0]?.text !== 'return' || !['writeK', 'writeC', 'writeF'].includes(ret[1]?.text ?? '') || ret[2]?.text !== '(') throw new NotExtractable(`file maker ${first.text}`)
+        writeFileGen(ret[1].text, splitArgs(ret.slice(3, matching(ret, 2))), local, st)
+        continue
+      }
     }
     // A helper of the package handed the harness: its statements run here, its parameters bound.
     const helper = first.kind === 'ident' && line[1]?.text === '(' ? pkg.helpers.get(first.text) : undefined
@@ -375,7 +404,7 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
     if (first.kind === 'ident' && (line[1]?.text === ':=' || line[1]?.text === '=')) {
       const rhs = line.slice(2)
       const rhsText = rhs.map((t) => t.text).join('')
-      if (harness && [`${harness}.MakeDefaultOptions()`, `${harness}.MakeOptionsPluginsDisabled()`, '*krusty.MakeDefaultOptions()', 'krusty.MakeDefaultOptions()'].includes(rhsText)) {
+      if (harness && [`${harness}.MakeDefaultOptions()`, `${harness}.MakeOptionsPluginsDisabled()`, `${harness}.MakeOptionsPluginsEnabled()`, '*krusty.MakeDefaultOptions()', 'krusty.MakeDefaultOptions()'].includes(rhsText)) {
         st.options.set(first.text, defaultOptions())
         continue
       }
@@ -408,7 +437,7 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
       if (calls.length > 1) throw new NotExtractable('harness calls inside a block')
       // Calls on the harness: th.Method(args); the line may be `m := th.Run(...)` or `err := th.RunWithErr(...)`.
       const at = line.findIndex((t, k) => t.text === harness && line[k + 1]?.text === '.')
-      if (at < 0) throw new NotExtractable('harness passed to a function outside the package')
+      if (at < 0) throw new NotExtractable(`harness passed to a function outside the package: ${line.map((x) => x.text).join(" ").slice(0, 60)}`)
       const method = line[at + 2]?.text ?? ''
       const open = at + 3
       if (line[open]?.text !== '(') throw new NotExtractable(`harness field ${method}`)
@@ -444,6 +473,14 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
   return harness
 }
 
+/** writeK/writeC/writeF(path, content) of kustomize's FileGen helpers. */
+function writeFileGen(callee: string, args: Token[][], vars: Map<string, string>, st: State): void {
+  const p = evalString(args[0], vars)
+  const content = evalString(args[1], vars)
+  if (callee === 'writeF') st.files.set(treePath(p), content)
+  else st.files.set(treePath(joinPath(p, 'kustomization.yaml')), (callee === 'writeK' ? kustomizationHeader : componentHeader) + content)
+}
+
 function extractTest(fn: GoFunc, file: string, pkg: Package): GoCase {
   const st: State = {files: new Map(), options: new Map(), builds: [], depth: 0}
   const harness = runLines(fn.body, undefined, new Map(pkg.strings), st, pkg)
@@ -462,12 +499,69 @@ function extractTest(fn: GoFunc, file: string, pkg: Package): GoCase {
   }
 }
 
+/**
+ * kustomize's table tests over `[]FileGen` (component_test.go): each entry's `input` lists
+ * writeK/writeC/writeF(path, content) or a helper that takes the harness, and `runPath` is built.
+ * Returns undefined when the test is not of that shape.
+ */
+function extractFileGenTable(fn: GoFunc, file: string, pkg: Package): {cases: GoCase[]; skipped: GoSkip[]} | undefined {
+  const body = fn.body.filter((t) => t.text !== '\n')
+  const mapAt = body.findIndex((t, k) => t.text === 'map' && body[k + 1]?.text === '[' && body[k + 2]?.text === 'string' && body[k + 3]?.text === ']' && body[k + 4]?.text === 'struct')
+  if (mapAt < 0) return undefined
+  const typeEnd = matching(body, mapAt + 5)
+  const typeText = body.slice(mapAt + 5, typeEnd).map((t) => t.text).join(' ')
+  if (!/input \[ \] FileGen/.test(typeText) || !/runPath string/.test(typeText)) return undefined
+  const litEnd = matching(body, typeEnd + 1)
+  const rest = body.slice(litEnd + 1).map((t) => t.text).join('')
+  const expectsError = rest.includes('.RunWithErr(tc.runPath')
+  if (!expectsError && !rest.includes('.Run(tc.runPath')) return undefined
+  const cases: GoCase[] = []
+  const skipped: GoSkip[] = []
+  for (const entry of splitArgs(body.slice(typeEnd + 2, litEnd))) {
+    if (entry.length < 3 || entry[0].kind !== 'string' || entry[1].text !== ':') continue
+    const name = `${file}:${fn.name}/${entry[0].value}`
+    try {
+      const st: State = {files: new Map(), options: new Map(), builds: [], depth: 0}
+      let runPath: string | undefined
+      for (const field of splitArgs(entry.slice(3, matching(entry, 2)))) {
+        const key = field[0]?.text
+        const value = field.slice(2)
+        if (key === 'runPath') runPath = evalString(value, pkg.strings)
+        if (key !== 'input') continue
+        const open = value.findIndex((t) => t.text === '{')
+        for (const item of splitArgs(value.slice(open + 1, matching(value, open)))) {
+          const callee = item[0]?.text ?? ''
+          if (['writeK', 'writeC', 'writeF'].includes(callee) && item[1]?.text === '(') {
+            writeFileGen(callee, splitArgs(item.slice(2, matching(item, 1))), pkg.strings, st)
+          } else if (pkg.funcs.has(callee) && item[1]?.text === '(' && matching(item, 1) === item.length - 1) {
+            const maker = pkg.funcs.get(callee)!
+            const local = new Map(pkg.strings)
+            splitArgs(item.slice(2, item.length - 1)).forEach((a, k) => maker.params[k] && local.set(maker.params[k].name, evalString(a, pkg.strings)))
+            const ret = maker.body.filter((t) => t.text !== '\n')
+            if (ret[0]?.text !== 'return' || !['writeK', 'writeC', 'writeF'].includes(ret[1]?.text ?? '') || ret[2]?.text !== '(') throw new NotExtractable(`file maker ${callee}`)
+            writeFileGen(ret[1].text, splitArgs(ret.slice(3, matching(ret, 2))), local, st)
+          } else if (item.length === 1 && pkg.helpers.has(callee)) {
+            const helper = pkg.helpers.get(callee)!
+            runLines(helper.body, helper.params[0]?.name, new Map(pkg.strings), st, pkg)
+          } else throw new NotExtractable(`input item ${item.map((t) => t.text).join(' ').slice(0, 40)}`)
+        }
+      }
+      if (runPath === undefined) throw new NotExtractable('no runPath')
+      cases.push({name, files: st.files, buildDir: treePath(runPath), expectsError, loadRestrictionsNone: false, enableHelm: false})
+    } catch (e) {
+      skipped.push({name, category: 'not extractable', reason: e instanceof NotExtractable ? e.message : `parse failure: ${(e as Error).message}`})
+    }
+  }
+  return {cases, skipped}
+}
+
 /** Every Test function of a Go test package (all its files), extracted or skipped with the reason. */
 export function extractGoCases(sources: Array<{file: string; source: string}>): {cases: GoCase[]; skipped: GoSkip[]} {
   const parsed = sources.map(({file, source}) => ({file, ...topLevel(tokenize(source))}))
-  const pkg: Package = {strings: new Map(), helpers: new Map()}
+  const pkg: Package = {strings: new Map(), helpers: new Map(), funcs: new Map()}
   for (const p of parsed) {
     for (const [k, v] of p.strings) pkg.strings.set(k, v)
+    for (const fn of p.funcs) pkg.funcs.set(fn.name, fn)
     for (const fn of p.funcs) if (fn.params.some((x) => /kusttest_test\.(Harness|HarnessEnhanced)$/.test(x.type.replace('*', '')))) pkg.helpers.set(fn.name, fn)
   }
   const cases: GoCase[] = []
@@ -476,6 +570,12 @@ export function extractGoCases(sources: Array<{file: string; source: string}>): 
     for (const fn of p.funcs) {
       if (!/^Test[A-Z0-9_]/.test(fn.name)) continue
       const name = `${p.file}:${fn.name}`
+      const table = extractFileGenTable(fn, p.file, pkg)
+      if (table) {
+        cases.push(...table.cases)
+        skipped.push(...table.skipped)
+        continue
+      }
       try {
         cases.push(extractTest(fn, p.file, pkg))
       } catch (e) {

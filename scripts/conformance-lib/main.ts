@@ -94,9 +94,18 @@ function firstDifference(a: string, b: string): string {
 
 const oneLine = (s: string, max = 160): string => s.replace(/\s+/g, ' ').trim().slice(0, max)
 
+/** kubectl's error without its warnings and klog header: `err="..."`, or the `err=<` block. */
 function kubectlMessage(stderr: string): string {
-  const m = /err="(.*)"/.exec(stderr) ?? /Error: (.*)/.exec(stderr)
-  return oneLine(m ? m[1] : stderr)
+  const text = stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('# Warning:'))
+    .join('\n')
+  const quoted = /err="(.*)"/.exec(text)
+  if (quoted) return oneLine(quoted[1])
+  const block = /err=<\n([\s\S]*?)\n\s*>/.exec(text)
+  if (block) return oneLine(block[1])
+  const panic = /^panic: .*/m.exec(text)
+  return oneLine(panic ? `kubectl crashed: ${panic[0]}` : text)
 }
 
 async function compare(c: Case, helm: string | undefined, cacheDir: string, keep: string | undefined): Promise<Result> {
@@ -143,8 +152,40 @@ function checkout(dir: string, paths: string[], tmp: string): {dir: string; comm
   }
   if (!isBare) return {dir, commit}
   const out = fs.mkdtempSync(path.join(tmp, 'tree-'))
-  execFileSync('bash', ['-c', 'git -C "$0" archive HEAD "${@}" | tar -x -C "$OUT"', dir, ...paths], {env: {...process.env, OUT: out}, stdio: ['ignore', 'ignore', 'inherit']})
+  unpackHead(dir, paths, out)
   return {dir: out, commit}
+}
+
+/**
+ * Writes a bare repository's HEAD tree (or the given paths of it) into `out`. Blobs missing from the
+ * repository (a partial mirror leaves out its largest files) are skipped rather than failing the run.
+ */
+function unpackHead(repo: string, paths: string[], out: string): void {
+  const listing = execFileSync('git', ['-C', repo, 'ls-tree', '-r', '-z', 'HEAD', '--', ...paths], {maxBuffer: 2 ** 30}).toString('utf8')
+  const entries = listing
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const [meta, file] = [line.slice(0, line.indexOf('\t')), line.slice(line.indexOf('\t') + 1)]
+      const [mode, type, sha] = meta.split(' ')
+      return {mode, type, sha, file}
+    })
+    .filter((e) => e.type === 'blob')
+  const batch = execFileSync('git', ['-C', repo, 'cat-file', '--batch'], {input: entries.map((e) => e.sha).join('\n') + '\n', maxBuffer: 2 ** 32})
+  let at = 0
+  for (const e of entries) {
+    const nl = batch.indexOf(10, at)
+    const header = batch.subarray(at, nl).toString('utf8')
+    at = nl + 1
+    if (header.endsWith(' missing')) continue
+    const size = Number(header.split(' ')[2])
+    const content = batch.subarray(at, at + size)
+    at += size + 1
+    const full = path.join(out, e.file)
+    fs.mkdirSync(path.dirname(full), {recursive: true})
+    if (e.mode === '120000') fs.symlinkSync(content.toString('utf8'), full)
+    else fs.writeFileSync(full, content)
+  }
 }
 
 function writeTree(root: string, files: Map<string, string>): void {

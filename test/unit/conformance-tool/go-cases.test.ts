@@ -49,13 +49,15 @@ const source = [
   '',
   'func TestExec(t *testing.T) {',
   '\tth := kusttest_test.MakeHarness(t)',
-  '\to := th.MakeOptionsPluginsEnabled()',
-  '\tth.Run(".", o)',
+  '\tth.WriteK(".", "transformers:\\n- plugin.yaml\\n")',
+  '\tth.WriteF("plugin.yaml", "apiVersion: someteam.example.com/v1\\nkind: Exec\\n")',
+  '\tth.PrepExecPlugin("someteam.example.com", "v1", "Exec")',
+  '\tth.Run(".", th.MakeOptionsPluginsEnabled())',
   '}',
   '',
   'func TestSprintf(t *testing.T) {',
   '\tth := kusttest_test.MakeHarness(t)',
-  '\tth.WriteK(".", fmt.Sprintf("namePrefix: %s", "p"))',
+  '\tth.WriteK(".", fmt.Sprintf("replicas: %d", 3))',
   '\tth.Run(".", th.MakeDefaultOptions())',
   '}',
 ].join('\n')
@@ -89,7 +91,7 @@ describe('extractGoCases (scripts/conformance)', () => {
         ['x_test.go:TestSprintf', 'not extractable'],
       ],
     )
-    assert.match(skipped[2].reason, /fmt/)
+    assert.match(skipped[2].reason, /expression/)
   })
 
   test('paths join as Go filepath.Join does', () => {
