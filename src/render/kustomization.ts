@@ -3,7 +3,8 @@ import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import type {FileSystem} from '../source/filesystem.js'
 import {checkBuildMetadata} from './build-metadata.js'
-import {checkField, kustomizationSchema} from './kustomization-schema.js'
+import {goDecode} from './go-decode.js'
+import {kustomizationSchema} from './kustomization-schema.js'
 import type {FieldSpec} from './fieldspec.js'
 import type {Selector} from './select.js'
 import type {ReplacementEntry} from './transformers/replacements.js'
@@ -127,7 +128,8 @@ export function findKustomizationFile(fsys: FileSystem, dir: string, display: (p
  * i.e. go-yaml v2), so `yes`/`on` are booleans there and fail string fields the same way.
  */
 function parseKustomizationYaml(text: string, displayFile: string): JsonValue {
-  const docs = parseYamlDocuments(text, displayFile, '1.1').filter((d) => d !== null)
+  // go-yaml v2 builds a map: a key repeated in one mapping is not an error, the last one wins.
+  const docs = parseYamlDocuments(text, displayFile, '1.1', {duplicateKeys: 'last-wins'}).filter((d) => d !== null)
   if (docs.length > 1) throw new UserError('invalid Kustomization: the file holds more than one YAML document', {file: displayFile}, 'Keep one document in the kustomization file.')
   return docs[0] ?? null
 }
@@ -135,15 +137,16 @@ function parseKustomizationYaml(text: string, displayFile: string): JsonValue {
 export function loadKustomization(fsys: FileSystem, dir: string, display: (p: string) => string): LoadedKustomization {
   const file = findKustomizationFile(fsys, dir, display)
   const displayFile = display(file)
-  const value = parseKustomizationYaml(fsys.readFile(file).toString('utf8'), displayFile)
+  const parsed = parseKustomizationYaml(fsys.readFile(file).toString('utf8'), displayFile)
+  // Decoded as kustomize decodes it into its Go struct: `nameprefix:` is namePrefix, unknown fields fail.
+  const value = isObject(parsed) ? goDecode(parsed, {object: kustomizationSchema}, 'kustomization', {file: displayFile, what: 'invalid Kustomization', strict: true}) : parsed
   if (value === null || (isObject(value) && Object.keys(value).every((k) => k === 'apiVersion' || k === 'kind' || value[k] === null))) {
     throw new UserError('kustomization.yaml is empty', {file: displayFile}, 'List at least one resource, component, generator or transformer in it.')
   }
   if (!isObject(value)) {
     throw new UserError('invalid Kustomization: the document must be a map of fields', {file: displayFile}, 'Write fields such as `resources:` at the top level of the file.')
   }
-  checkField(value, {object: kustomizationSchema}, 'kustomization', displayFile)
-  const raw = value as JsonObject
+  const raw = value
   const warnings = deprecations.filter(([f]) => raw[f] !== undefined && raw[f] !== null).map(([, m]) => m)
 
   const kind = (raw.kind as string | undefined) || 'Kustomization'

@@ -1,5 +1,7 @@
 import {UserError} from '../model/errors.js'
-import {isObject, type JsonValue} from '../model/json.js'
+import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
+import {goDecode, type FieldType} from './go-decode.js'
+import {fieldSpecSchema} from './kustomization-schema.js'
 import {mergeFieldSpecs, type FieldSpec} from './fieldspec.js'
 import {sortFieldSpecs} from './transformers/labels-config.js'
 import {mergeNameReferenceConfigs, type NameBackReference} from './transformers/name-reference-config.js'
@@ -11,6 +13,15 @@ export type FieldSpecListName = (typeof fieldSpecListNames)[number]
 
 /** A `configurations:` file: custom field specs per transformer plus nameReference entries. */
 export type TransformerConfig = {[K in FieldSpecListName]?: FieldSpec[]} & {nameReference?: NameBackReference[]}
+
+const fieldSpecList: FieldType = {list: fieldSpecSchema}
+/** builtinconfig.TransformerConfig, decoded strictly (unknown fields fail, keys match case-insensitively). */
+const transformerConfigSchema: FieldType = {
+  object: {
+    ...Object.fromEntries(fieldSpecListNames.map((name) => [name, fieldSpecList])),
+    nameReference: {list: {object: {group: 'string', version: 'string', kind: 'string', fieldSpecs: fieldSpecList}}},
+  },
+}
 
 function fieldSpecOf(v: JsonValue, file: string, field: string): FieldSpec {
   if (!isObject(v) || typeof v.path !== 'string' || v.path === '') {
@@ -41,14 +52,11 @@ function listOf(v: JsonValue | undefined, file: string, field: string): JsonValu
  * is an error too; every error is a UserError naming the file and field.
  */
 export function parseTransformerConfig(text: string, file: string): TransformerConfig {
-  const doc = parseYamlDocument(text, file)
-  if (doc === null) return {}
-  if (!isObject(doc)) throw new UserError('a transformer configuration must be a map', {file}, 'Use keys such as nameReference, commonLabels or images, each a list of field specs.')
-  for (const key of Object.keys(doc)) {
-    if (key !== 'nameReference' && !(fieldSpecListNames as readonly string[]).includes(key)) {
-      throw new UserError(`unknown field \`${key}\` in a transformer configuration`, {file, field: key}, `Known fields: nameReference, ${fieldSpecListNames.join(', ')}.`)
-    }
-  }
+  // A repeated key fails here (go-yaml v2 in strict mode), as kustomize's UnmarshalStrict does.
+  const parsed = parseYamlDocument(text, file)
+  if (parsed === null) return {}
+  if (!isObject(parsed)) throw new UserError('a transformer configuration must be a map', {file}, 'Use keys such as nameReference, commonLabels or images, each a list of field specs.')
+  const doc = goDecode(parsed, transformerConfigSchema, '', {file, what: 'invalid transformer configuration', strict: true}) as JsonObject
   const config: TransformerConfig = {}
   for (const name of fieldSpecListNames) {
     if (doc[name] === undefined || doc[name] === null) continue

@@ -1,5 +1,7 @@
 import {UserError, type ErrorOrigin} from '../../model/errors.js'
-import {isObject} from '../../model/json.js'
+import {isObject, type JsonObject} from '../../model/json.js'
+import {goDecode, type FieldType} from '../go-decode.js'
+import {fieldSpecSchema, generatorArgsSchema, patchSchema, replacementSchema, selectorSchema} from '../kustomization-schema.js'
 import {metadataOf, type Resource} from '../../model/resource.js'
 import type {ResourceSet} from '../../model/resource-set.js'
 import type {KustTarget, RenderContext} from '../accumulate.js'
@@ -50,6 +52,35 @@ const refused: Record<string, string> = {
   ValueAddTransformer: 'use replacements: or a patch instead',
 }
 
+const fieldSpecs: FieldType = {list: fieldSpecSchema}
+const generatorConfig = {metadata: 'any', ...generatorArgsSchema} as const satisfies Record<string, FieldType>
+
+/**
+ * The plugin structs of the builtins that kustomize configures with sigs.k8s.io/yaml (Go's JSON
+ * decoding: keys match case-insensitively, unknown ones are ignored). Prefix, Suffix and
+ * PrefixSuffix use go-yaml v3 instead, where keys are exact: they are read as written.
+ */
+const jsonDecodedConfigs: Partial<Record<string, FieldType>> = {
+  ConfigMapGenerator: {object: generatorConfig},
+  SecretGenerator: {object: {...generatorConfig, type: 'string'}},
+  AnnotationsTransformer: {object: {annotations: 'stringMap', fieldSpecs}},
+  LabelTransformer: {object: {labels: 'stringMap', fieldSpecs}},
+  NamespaceTransformer: {object: {metadata: 'any', fieldSpecs, unsetOnly: 'bool', setRoleBindingSubjects: 'string'}},
+  ImageTagTransformer: {object: {imageTag: {object: {name: 'string', newName: 'string', tagSuffix: 'string', newTag: 'string', digest: 'string'}}, fieldSpecs}},
+  ReplicaCountTransformer: {object: {replica: {object: {name: 'string', count: 'int'}}, fieldSpecs}},
+  PatchTransformer: patchSchema,
+  PatchJson6902Transformer: {object: {target: selectorSchema, path: 'string', jsonOp: 'string'}},
+  PatchStrategicMergeTransformer: {object: {paths: 'stringList', patches: 'string'}},
+  ReplacementTransformer: {object: {replacements: {list: {object: {...replacementSchema, path: 'string'}}}}},
+}
+
+/** The config's fields as the plugin's Config method sees them. */
+function decodedConfig(kind: string, plugin: PluginConfig): JsonObject {
+  const schema = jsonDecodedConfigs[kind]
+  if (!schema) return plugin.config.obj
+  return goDecode(plugin.config.obj, schema, '', {file: plugin.origin.file ?? plugin.config.origin.file, what: `${kind} ${plugin.config.origin.file}`, strict: false}) as JsonObject
+}
+
 const generatorKinds = new Set<string>(builtinGeneratorKinds)
 const transformerKinds = new Set<string>(builtinTransformerKinds)
 
@@ -88,7 +119,7 @@ export function builtinKindOf(config: Resource, role: PluginRole, origin: ErrorO
 export function runBuiltinGenerator(ctx: RenderContext, target: KustTarget, plugin: PluginConfig, index: number): Resource {
   const {config, origin} = plugin
   const kind = builtinKindOf(config, 'generator', origin)
-  const f = new ConfigFields(config.obj, `${kind} ${config.origin.file}`, origin)
+  const f = new ConfigFields(decodedConfig(kind, plugin), `${kind} ${config.origin.file}`, origin)
   if (kind === 'IAMPolicyGenerator') return generateIamPolicy(f, origin, config.origin.file)
   const md = metadataOf(config.obj)
   const options = f.object('options')
@@ -123,7 +154,7 @@ function generatorOptions(f: ConfigFields): GeneratorOptions {
 export function runBuiltinTransformer(ctx: RenderContext, target: KustTarget, plugin: PluginConfig, set: ResourceSet): void {
   const {config, origin} = plugin
   const kind = builtinKindOf(config, 'transformer', origin)
-  const f = new ConfigFields(config.obj, `${kind} ${config.origin.file}`, origin)
+  const f = new ConfigFields(decodedConfig(kind, plugin), `${kind} ${config.origin.file}`, origin)
   // Builtin plugins touch only the fields their config lists (the kustomization fields pass kustomize's tables).
   const specs = f.fieldSpecs() ?? []
   switch (kind) {

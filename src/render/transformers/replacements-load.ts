@@ -3,22 +3,17 @@ import {UserError} from '../../model/errors.js'
 import {isObject, type JsonValue} from '../../model/json.js'
 import {restrictPath} from '../../source/restrictor.js'
 import type {KustTarget, RenderContext} from '../accumulate.js'
-import {checkField, replacementSchema, type FieldType} from '../kustomization-schema.js'
+import {goDecode} from '../go-decode.js'
+import {replacementSchema, type FieldType} from '../kustomization-schema.js'
 import {parseYamlDocuments} from '../yaml/parse.js'
 import type {LoadedReplacement, Replacement} from './replacements.js'
 
-// The shape of a replacement. In kustomization.yaml it is checked strictly with the rest of the
-// file (kustomization-schema.ts); a `path:` file is decoded leniently by kustomize (unknown
-// fields ignored), but a wrong type still fails.
+// The shape of a replacement. In kustomization.yaml it is decoded strictly with the rest of the
+// file (kustomization-schema.ts); a `path:` file is decoded by kustomize with sigs.k8s.io/yaml
+// into the same struct, leniently: unknown fields ignored, keys matched case-insensitively, a
+// repeated key's last value kept, but a wrong type still fails.
 
-/** The same shape with unknown fields allowed at every level. */
-function lenient(t: FieldType): FieldType {
-  if (typeof t === 'string') return t
-  if ('list' in t) return {list: lenient(t.list)}
-  return {object: Object.fromEntries(Object.entries(t.object).map(([k, v]) => [k, lenient(v)])), open: true}
-}
-
-const fileShape = lenient({object: replacementSchema})
+const fileShape: FieldType = {object: replacementSchema}
 
 /** Go's JSON decoding leaves absent and null alike; dropping nulls keeps later checks simple. */
 function withoutNulls(v: JsonValue): JsonValue {
@@ -52,7 +47,7 @@ export function loadReplacements(ctx: RenderContext, target: KustTarget): Loaded
     const text = ctx.fs.readFile(restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)).toString('utf8')
     const display = ctx.display(abs)
     // sigs.k8s.io/yaml (YAML 1.1) reads the first document only.
-    const doc = withoutNulls(parseYamlDocuments(text, display, '1.1')[0] ?? null)
+    const doc = parseYamlDocuments(text, display, '1.1', {duplicateKeys: 'last-wins'})[0] ?? null
     const items = Array.isArray(doc) ? doc : isObject(doc) ? [doc] : undefined
     if (!items) {
       throw new UserError(
@@ -63,14 +58,9 @@ export function loadReplacements(ctx: RenderContext, target: KustTarget): Loaded
     }
     items.forEach((item, j) => {
       const itemField = Array.isArray(doc) ? `[${j}]` : 'replacement'
-      try {
-        checkField(item, fileShape, itemField, display)
-      } catch (e) {
-        if (e instanceof UserError) throw new UserError(e.message.replace('invalid Kustomization', 'invalid replacement'), e.origin, e.hint)
-        throw e
-      }
       if (!isObject(item)) throw new UserError(`invalid replacement: ${itemField} must be a map`, {file: display, field: itemField}, 'Write each replacement as a map with source and targets.')
-      out.push({replacement: item as Replacement, origin: {file: display, field: itemField}})
+      const replacement = goDecode(item, fileShape, itemField, {file: display, what: 'invalid replacement', strict: false})
+      out.push({replacement: withoutNulls(replacement) as unknown as Replacement, origin: {file: display, field: itemField}})
     })
   })
   return out

@@ -35,6 +35,12 @@ const maxDepth = 1000
 export interface ParseOptions {
   /** Resource documents: remember which nulls were written as nothing (see empty-null.ts). YAML 1.2 only. */
   emptyNulls?: boolean
+  /**
+   * What a key repeated in one mapping does: an error (go-yaml v3, how kyaml reads resources and
+   * patches), or the last one wins (go-yaml v2 decoding into a map, how sigs.k8s.io/yaml reads a
+   * kustomization or a replacement file).
+   */
+  duplicateKeys?: 'error' | 'last-wins'
 }
 
 /** All documents of a multi-document YAML file, as kustomize reads them (empty documents kept as null). */
@@ -46,6 +52,8 @@ export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1
       schema: yamlVersion === '1.1' ? goYaml11Schema : options.emptyNulls ? goYamlTrackingSchema : goYamlSchema,
       filename: file,
       maxDepth,
+      // js-yaml's `json` option changes nothing but this: a repeated key overrides instead of failing.
+      json: options.duplicateKeys === 'last-wins',
       listener: endsInUnterminatedLine(text) ? keepUnterminatedLastLine(text.length) : null,
     } as jsyaml.LoadOptions) as JsonValue[]
   } catch (err) {
