@@ -7,17 +7,24 @@ import {UserError} from '../../model/errors.js'
 import {clusterTarget, rolloutCommand, shellQuote, type ClusterTarget} from '../../model/follow-up.js'
 import {percent} from '../../rollout/plan-format.js'
 import type {RolloutState} from '../../rollout/types.js'
+import {watchRolloutStatus} from '../../cli/follow-rollout.js'
+import {parseDuration} from '../../rollout/run-apply.js'
+import {statusExitCode} from '../../rollout/follow-status.js'
 
 export default class RolloutStatus extends StrataCommand {
   static override summary = "Show where an app's rollout stands: phase, current step, batches, why it stopped."
 
   static override description =
     'Reads the saved rollout state (Secret strata-rollout-NAME in the namespace of the app inventory) from any machine; the directory the apply ran from is not needed. ' +
-    'Shows the phase (running, paused, failed, interrupted, aborted, done), the step the rollout is at, the batches each workload has completed, the reason it stopped and the process that holds it.'
+    'Shows the phase (running, paused, failed, interrupted, aborted, done), the step the rollout is at, the batches each workload has completed, the reason it stopped and the process that holds it. ' +
+    'With --watch it follows the rollout until it stops, as `kubectl rollout status` does: a live line on a terminal, a line per change otherwise, JSON lines with --json. ' +
+    'Exit codes: 0 done or running (without --watch), 3 paused, 2 failed, aborted or interrupted (and, with --watch, a stalled rollout or --timeout).'
 
   static override examples = [
     {description: 'Where the rollout of app shop stands', command: '<%= config.bin %> rollout status shop -n shop'},
     {description: 'As JSON for a script', command: '<%= config.bin %> rollout status shop -n shop --json'},
+    {description: 'Follow a running rollout until it ends (exit 0 done, 3 paused, 2 failed or aborted)', command: '<%= config.bin %> rollout status shop -n shop --watch'},
+    {description: 'Follow it from CI as JSON lines, giving up after 10 minutes', command: '<%= config.bin %> rollout status shop -n shop --watch --json --timeout 10m'},
   ]
 
   static override args = {
@@ -28,7 +35,10 @@ export default class RolloutStatus extends StrataCommand {
     kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
     context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
-    json: Flags.boolean({description: 'print the state (plan without object content) as one JSON document', default: false}),
+    json: Flags.boolean({description: 'print the state (plan without object content) as one JSON document; with --watch, one JSON object per line', default: false}),
+    watch: Flags.boolean({char: 'w', description: 'follow the rollout until it is done, paused, failed or aborted (exit 0, 3, 2, 2)', default: false}),
+    timeout: Flags.string({description: 'with --watch: stop following after this long (exit 2), e.g. 10m', dependsOn: ['watch']}),
+    color: Flags.boolean({description: 'color the output (default: when stdout is a terminal)', allowNo: true}),
     ...rateFlags,
   }
 
@@ -36,6 +46,11 @@ export default class RolloutStatus extends StrataCommand {
     const {args, flags} = await this.parse(RolloutStatus)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags), probe: true})
     const namespace = flags.namespace ?? cluster.defaultNamespace
+    if (flags.watch) {
+      const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout')
+      process.exitCode = await watchRolloutStatus(cluster, args.name, namespace, {json: flags.json, color: flags.color, timeoutMs, target: clusterTarget(flags)})
+      return
+    }
     const stored = await new RolloutStateStore(cluster, args.name, namespace).load()
     if (!stored) {
       throw new UserError(`no rollout of app '${args.name}' in namespace ${namespace}`, {field: 'NAME'}, 'Check the app name and pass its namespace with -n (the namespace of its applyset Secret).')
@@ -43,6 +58,7 @@ export default class RolloutStatus extends StrataCommand {
     const s = stored.state
     if (flags.json) process.stdout.write(`${JSON.stringify(statusJson(s), null, 2)}\n`)
     else process.stdout.write(statusText(s, clusterTarget(flags)))
+    process.exitCode = statusExitCode(s.phase)
   }
 }
 

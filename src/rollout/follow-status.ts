@@ -1,0 +1,72 @@
+// `strata rollout status --watch`: follows a rollout through its saved state until it stops, as
+// `kubectl rollout status` waits for a Deployment. The state Secret is polled (every process that
+// runs a rollout writes it at each step, batch and heartbeat), and a snapshot is yielded whenever
+// what a person would see changes. How it ends decides the exit code. Nothing here prints.
+import {defaultStaleMs, type RolloutStateStore} from '../cluster/state-store.js'
+import {ExitCode} from '../model/exit-codes.js'
+import type {RolloutPhase, RolloutState} from './types.js'
+
+export type FollowEnd =
+  | {kind: 'phase'; phase: Exclude<RolloutPhase, 'running'>; state: RolloutState}
+  /** Still `running`, but nobody runs it: the process crashed or lost the API server. */
+  | {kind: 'stalled'; state: RolloutState; reason: string}
+  | {kind: 'timeout'; state: RolloutState | undefined}
+  /** The state Secret disappeared (`strata delete`, or deleted by hand). */
+  | {kind: 'gone'}
+
+export interface FollowDeps {
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+  signal?: AbortSignal
+}
+
+/** done 0, paused 3; failed, aborted, interrupted, stalled, timeout, gone 2 (a rollout that did not finish). */
+export function followExitCode(end: FollowEnd): number {
+  return end.kind === 'phase' ? statusExitCode(end.phase) : ExitCode.error
+}
+
+/** What the watcher shows: a new snapshot is yielded only when this changes (heartbeats alone do not). */
+function visible(s: RolloutState): string {
+  const batches = Object.values(s.workloads).map((w) => `${w.id.key}:${w.batchesDone}`)
+  return JSON.stringify([s.phase, s.step, s.reason ?? '', batches])
+}
+
+function stalled(s: RolloutState, now: number, staleMs: number): string | undefined {
+  if (!s.holder) return 'no process holds it'
+  const age = now - Date.parse(s.holder.heartbeatAt)
+  return age > staleMs ? `no heartbeat from pid ${s.holder.pid} on ${s.holder.host} for ${Math.round(age / 1000)} s` : undefined
+}
+
+export async function* followRollout(
+  store: RolloutStateStore,
+  deps: FollowDeps,
+  options: {pollMs?: number; timeoutMs?: number; staleMs?: number} = {},
+): AsyncGenerator<RolloutState, FollowEnd> {
+  const pollMs = options.pollMs ?? 1_000
+  const staleMs = options.staleMs ?? defaultStaleMs
+  const deadline = options.timeoutMs ? deps.now() + options.timeoutMs : Infinity
+  let shown: string | undefined
+  let last: RolloutState | undefined
+  for (;;) {
+    const stored = await store.load()
+    if (!stored) return {kind: 'gone'}
+    const s = stored.state
+    last = s
+    if (visible(s) !== shown) {
+      shown = visible(s)
+      yield s
+    }
+    if (s.phase !== 'running') return {kind: 'phase', phase: s.phase, state: s}
+    const why = stalled(s, deps.now(), staleMs)
+    if (why) return {kind: 'stalled', state: s, reason: why}
+    if (deps.now() >= deadline || deps.signal?.aborted) return {kind: 'timeout', state: last}
+    await deps.sleep(pollMs)
+  }
+}
+
+/** `rollout status` without --watch: where it stands now; a running rollout is not a failure. */
+export function statusExitCode(phase: RolloutPhase): number {
+  if (phase === 'done' || phase === 'running') return ExitCode.ok
+  if (phase === 'paused') return ExitCode.paused
+  return ExitCode.error
+}
