@@ -12,6 +12,7 @@ import {defaultConcurrency} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {clusterTarget, rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
+import {planChanges} from '../rollout/plan-changes.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../rollout/types.js'
@@ -156,7 +157,7 @@ export default class Apply extends StrataCommand {
     'A Deployment or StatefulSet whose pod template changes and that carries strata.dev/rollout: "25%,50%,100%" (or --rollout) is moved in those batches, pausing after each but the last. ' +
     'At a pause the state is saved in the cluster (Secret strata-rollout-NAME) and the command exits 3; `strata rollout resume|abort NAME` continue from any machine. ' +
     'Members of the app inventory (ApplySet parent Secret applyset-NAME) that the render no longer has are pruned last; more than --max-deletions refuses the whole apply before anything changes. ' +
-    'Exit codes: 0 done, 2 failed or refused, 3 paused, 130 interrupted (Ctrl-C; resumable).'
+    'Exit codes: 0 done, 2 failed or refused, 3 paused, 130 interrupted (Ctrl-C; resumable); with --plan 0 nothing to change, 1 changes.'
 
   static override examples = [
     {description: 'Apply an overlay to the current kubeconfig context', command: '<%= config.bin %> apply overlays/prod'},
@@ -174,7 +175,7 @@ export default class Apply extends StrataCommand {
     ...executionFlags,
     name: Flags.string({description: "app name: inventory Secret applyset-NAME, state Secret strata-rollout-NAME (default: DIR's base name)"}),
     namespace: Flags.string({char: 'n', description: "namespace of every namespaced object that names none (as kubectl apply -n; default: the kubeconfig's) and of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),
-    plan: Flags.boolean({description: 'print the plan (text, or JSON with --json) and change nothing', default: false}),
+    plan: Flags.boolean({description: 'print the plan (text, or JSON with --json) and change nothing; exit 1 when it would change something', default: false}),
     ...planFlags,
   }
 
@@ -190,6 +191,8 @@ export default class Apply extends StrataCommand {
     if (flags.plan) {
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)
       else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))
+      // As `diff` and `sync --dry-run`: 1 means "applying would change something".
+      process.exitCode = planChanges(prepared) > 0 ? ExitCode.diff : ExitCode.ok
       return
     }
     // The diff's port serves the rollout too: discovery caches only kinds it found, so the kinds

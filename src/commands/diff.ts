@@ -90,9 +90,7 @@ export default class Diff extends StrataCommand {
       const plan = buildPlan(planInputFromDiff(app, namespace, report, [...rendered.resources].map((r) => r.obj)))
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`)
       else process.stdout.write(formatPlanText(plan, makeTheme(wantsColor(flags.color, process.stdout))))
-      return
-    }
-    if (flags.json) process.stdout.write(formatDiffJson(report))
+    } else if (flags.json) process.stdout.write(formatDiffJson(report))
     else process.stdout.write(formatDiffText(report, makeTheme(wantsColor(flags.color, process.stdout))))
     const s = report.summary
     // Set rather than this.exit(): oclif's exit throws, and 1 is an answer here, not an error.

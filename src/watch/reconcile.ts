@@ -18,7 +18,8 @@ import {RolloutStateStore} from '../cluster/state-store.js'
 import {UserError} from '../model/errors.js'
 import type {RenderOptions} from '../render/index.js'
 import type {PlanOptions} from '../rollout/plan.js'
-import {prepareApply, processHolder, runApply, type PreparedApply, type RunOptions} from '../rollout/run-apply.js'
+import {planChanges} from '../rollout/plan-changes.js'
+import {prepareApply, processHolder, runApply, type RunOptions} from '../rollout/run-apply.js'
 import type {ScopePolicy} from '../rollout/scope.js'
 import type {RolloutEvent} from '../rollout/types.js'
 import type {GitCache} from '../source/git-cache.js'
@@ -54,11 +55,6 @@ export interface ReconcilerOptions {
 export const gitRefOf = (ref: string): string => (ref === 'HEAD' ? '' : ref)
 
 /** Changes a plan would make: creates, updates and prune deletions. */
-export function planChanges(prepared: PreparedApply): number {
-  let n = prepared.prune.delete.length
-  for (const step of prepared.plan.steps) for (const it of step.items) if (it.action === 'create' || it.action === 'update') n++
-  return n
-}
 
 export function createReconciler(options: ReconcilerOptions): Reconcile {
   const now = options.now ?? Date.now

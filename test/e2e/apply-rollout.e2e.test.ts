@@ -135,7 +135,7 @@ metadata: {name: ${ns}}
     await waitForPods(kubeconfig, ns, {[v1]: 3, [v2]: 1})
 
     const status = strata(kubeconfig, 'rollout', 'status', 'web', '-n', ns)
-    assert.equal(status.code, 0, status.all)
+    assert.equal(status.code, 3, status.all)
     assert.match(status.stdout, /paused/)
     const again = strata(kubeconfig, 'apply', dir)
     assert.equal(again.code, 2, again.all)

@@ -102,7 +102,7 @@ describe('strata apply + rollout: StatefulSet and breaker', () => {
     assert.equal(partition.stdout, '3')
 
     const status = strata(kubeconfig, 'rollout', 'status', 'db', '-n', ns, '--json')
-    assert.equal(status.code, 0, status.all)
+    assert.equal(status.code, 3, status.all)
     assert.equal((JSON.parse(status.stdout) as {phase: string}).phase, 'paused')
 
     // --dir: the tree still renders the paused plan, so resume goes on.

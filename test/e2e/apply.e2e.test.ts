@@ -38,7 +38,7 @@ describe('strata diff --plan', () => {
     const dir = writeTree(app(ns))
 
     const text = strata(kubeconfig, 'diff', dir, '--plan', '-n', ns)
-    assert.equal(text.code, 0, text.stderr)
+    assert.equal(text.code, 1, `exit 1: the plan changes something; ${text.stderr}`)
     assert.match(text.stdout, /Step 1\//)
     // config before workloads: the ConfigMap's step comes before the Deployment's
     const cm = text.stdout.indexOf('ConfigMap')
@@ -46,7 +46,7 @@ describe('strata diff --plan', () => {
     assert.ok(cm >= 0 && dep > cm, text.stdout)
 
     const json = strata(kubeconfig, 'diff', dir, '--plan', '--json', '-n', ns)
-    assert.equal(json.code, 0, json.stderr)
+    assert.equal(json.code, 1, json.stderr)
     const plan = JSON.parse(json.stdout) as {app: string; namespace: string; steps: unknown[]}
     assert.equal(plan.app, 'app')
     assert.equal(plan.namespace, ns)

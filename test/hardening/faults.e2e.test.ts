@@ -13,6 +13,8 @@ import {describe, test} from 'node:test'
 import {cluster, waitFor, withNamespace} from '../e2e/helpers/cluster.js'
 import {bin, strata, writeTree, type CliResult} from '../e2e/helpers/cli.js'
 import {startRejectingWebhook} from './helpers/webhook-server.js'
+import {statusExitCode} from '../../src/rollout/follow-status.js'
+import type {RolloutPhase} from '../../src/rollout/types.js'
 
 function kubectl(kubeconfig: string, ...args: string[]): {code: number | null; out: string; stdout: string} {
   const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {encoding: 'utf8'})
@@ -64,14 +66,16 @@ function configMaps(ns: string, names: string[]): string {
 
 function rolloutJson(kubeconfig: string, app: string, ns: string): {phase: string; reason?: string} {
   const r = strata(kubeconfig, 'rollout', 'status', app, '-n', ns, '--json')
-  assert.equal(r.code, 0, r.all)
-  return JSON.parse(r.stdout) as {phase: string; reason?: string}
+  const state = JSON.parse(r.stdout) as {phase: string; reason?: string}
+  assert.equal(r.code, statusExitCode(state.phase as RolloutPhase), r.all)
+  return state
 }
 
 async function rolloutJsonAsync(kubeconfig: string, app: string, ns: string): Promise<{phase: string; reason?: string}> {
   const r = await strataAsync(kubeconfig, 'rollout', 'status', app, '-n', ns, '--json')
-  assert.equal(r.code, 0, r.all)
-  return JSON.parse(r.stdout) as {phase: string; reason?: string}
+  const state = JSON.parse(r.stdout) as {phase: string; reason?: string}
+  assert.equal(r.code, statusExitCode(state.phase as RolloutPhase), r.all)
+  return state
 }
 
 /** No stack trace, no internal error: a user-facing failure. */
