@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import {setTimeout as delay} from 'node:timers/promises'
 import {Args, Flags} from '@oclif/core'
-import {StrataCommand} from '../cli/base-command.js'
+import {StrataCommand, writeJsonError} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom, type RenderFlagValues} from '../cli/render-flags.js'
 import {rateFlags, rateLimitFrom} from '../cli/rate-flags.js'
 import {scopeArgv, scopeFlags, scopePolicyFrom, type ScopeFlagValues} from '../cli/scope-flags.js'
@@ -71,10 +71,16 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
   }
   try {
     const gen = start(deps)
+    let last: RolloutEvent['type'] | undefined
     let r = await gen.next()
     while (!r.done) {
       printer.event(r.value)
+      last = r.value.type
       r = await gen.next()
+    }
+    // A failed gate or object is not the end of the story for a script: close with the outcome.
+    if (json && (last === undefined || !closingEvents.has(last))) {
+      writeJsonError(r.value.reason ?? `the rollout of ${r.value.app} is ${r.value.phase}`, {}, `${rolloutCommand('resume', where.app, where.namespace, where.target)} goes on; ${rolloutCommand('abort', where.app, where.namespace, where.target)} rolls back`, {phase: r.value.phase, app: r.value.app, namespace: r.value.namespace, step: r.value.step + 1})
     }
     const succeeded = typeof success === 'function' ? success(r.value) : r.value.phase === success
     process.exitCode = succeeded ? ExitCode.ok : exitCodeOf(r.value)
@@ -92,6 +98,9 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
     process.off('SIGINT', onSigint)
   }
 }
+
+/** Events that end a run's JSON stream by themselves. */
+const closingEvents = new Set<RolloutEvent['type']>(['done', 'paused', 'interrupted', 'aborted'])
 
 export function exitCodeOf(state: RolloutState): number {
   switch (state.phase) {
