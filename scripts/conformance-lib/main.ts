@@ -13,7 +13,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {UserError} from '../../src/model/errors.js'
 import {renderKustomization} from '../../src/render/index.js'
-import {extractGoCases, type GoSkip} from './go-cases.js'
+import {extractGoCases, type GoCase, type GoSkip} from './go-cases.js'
+import {extractMarkdownCases} from './md-cases.js'
 
 type Outcome = 'identical' | 'differs' | 'strata refuses' | 'both refuse' | 'kubectl refuses, strata renders' | 'strata crashes' | 'skipped: not extractable' | 'skipped: plugins/functions'
 const outcomes: Outcome[] = ['identical', 'differs', 'strata refuses', 'both refuse', 'kubectl refuses, strata renders', 'strata crashes', 'skipped: not extractable', 'skipped: plugins/functions']
@@ -255,7 +256,7 @@ async function main(): Promise<void> {
     }
   } else {
     out = argv[1]
-    const {dir, commit} = checkout(path.resolve(argv[0]), ['api/krusty'], tmp)
+    const {dir, commit} = checkout(path.resolve(argv[0]), ['api/krusty', 'examples'], tmp)
     const krusty = path.join(dir, 'api', 'krusty')
     if (!fs.existsSync(krusty)) {
       process.stderr.write(`${argv[0]}: no api/krusty directory (is it a kustomize checkout?)\n`)
@@ -265,7 +266,17 @@ async function main(): Promise<void> {
     const extracted = extractGoCases(files.map((f) => ({file: f, source: fs.readFileSync(path.join(krusty, f), 'utf8')})))
     skipped.push(...extracted.skipped)
     sources.push(`kubernetes-sigs/kustomize @ ${commit}: api/krusty, ${files.length} test files, ${extracted.cases.length + extracted.skipped.length} tests`)
-    for (const g of extracted.cases) {
+    // The examples' walkthroughs (examples/*.md), each `kustomize build` one case.
+    const examples = path.join(dir, 'examples')
+    const mdFiles = fs.existsSync(examples) ? fs.readdirSync(examples).filter((f) => f.endsWith('.md') && f !== 'README.md').sort() : []
+    const fromMarkdown: GoCase[] = []
+    for (const f of mdFiles) {
+      const m = extractMarkdownCases(fs.readFileSync(path.join(examples, f), 'utf8'), `examples/${f}`)
+      fromMarkdown.push(...m.cases)
+      skipped.push(...m.skipped)
+    }
+    sources.push(`kubernetes-sigs/kustomize @ ${commit}: examples/*.md, ${mdFiles.length} walkthroughs, ${fromMarkdown.length + skipped.filter((x) => x.name.startsWith('examples/')).length} builds`)
+    for (const g of [...extracted.cases, ...fromMarkdown]) {
       const root = path.join(tmp, 'cases', g.name.replace(/[^A-Za-z0-9._-]+/g, '_'))
       writeTree(root, g.files)
       cases.push({name: g.name, root, dir: path.join(root, g.buildDir), loadRestrictionsNone: g.loadRestrictionsNone, enableHelm: g.enableHelm, copyInput: true})
