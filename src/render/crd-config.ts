@@ -12,6 +12,7 @@
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import type {FieldSpec} from './fieldspec.js'
+import {goDecode, type FieldType} from './go-decode.js'
 import {mergeTransformerConfigs, type TransformerConfig} from './transformer-config.js'
 import {parseYamlDocument} from './yaml/parse.js'
 
@@ -24,6 +25,8 @@ const marker = {
   nameKey: 'x-kubernetes-object-ref-name-key',
 } as const
 
+const definitionSchema: FieldType = {object: {Schema: 'any', Dependencies: 'any'}}
+
 /** Parses one `crds:` file (JSON when it starts with `{`, else YAML) into the configuration it implies. */
 export function crdConfigOf(text: string, file: string): TransformerConfig {
   let doc: unknown
@@ -34,11 +37,16 @@ export function crdConfigOf(text: string, file: string): TransformerConfig {
       throw new UserError(`unable to parse open API definition: ${(e as Error).message}`, {file, field: 'crds'}, 'A crds: file holds OpenAPI definitions as JSON or YAML: type name → {Schema, Dependencies}.')
     }
   } else {
-    doc = parseYamlDocument(text, file)
+    // sigs.k8s.io/yaml: a repeated key keeps its last value.
+    doc = parseYamlDocument(text, file, {duplicateKeys: 'last-wins'})
   }
   if (doc === null || doc === undefined) return {}
   if (!isObject(doc)) throw new UserError('unable to parse open API definition: expected a map of type names', {file, field: 'crds'}, 'A crds: file holds OpenAPI definitions: type name → {Schema, Dependencies}.')
-  const definitions = doc
+  // Each definition is decoded into common.OpenAPIDefinition by Go's encoding/json: `schema:` is
+  // its Schema field; inside the schema (its own decoder) keys are exact.
+  const definitions = Object.fromEntries(
+    Object.entries(doc).map(([name, api]) => [name, isObject(api) ? goDecode(api, definitionSchema, name, {file, what: 'invalid open API definition', strict: false}) : api]),
+  )
   let config: TransformerConfig = {}
   for (const [typeName, api] of Object.entries(definitions)) {
     if (!looksLikeObjectType(propertiesOf(api))) continue

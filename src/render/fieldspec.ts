@@ -138,6 +138,11 @@ export function gvkSelectedBy(x: Pick<FieldSpec, 'group' | 'version' | 'kind'>, 
   return true
 }
 
+/** kyaml's field-spec filter refuses to reach a field with no name: a matching spec written without a path. */
+export function emptyFieldNameError(r: Resource): UserError {
+  return new UserError(`considering field '' of object ${formatResId(resIdOf(r.obj))}: cannot set or create an empty field name`, {file: r.origin.file}, 'Give the field spec a path (e.g. metadata/labels), or drop it.')
+}
+
 /**
  * Walks every spec that matches the resource's group/version/kind (kustomize's fieldspec filter
  * per FsSlice entry, in order). `create` defaults to each spec's own flag; pass `false` for
@@ -153,6 +158,7 @@ export function applyFieldSpecs(
   const id = resIdOf(r.obj)
   for (const spec of specs) {
     if (!fieldSpecMatches(spec, id)) continue
+    if (spec.path === '') throw emptyFieldNameError(r)
     try {
       visitFieldPath(r.obj, spec.path, options.create ?? Boolean(spec.create), (holder, key) => visit(holder, key, spec))
     } catch (e) {

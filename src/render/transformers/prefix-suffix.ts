@@ -1,7 +1,7 @@
 import {isObject} from '../../model/json.js'
 import type {ResourceSet} from '../../model/resource-set.js'
 import {resIdOf, type Resource} from '../../model/resource.js'
-import {fieldSpecMatches, visitFieldPath, type FieldSpec} from '../fieldspec.js'
+import {emptyFieldNameError, fieldSpecMatches, visitFieldPath, type FieldSpec} from '../fieldspec.js'
 import {originalGvk} from './name-reference-ids.js'
 
 /** kustomize v5.5's default namePrefix and nameSuffix field specs. */
@@ -51,6 +51,7 @@ function affixPass(set: ResourceSet, affix: string, specs: readonly FieldSpec[],
       if (!fieldSpecMatches(fs, org)) continue
       if (fs.path === 'metadata/name') record(r, affix, side)
       if (!fieldSpecMatches(fs, cur)) continue
+      if (fs.path === '') throw emptyFieldNameError(r)
       visitFieldPath(r.obj, fs.path, fs.create === true, (holder, key) => {
         const v = holder[key]
         if (isObject(v) || Array.isArray(v)) return

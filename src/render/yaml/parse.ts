@@ -193,8 +193,8 @@ function rejectNonFinite(v: JsonValue, file: string, field: string): void {
 }
 
 /** A single-document file (a kustomization, a patch file). */
-export function parseYamlDocument(text: string, file: string): JsonValue {
-  const docs = parseYamlDocuments(text, file).filter((d) => d !== null)
+export function parseYamlDocument(text: string, file: string, options: ParseOptions = {}): JsonValue {
+  const docs = parseYamlDocuments(text, file, '1.2', options).filter((d) => d !== null)
   if (docs.length > 1) throw new UserError('expected one YAML document, found several', {file}, 'Keep one document in this file.')
   return docs[0] ?? null
 }
