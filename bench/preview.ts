@@ -51,27 +51,40 @@ function writeRepo(dir: string): void {
   }
 }
 
-function timeStrata(repo: string, head: string, cacheDir: string): {seconds: number; code: number | null; roots: number} {
+// CPU seconds (user + system) of a command, from GNU time: on a machine shared with other work the
+// wall clock says more about the neighbours than about the tool.
+const timeFormat = '\n@cpu %U %S'
+function cpuOf(stderr: string): {cpu: number; rest: string} {
+  const m = /\n@cpu ([\d.]+) ([\d.]+)\s*$/.exec(stderr)
+  return {cpu: m ? Number(m[1]) + Number(m[2]) : NaN, rest: m ? stderr.slice(0, m.index) : stderr}
+}
+
+function timeStrata(repo: string, head: string, cacheDir: string): {seconds: number; cpu: number; code: number | null; roots: number} {
   const t = performance.now()
-  const r = spawnSync(process.execPath, [bin, 'preview', '--base', 'main', '--head', head, '--format', 'json', '--cache-dir', cacheDir], {cwd: repo, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024})
+  const r = spawnSync('/usr/bin/time', ['-f', timeFormat, process.execPath, bin, 'preview', '--base', 'main', '--head', head, '--format', 'json', '--cache-dir', cacheDir], {cwd: repo, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024})
   const seconds = (performance.now() - t) / 1000
-  if (r.status !== 1) process.stderr.write(`!!! strata preview exited ${r.status}: ${r.stderr.slice(0, 2000)}\n`)
+  const {cpu, rest} = cpuOf(r.stderr)
+  if (r.status !== 1) process.stderr.write(`!!! strata preview exited ${r.status}: ${rest.slice(0, 2000)}\n`)
   const roots = r.status === 1 ? (JSON.parse(r.stdout) as {roots: unknown[]}).roots.length : 0
-  return {seconds, code: r.status, roots}
+  return {seconds, cpu, code: r.status, roots}
 }
 
 /** kubectl kustomize over every (checkout, root), as many processes at once as cores. */
-async function timeKubectl(jobs: {checkout: string; root: string}[]): Promise<number> {
+async function timeKubectl(jobs: {checkout: string; root: string}[]): Promise<{seconds: number; cpu: number}> {
   const t = performance.now()
   let next = 0
   let failed = 0
+  let cpu = 0
   const worker = async () => {
     while (next < jobs.length) {
       const j = jobs[next++]
       await new Promise<void>((resolve) => {
-        const child = spawn('kubectl', ['kustomize', path.join(j.checkout, j.root)], {stdio: ['ignore', 'ignore', 'ignore']})
+        const child = spawn('/usr/bin/time', ['-f', timeFormat, 'kubectl', 'kustomize', path.join(j.checkout, j.root)], {stdio: ['ignore', 'ignore', 'pipe']})
+        let err = ''
+        child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')))
         child.on('close', (code) => {
           if (code !== 0) failed++
+          cpu += cpuOf(err).cpu
           resolve()
         })
       })
@@ -79,7 +92,7 @@ async function timeKubectl(jobs: {checkout: string; root: string}[]): Promise<nu
   }
   await Promise.all(Array.from({length: os.availableParallelism()}, worker))
   if (failed) process.stderr.write(`!!! kubectl failed on ${failed} roots\n`)
-  return (performance.now() - t) / 1000
+  return {seconds: (performance.now() - t) / 1000, cpu}
 }
 
 const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-preview-')))
@@ -105,9 +118,10 @@ for (const ref of ['main', 'shared', 'one-app']) {
   git(repo, 'worktree', 'add', '--quiet', '--detach', checkouts[ref], ref)
 }
 
-console.log(`repository: ${APPS} apps × 3 environments = ${APPS * 3} roots, ${git(repo, 'ls-files').split('\n').length} files; ${os.availableParallelism()} cores`)
+console.log(`repository: ${APPS} apps × 3 environments = ${APPS * 3} roots, ${git(repo, 'ls-files').split('\n').length} files; ${os.availableParallelism()} cores; load average ${os.loadavg()[0].toFixed(1)}`)
+console.log('wall = elapsed seconds; cpu = user+system seconds of the processes (kubectl: summed over its processes)')
 console.log('')
-console.log('change    roots  strata cold s  strata warm s  kubectl s  ratio cold  ratio warm')
+console.log('change    roots  strata cold wall/cpu  strata warm wall/cpu  kubectl wall/cpu  ratio cold wall/cpu  ratio warm wall/cpu')
 const scenarios = [
   {name: 'one-app', roots: ['apps/app007/overlays/prod']},
   {name: 'shared', roots: Array.from({length: APPS}, (_, i) => `apps/${appName(i)}/overlays/prod`)},
@@ -119,8 +133,13 @@ for (const s of scenarios) {
   if (cold.roots !== s.roots.length || warm.roots !== s.roots.length) process.stderr.write(`!!! ${s.name}: strata listed ${cold.roots}/${warm.roots} roots, expected ${s.roots.length}\n`)
   const sample = SAMPLE > 0 ? s.roots.slice(0, SAMPLE) : s.roots
   const jobs = sample.flatMap((root) => [{checkout: checkouts.main, root}, {checkout: checkouts[s.name], root}])
-  const kubectl = (await timeKubectl(jobs)) * (s.roots.length / sample.length)
-  console.log(`${s.name.padEnd(8)} ${String(s.roots.length).padStart(6)} ${cold.seconds.toFixed(2).padStart(14)} ${warm.seconds.toFixed(2).padStart(14)} ${kubectl.toFixed(2).padStart(10)} ${`${(kubectl / cold.seconds).toFixed(1)}x`.padStart(11)} ${`${(kubectl / warm.seconds).toFixed(1)}x`.padStart(11)}`)
+  const k = await timeKubectl(jobs)
+  const scale = s.roots.length / sample.length
+  const kubectl = {seconds: k.seconds * scale, cpu: k.cpu * scale}
+  const pair = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`
+  const ratio = (a: {seconds: number; cpu: number}) => `${(kubectl.seconds / a.seconds).toFixed(1)}x / ${(kubectl.cpu / a.cpu).toFixed(1)}x`
+  console.log(`${s.name.padEnd(8)} ${String(s.roots.length).padStart(6)} ${pair(cold.seconds, cold.cpu).padStart(21)} ${pair(warm.seconds, warm.cpu).padStart(21)} ${pair(kubectl.seconds, kubectl.cpu).padStart(17)} ${ratio(cold).padStart(20)} ${ratio(warm).padStart(20)}`)
 }
+console.log(`load average at the end: ${os.loadavg()[0].toFixed(1)}`)
 if (args.keep) console.log(`\nkept: ${work}`)
 else fs.rmSync(work, {recursive: true, force: true})

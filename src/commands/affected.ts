@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
 import {jsonText} from '../diff/format-json.js'
@@ -24,7 +24,9 @@ export default class Affected extends StrataCommand {
 
   static override strict = false
 
-  static override args = {}
+  static override args = {
+    root: Args.string({description: 'kustomization roots to consider, relative to the current directory (default: strata.yaml apps, else every top-level kustomization)'}),
+  }
 
   static override flags = {
     base: Flags.string({description: 'the revision the change is compared against (its merge base with the head is used)', required: true}),

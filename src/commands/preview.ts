@@ -1,9 +1,8 @@
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
-import {ExitCode} from '../model/exit-codes.js'
 import {formatPreviewJson, formatPreviewMarkdown, formatPreviewText, githubCommentLimit, type PreviewFormat} from '../preview/format.js'
-import {runPreview, type PreviewReport} from '../preview/run.js'
+import {previewExitCode, runPreview} from '../preview/run.js'
 import {defaultCacheDir} from '../source/git-cache.js'
 import {writeFileAtomic} from '../source/write-file.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
@@ -26,7 +25,9 @@ export default class Preview extends StrataCommand {
 
   static override strict = false
 
-  static override args = {}
+  static override args = {
+    root: Args.string({description: 'kustomization roots to consider, relative to the current directory (default: strata.yaml apps, else every top-level kustomization)'}),
+  }
 
   static override flags = {
     base: Flags.string({description: 'the revision the change is compared against (its merge base with the head is used)', required: true}),
@@ -58,11 +59,6 @@ export default class Preview extends StrataCommand {
     }
     if (flags.output) writeFileAtomic(flags.output, print(true))
     process.stdout.write(print(false))
-    process.exitCode = exitCodeOf(report)
+    process.exitCode = previewExitCode(report)
   }
-}
-
-export function exitCodeOf(report: PreviewReport): ExitCode {
-  const s = report.summary
-  return s.errors > 0 ? ExitCode.error : s.add + s.change + s.delete > 0 || s.changedRoots > 0 ? ExitCode.diff : ExitCode.ok
 }

@@ -50,7 +50,8 @@ function summaryTableText(report: PreviewReport): string {
   const width = Math.max(4, ...report.roots.map((r) => r.root.length))
   const num = (n: number) => String(n).padStart(5)
   const rows = report.roots.map((r) => `${r.root.padEnd(width)} ${r.status === 'error' ? '  error' : `${num(r.counts.add)} ${num(r.counts.change)} ${num(r.counts.delete)}`}${r.status === 'added' || r.status === 'deleted' ? `  (${statusWords(r)})` : ''}`)
-  return `${'ROOT'.padEnd(width)} ${num(0).replace('0', '+')} ${num(0).replace('0', '~')} ${num(0).replace('0', '-')}\n${rows.join('\n')}\n`
+  const heading = (mark: string) => mark.padStart(5)
+  return `${'ROOT'.padEnd(width)} ${heading('+')} ${heading('~')} ${heading('-')}\n${rows.join('\n')}\n`
 }
 
 export function formatPreviewJson(report: PreviewReport): string {

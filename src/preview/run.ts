@@ -6,6 +6,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {scrub, secretValues} from '../diff/mask.js'
 import type {ResourceDiff} from '../diff/types.js'
+import {ExitCode} from '../model/exit-codes.js'
 import {findAffected, type AffectedRoot, type SideName} from '../graph/affected.js'
 import {Observer} from '../graph/inputs.js'
 import type {RecordedRender, SideSpec} from '../graph/render-recorded.js'
@@ -159,6 +160,12 @@ export async function runPreview(req: CompareRequest & {showSecrets: boolean}): 
     summary.delete += r.counts.delete
   }
   return {base: report.base, head: report.head, roots, summary}
+}
+
+/** As `strata diff`: 0 no change, 1 changes, 2 a root failed to render on the head side. */
+export function previewExitCode(report: PreviewReport): ExitCode {
+  const s = report.summary
+  return s.errors > 0 ? ExitCode.error : s.changedRoots > 0 ? ExitCode.diff : ExitCode.ok
 }
 
 function previewRoot(a: AffectedRoot, renders: Map<string, TaskResult>, showSecrets: boolean): RootPreview {
