@@ -4,6 +4,9 @@ import {alignOrder, changedPaths} from '../diff/changes.js'
 import {schemaOf} from '../diff/list-keys.js'
 import {maskSecretPair} from '../diff/mask.js'
 import type {DiffId, ResourceDiff} from '../diff/types.js'
+import {scrub, secretValues} from '../diff/mask.js'
+import type {AffectedRoot} from '../graph/affected.js'
+import type {RecordedRender} from '../graph/render-recorded.js'
 import type {JsonObject} from '../model/json.js'
 import {identityKey, resIdOf} from '../model/resource.js'
 
@@ -57,5 +60,33 @@ function shown(before: JsonObject | undefined, after: JsonObject | undefined, sh
   const out: {before?: JsonObject; after?: JsonObject} = {}
   if (pair.before) out.before = pair.before
   if (pair.after) out.after = pair.after
+  return out
+}
+
+export const RootStatus = {changed: 'changed', added: 'added', deleted: 'deleted', unchanged: 'unchanged', error: 'error'} as const
+export type RootStatus = (typeof RootStatus)[keyof typeof RootStatus]
+
+export interface RootPreview {
+  root: string
+  status: RootStatus
+  counts: ObjectCounts
+  objects: ResourceDiff[]
+  /** Repository paths among the root's inputs that changed. */
+  changedInputs: string[]
+  /** Set for `error`: the head render's failure, naming the file. */
+  error?: string
+  /** E.g. that the base side did not render. */
+  note?: string
+}
+
+/** One affected root's preview from its renders (absent for the side it is not on). */
+export function previewRoot(a: AffectedRoot, base: RecordedRender | undefined, head: RecordedRender | undefined, showSecrets: boolean): RootPreview {
+  const hide = (text: string) => (showSecrets ? text : scrub(text, secretValues([...(base?.objects ?? []), ...(head?.objects ?? [])])))
+  const out: RootPreview = {root: a.path, status: a.status, counts: {add: 0, change: 0, delete: 0}, objects: [], changedInputs: a.changedInputs}
+  if (head?.error) return {...out, status: 'error', error: hide(head.error.text)}
+  if (base?.error) out.note = hide(`did not render on the base side: ${base.error.text}`)
+  out.objects = compareObjects(base?.objects ?? [], head?.objects ?? [], {showSecrets})
+  out.counts = countChanges(out.objects)
+  if (a.status === 'changed' && out.objects.length === 0) out.status = 'unchanged'
   return out
 }

@@ -4,16 +4,16 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {scrub, secretValues} from '../diff/mask.js'
-import type {ResourceDiff} from '../diff/types.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {findAffected, type AffectedRoot, type SideName} from '../graph/affected.js'
 import {Observer} from '../graph/inputs.js'
 import type {RecordedRender, SideSpec} from '../graph/render-recorded.js'
 import {candidateRoots, loadGraphCache, openRevisions, sideSpec, type RevisionPair} from '../graph/revisions.js'
 import {materializeTree} from '../source/git-tree.js'
-import {countChanges, compareObjects, type ObjectCounts} from './compare.js'
-import {renderAll, type PoolSetup, type RenderTask, type TaskResult} from './render-pool.js'
+import {renderAll, type PoolSetup, type PreviewResult, type PreviewTask, type TaskResult} from './render-pool.js'
+import type {ObjectCounts, RootPreview} from './compare.js'
+
+export type {RootPreview} from './compare.js'
 
 export interface CompareRequest {
   cwd: string
@@ -102,22 +102,6 @@ async function poolSetup(pair: RevisionPair, rootsBySide: Partial<Record<SideNam
   return {pool: {sides, render}, dispose: () => temps.forEach((d) => fs.rmSync(d, {recursive: true, force: true}))}
 }
 
-export const RootStatus = {changed: 'changed', added: 'added', deleted: 'deleted', unchanged: 'unchanged', error: 'error'} as const
-export type RootStatus = (typeof RootStatus)[keyof typeof RootStatus]
-
-export interface RootPreview {
-  root: string
-  status: RootStatus
-  counts: ObjectCounts
-  objects: ResourceDiff[]
-  /** Repository paths among the root's inputs that changed. */
-  changedInputs: string[]
-  /** Set for `error`: the head render's failure, naming the file. */
-  error?: string
-  /** E.g. that the base side did not render. */
-  note?: string
-}
-
 export interface PreviewReport {
   base: RevisionLabel
   head: RevisionLabel
@@ -128,29 +112,31 @@ export interface PreviewReport {
 export async function runPreview(req: CompareRequest & {showSecrets: boolean}): Promise<PreviewReport> {
   const run = await affectedRun(req)
   const {pair, report, graph} = run
-  const tasks: RenderTask[] = []
   const bySide: Record<SideName, string[]> = {base: [], head: []}
-  for (const a of report.roots) {
+  const tasks: PreviewTask[] = report.roots.map((a) => {
     const root = a.path === '.' ? '' : a.path
+    const head = run.rendered.get(`head\0${root}`)
     if (a.status !== 'added') bySide.base.push(root)
-    if (a.status !== 'deleted' && !run.rendered.has(`head\0${root}`)) bySide.head.push(root)
-  }
-  for (const side of ['base', 'head'] as const) for (const root of bySide[side]) tasks.push({side, root})
+    if (a.status !== 'deleted' && !head) bySide.head.push(root)
+    return {preview: a, showSecrets: req.showSecrets, head}
+  })
   const setup = await poolSetup(pair, bySide, graph.cache, req.render)
-  let results: TaskResult[]
+  let results: PreviewResult[]
   try {
-    results = await renderAll(tasks, setup.pool, {threads: req.threads})
+    results = await renderAll(tasks, setup.pool, {threads: req.threads, minTasksForWorkers: 12})
   } finally {
     setup.dispose()
   }
   const observers = {base: new Observer(pair.base.view), head: new Observer(pair.head.view)}
-  const renders = new Map(run.rendered)
   for (const r of results) {
-    renders.set(`${r.side}\0${r.root}`, r)
-    graph.cache.remember(r.root, observers[r.side].inputsOf(r.keys))
+    const root = r.preview.root === '.' ? '' : r.preview.root
+    for (const side of ['base', 'head'] as const) {
+      const keys = r.keys[side]
+      if (keys) graph.cache.remember(root, observers[side].inputsOf(keys))
+    }
   }
   graph.save()
-  const roots = report.roots.map((a) => previewRoot(a, renders, req.showSecrets))
+  const roots = results.map((r) => r.preview)
   const summary = {roots: roots.length, changedRoots: 0, errors: 0, add: 0, change: 0, delete: 0}
   for (const r of roots) {
     if (r.status === 'error') summary.errors++
@@ -166,18 +152,4 @@ export async function runPreview(req: CompareRequest & {showSecrets: boolean}): 
 export function previewExitCode(report: PreviewReport): ExitCode {
   const s = report.summary
   return s.errors > 0 ? ExitCode.error : s.changedRoots > 0 ? ExitCode.diff : ExitCode.ok
-}
-
-function previewRoot(a: AffectedRoot, renders: Map<string, TaskResult>, showSecrets: boolean): RootPreview {
-  const root = a.path === '.' ? '' : a.path
-  const base = a.status === 'added' ? undefined : renders.get(`base\0${root}`)
-  const head = a.status === 'deleted' ? undefined : renders.get(`head\0${root}`)
-  const hide = (text: string) => (showSecrets ? text : scrub(text, secretValues([...(base?.objects ?? []), ...(head?.objects ?? [])])))
-  const out: RootPreview = {root: a.path, status: a.status, counts: {add: 0, change: 0, delete: 0}, objects: [], changedInputs: a.changedInputs}
-  if (head?.error) return {...out, status: 'error', error: hide(head.error.text)}
-  if (base?.error) out.note = hide(`did not render on the base side: ${base.error.text}`)
-  out.objects = compareObjects(base?.objects ?? [], head?.objects ?? [], {showSecrets})
-  out.counts = countChanges(out.objects)
-  if (a.status === 'changed' && out.objects.length === 0) out.status = 'unchanged'
-  return out
 }

@@ -41,6 +41,21 @@ describe('strata affected', () => {
     assert.deepEqual(report.roots[0].objects[0].changedPaths, ['spec.policyTypes'])
   })
 
+  test('renders fan out to worker threads with the same result as on one thread (in-process and from the built CLI)', async () => {
+    const apps = Array.from({length: 14}, (_, i) => `app${i}`)
+    const repo = new WorkRepo(appsTree(apps))
+    repo.branch('feature')
+    repo.write({'shared/prod-defaults/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- policy.yaml\nlabels:\n- pairs:\n    tier: production\n'})
+    repo.commit()
+    const one = await runPreview({...request(repo, {head: 'feature'}), showSecrets: false})
+    const two = await runPreview({...request(repo, {head: 'feature', cacheDir: tmpDir('strata-preview-cache-')}), threads: 2, showSecrets: false})
+    assert.equal(one.roots.length, 14)
+    assert.deepEqual(two, one)
+    const cli = strata(repo.dir, 'preview', '--base', 'main', '--head', 'feature', '--format', 'json', '--cache-dir', tmpDir('strata-preview-cache-'))
+    assert.equal(cli.code, 1, cli.stderr)
+    assert.deepEqual(JSON.parse(cli.stdout), JSON.parse(formatPreviewJson(one)))
+  })
+
   test('an overlay-only change lists that one root', async () => {
     const repo = feature({'apps/api/overlays/prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 5\n'})
     assert.deepEqual(await affectedPaths(repo), ['apps/api/overlays/prod'])
