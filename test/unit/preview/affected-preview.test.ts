@@ -171,6 +171,29 @@ describe('strata affected', () => {
     assert.ok(text.includes(`-            name: ${removed.id.name}\n+            name: ${added.id.name}\n`), text)
   })
 
+  test('a change inside a helm chart (read by helm, not the render) lists the root; the base side is rendered from a written-out copy', async () => {
+    const fake = path.join(tmpDir('strata-preview-helm-'), 'helm')
+    // helm template RELEASE CHART ...: prints the chart's one template as it is.
+    fs.writeFileSync(fake, '#!/bin/sh\nif [ "$1" = version ]; then echo v3.14.0; else cat "$3/templates/cm.yaml"; fi\n', {mode: 0o755})
+    const cm = (level: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-chart\ndata:\n  level: ${level}\n`
+    const repo = new WorkRepo({
+      'charted/kustomization.yaml': 'helmCharts:\n- name: web\n  releaseName: r\n',
+      'charted/charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+      'charted/charts/web/values.yaml': 'a: 1\n',
+      'charted/charts/web/templates/cm.yaml': cm('one'),
+      'plain/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'plain/cm.yaml': cm('plain'),
+    })
+    repo.branch('feature')
+    repo.write({'charted/charts/web/templates/cm.yaml': cm('two')})
+    repo.commit()
+    const helm = {render: {helm: {command: fake}}, head: 'feature'}
+    assert.deepEqual(await affectedPaths(repo, helm), ['charted'])
+    assert.deepEqual(await affectedPaths(repo, helm), ['charted'], 'from the remembered graph as well')
+    const report = await runPreview({...request(repo, helm), showSecrets: false})
+    assert.deepEqual(report.roots[0].objects.map((o) => [o.action, o.id.name, o.changedPaths]), [['change', 'from-chart', ['data.level']]])
+  })
+
   test('Secret values never appear in text, markdown, JSON or the --output file; --show-secrets shows them', async () => {
     const repo = feature({'apps/web/base/kustomization.yaml': 'resources:\n- deployment.yaml\nconfigMapGenerator:\n- name: web-env\n  envs:\n  - app.env\nsecretGenerator:\n- name: web-db\n  literals:\n  - password=n3w-Hunter2-value\n'})
     const secrets = ['s3cr3t-Hunter2-value', 'n3w-Hunter2-value'].flatMap((s) => [s, Buffer.from(s).toString('base64')])
