@@ -1,3 +1,4 @@
+import * as path from 'node:path'
 import {UserError, type ErrorOrigin} from '../../model/errors.js'
 import {isObject, type JsonObject} from '../../model/json.js'
 import {goDecode, type FieldType} from '../go-decode.js'
@@ -22,6 +23,9 @@ import {replacementsTransformer} from '../transformers/replacements.js'
 import {loadReplacements} from '../transformers/replacements-load.js'
 import type {ReplacementEntry} from '../transformers/replacements.js'
 import {replicasTransformer} from '../transformers/replicas.js'
+import {valueAddTransformer} from '../transformers/value-add.js'
+import {restrictPath} from '../../source/restrictor.js'
+import {parseYamlDocument} from '../yaml/parse.js'
 import {ConfigFields} from './config-fields.js'
 import type {PluginConfig} from './plugin-configs.js'
 
@@ -49,10 +53,10 @@ export const builtinTransformerKinds = [
 // Builtins strata does not run as plugin configs, with why.
 const refused: Record<string, string> = {
   HelmChartInflationGenerator: 'use helmCharts: in the kustomization with --enable-helm',
-  ValueAddTransformer: 'use replacements: or a patch instead',
 }
 
 const fieldSpecs: FieldType = {list: fieldSpecSchema}
+const valueAddTargets: FieldType = {list: {object: {selector: selectorSchema, fieldPath: 'string', filePathPosition: 'int'}}}
 const generatorConfig = {metadata: 'any', ...generatorArgsSchema} as const satisfies Record<string, FieldType>
 
 /**
@@ -72,6 +76,7 @@ const jsonDecodedConfigs: Partial<Record<string, FieldType>> = {
   PatchJson6902Transformer: {object: {target: selectorSchema, path: 'string', jsonOp: 'string'}},
   PatchStrategicMergeTransformer: {object: {paths: 'stringList', patches: 'string'}},
   ReplacementTransformer: {object: {replacements: {list: {object: {...replacementSchema, path: 'string'}}}}},
+  ValueAddTransformer: {object: {value: 'string', targets: valueAddTargets, targetFilePath: 'string'}},
 }
 
 /** The config's fields as the plugin's Config method sees them. */
@@ -224,6 +229,30 @@ export function runBuiltinTransformer(ctx: RenderContext, target: KustTarget, pl
       // Hashes what needs a hash now; the mark stays, so the top-level hash appends a second suffix, as in kustomize.
       addHashSuffixes(set)
       return
+    case 'ValueAddTransformer': {
+      // The value defaults to the name of the directory of the kustomization that lists the config.
+      const value = (f.string('value') ?? '').trim() || path.basename(target.dir)
+      const targets = [...(f.list('targets') ?? [])]
+      const targetFile = f.string('targetFilePath')
+      if (targetFile) {
+        const abs = path.resolve(target.dir, targetFile)
+        if (!ctx.fs.exists(abs) || ctx.fs.isDirectory(abs)) throw new UserError(`${kind} ${config.origin.file}: targetFilePath '${targetFile}' not found`, origin, 'Fix the path (relative to the kustomization).')
+        const text = ctx.fs.readFile(restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, origin.file ?? '')).toString('utf8')
+        const doc = parseYamlDocument(text, ctx.display(abs))
+        const decoded = goDecode(isObject(doc) ? doc : {}, {object: {targets: valueAddTargets}}, '', {file: ctx.display(abs), what: `${kind} targets file`, strict: false}) as JsonObject
+        if (Array.isArray(decoded.targets)) targets.push(...(decoded.targets as JsonObject[]))
+      }
+      if (targets.length === 0) throw new UserError(`${kind} ${config.origin.file}: must specify at least one target`, origin, 'Add targets: (each a fieldPath and an optional selector).')
+      const parsed = targets.map((t, i) => {
+        const fieldPath = typeof t.fieldPath === 'string' ? t.fieldPath : ''
+        const position = typeof t.filePathPosition === 'number' ? t.filePathPosition : 0
+        if (!fieldPath) throw new UserError(`${kind} ${config.origin.file}: fieldPath cannot be empty`, {...origin, field: `targets[${i}].fieldPath`}, 'Set fieldPath on every target.')
+        if (position < 0) throw new UserError(`${kind} ${config.origin.file}: value of FilePathPosition (${position}) cannot be negative`, {...origin, field: `targets[${i}].filePathPosition`}, 'Use 0 to replace the value, or n > 0 to insert it as the n-th path segment.')
+        return {selector: isObject(t.selector) ? (t.selector as Selector) : undefined, fieldPath, filePathPosition: position}
+      })
+      valueAddTransformer(value, parsed, origin)(set)
+      return
+    }
     case 'ReplacementTransformer': {
       const replacements = (f.list('replacements') ?? []) as unknown as ReplacementEntry[]
       const replacementTarget = withOrigin(target, origin)

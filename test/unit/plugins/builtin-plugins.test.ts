@@ -31,7 +31,6 @@ describe('builtinKindOf', () => {
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'SortOrderTransformer'}), 'transformer', origin), 'unable to load builtin SortOrderTransformer')
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'ConfigMapGenerator'}), 'transformer', origin), 'is not a transformer')
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'LabelTransformer'}), 'generator', origin), 'is not a generator')
-    for (const kind of ['ValueAddTransformer']) fails(() => builtinKindOf(config({apiVersion: 'builtin', kind}), 'transformer', origin), kind, 'not supported by strata')
     for (const kind of ['HelmChartInflationGenerator']) fails(() => builtinKindOf(config({apiVersion: 'builtin', kind}), 'generator', origin), kind, 'not supported by strata')
   })
 })
