@@ -37,7 +37,12 @@ function annotationsFor(parent: ApplySetParent, gks: Iterable<string>, namespace
   }
 }
 
-async function writeParent(cluster: ClusterPort, parent: ApplySetParent, next: (current: {gks: string[]; namespaces: string[]} | undefined) => {gks: string[]; namespaces: string[]} | undefined): Promise<void> {
+async function writeParent(
+  cluster: ClusterPort,
+  parent: ApplySetParent,
+  next: (current: {gks: string[]; namespaces: string[]} | undefined) => {gks: string[]; namespaces: string[]} | undefined,
+  extra: Record<string, string> = {},
+): Promise<void> {
   const id = applySetId(parent)
   for (let attempt = 1; ; attempt++) {
     const live = await cluster.get(parentRef(parent))
@@ -55,9 +60,10 @@ async function writeParent(cluster: ClusterPort, parent: ApplySetParent, next: (
       const a = annotationsOf(live)
       current = {gks: parseGroupKinds(a[applySetAnnotations.containsGroupKinds] ?? '').map(gkString), namespaces: splitList(a[applySetAnnotations.additionalNamespaces])}
     }
-    const wanted = next(current)
+    const stale = live !== undefined && Object.entries(extra).some(([k, v]) => annotationsOf(live)[k] !== v)
+    const wanted = next(current) ?? (stale ? current : undefined)
     if (!wanted) return
-    const annotations = annotationsFor(parent, wanted.gks, wanted.namespaces)
+    const annotations = {...annotationsFor(parent, wanted.gks, wanted.namespaces), ...extra}
     try {
       if (!live) {
         await cluster.create({apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: {name: parent.name, namespace: parent.namespace, labels: {[applySetLabels.id]: id}, annotations}}, {dryRun: false})
@@ -75,8 +81,11 @@ async function writeParent(cluster: ClusterPort, parent: ApplySetParent, next: (
   }
 }
 
-/** Create the parent or grow its annotations to a superset of `add` (before apply). */
-export async function recordMembers(cluster: ClusterPort, parent: ApplySetParent, add: ApplySetMembers): Promise<void> {
+/**
+ * Create the parent or grow its annotations to a superset of `add` (before apply); `extra`
+ * annotations (strata's own, such as the source applied from) are set alongside.
+ */
+export async function recordMembers(cluster: ClusterPort, parent: ApplySetParent, add: ApplySetMembers, extra: Record<string, string> = {}): Promise<void> {
   const addGks = add.groupKinds.map(gkString)
   await writeParent(cluster, parent, (current) => {
     if (!current) return {gks: addGks, namespaces: add.namespaces}
@@ -85,7 +94,7 @@ export async function recordMembers(cluster: ClusterPort, parent: ApplySetParent
     const grows = addGks.some((g) => !gks.has(g)) || add.namespaces.some((n) => n !== parent.namespace && !namespaces.has(n))
     if (!grows) return undefined
     return {gks: [...gks, ...addGks], namespaces: [...namespaces, ...add.namespaces]}
-  })
+  }, extra)
 }
 
 /** Set the parent's annotations to exactly `keep` (after prune: what is still rendered plus what could not be deleted). */

@@ -59,6 +59,8 @@ export interface ApplySetInventory {
   /** False when the parent does not exist yet (nothing applied): no members. */
   found: boolean
   members: JsonObject[]
+  /** The parent's annotations (kubectl's and strata's own, such as the source it was applied from). */
+  annotations: Record<string, string>
 }
 
 /**
@@ -68,7 +70,7 @@ export interface ApplySetInventory {
 export async function readApplySet(cluster: ClusterPort, parent: ApplySetParent): Promise<ApplySetInventory> {
   const id = applySetId(parent)
   const obj = await cluster.get(parentRef(parent))
-  if (!obj) return {id, found: false, members: []}
+  if (!obj) return {id, found: false, members: [], annotations: {}}
   const md = isObject(obj.metadata) ? obj.metadata : {}
   const labels = isObject(md.labels) ? md.labels : {}
   if (labels[applySetLabels.id] !== id) {
@@ -97,7 +99,9 @@ export async function readApplySet(cluster: ClusterPort, parent: ApplySetParent)
       return perNs.flat()
     }),
   )
-  return {id, found: true, members: lists.flat()}
+  const own: Record<string, string> = {}
+  for (const [k, v] of Object.entries(annotations)) if (typeof v === 'string') own[k] = v
+  return {id, found: true, members: lists.flat(), annotations: own}
 }
 
 /** A copy of `obj` labelled as a member of the ApplySet `id`, as apply will write it. */

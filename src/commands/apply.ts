@@ -14,7 +14,8 @@ import {ExitCode} from '../model/exit-codes.js'
 import {clusterTarget, rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {planChanges} from '../rollout/plan-changes.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
-import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
+import {describeSource} from '../rollout/app-source.js'
+import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest, type PreparedApply, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../rollout/types.js'
 import {choosePrinterKind, makePrinter} from '../ui/printers/index.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
@@ -123,6 +124,7 @@ export const planFlags = {
   'max-deletions': Flags.integer({description: "most objects prune may delete (default: 25% of the inventory's members, at least 1)", min: 0}),
   'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
   'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
+  adopt: Flags.boolean({description: 'take the app over although its inventory was last applied from another source (directory, or repository and path); without it such an apply is refused before any change', default: false}),
   ...renderFlags,
   ...scopeFlags,
 }
@@ -136,6 +138,7 @@ type PlanFlagValues = RenderFlagValues & ScopeFlagValues & {
   rollout?: string
   'max-deletions'?: number
   'allow-mass-delete': boolean
+  adopt: boolean
 }
 
 /** The ApplyRequest of DIR under apply's (or sync's) flags. */
@@ -153,6 +156,25 @@ export function applyRequestFrom(dir: string, flags: PlanFlagValues): ApplyReque
     onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     render: renderOptionsFrom(flags),
     scope: scopePolicyFrom(flags),
+    adopt: flags.adopt,
+  }
+}
+
+/**
+ * What the user should know about whose inventory the apply takes, on stderr: the name chosen for
+ * a new app when none was given (and how to pin it), or the source an --adopt took it from.
+ */
+export function ownershipNotice(prepared: PreparedApply): string | undefined {
+  const parent = `Secret ${prepared.namespace}/applyset-${prepared.app}`
+  switch (prepared.ownership.verdict) {
+    case 'new':
+      return prepared.defaultName ? `# app name '${prepared.app}' (the directory's name; inventory ${parent}): pin it with --name ${prepared.app}, or pick another with --name NAME` : undefined
+    case 'unrecorded':
+      return `# the inventory ${parent} records no source yet: recording ${describeSource(prepared.source)}`
+    case 'adopted':
+      return `# adopting app '${prepared.app}': its inventory ${parent} was last applied from ${prepared.ownership.previous}`
+    default:
+      return undefined
   }
 }
 
@@ -174,6 +196,8 @@ export default class Apply extends StrataCommand {
     {description: 'Every Deployment/StatefulSet in three batches, a pause after each step, JSON events for CI', command: '<%= config.bin %> apply overlays/prod --rollout 25%,50%,100% --pause-after each --json'},
     {description: 'Start over although a rollout of this app is paused', command: '<%= config.bin %> apply overlays/prod --replace-paused'},
     {description: 'Allow a large prune', command: '<%= config.bin %> apply overlays/prod --max-deletions 40'},
+    {description: 'Two trees with the same directory name into one namespace: name each app', command: '<%= config.bin %> apply teams/billing/overlays/prod --name billing -n shop'},
+    {description: 'The overlay moved to a new directory: take its app over from the old one', command: '<%= config.bin %> apply deploy/overlays/prod --name shop --adopt'},
   ]
 
   static override args = {
@@ -197,6 +221,8 @@ export default class Apply extends StrataCommand {
     const options = runOptionsFrom(flags)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const prepared = await prepareApply(cluster, applyRequestFrom(dir, flags))
+    const notice = ownershipNotice(prepared)
+    if (notice) process.stderr.write(`${notice}\n`)
     if (flags.plan) {
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)
       else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))

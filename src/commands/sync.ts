@@ -14,7 +14,8 @@ import {appFromFlags} from '../watch/config.js'
 import {gitRefOf} from '../watch/reconcile.js'
 import {planChanges} from '../rollout/plan-changes.js'
 import {writeSourceRecord} from '../watch/source-commit.js'
-import {applyRequestFrom, executionFlags, planFlags, runOptionsFrom, runRollout} from './apply.js'
+import {repoSource} from '../rollout/app-source.js'
+import {applyRequestFrom, executionFlags, ownershipNotice, planFlags, runOptionsFrom, runRollout} from './apply.js'
 import * as path from 'node:path'
 
 export default class Sync extends StrataCommand {
@@ -55,7 +56,9 @@ export default class Sync extends StrataCommand {
 
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const request = applyRequestFrom(path.join(tree.dir, app.path), {...flags, 'cache-dir': flags['cache-dir'] ?? cache.root})
-    const prepared = await prepareApply(cluster, {...request, name: app.name})
+    const prepared = await prepareApply(cluster, {...request, name: app.name, source: repoSource(app.repo, app.path)})
+    const notice = ownershipNotice(prepared)
+    if (notice) process.stderr.write(`${notice}\n`)
     if (flags['dry-run']) {
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)
       else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))

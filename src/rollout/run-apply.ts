@@ -12,6 +12,9 @@ import {UserError} from '../model/errors.js'
 import {applyCommand, rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {splitApiVersion} from '../model/resource.js'
 import {renderKustomization, type RenderOptions} from '../render/index.js'
+import {redactUrls} from '../source/git-safety.js'
+import {treeOrigin} from '../source/tree-origin.js'
+import {checkOwnership, encodeSource, sourceAnnotation, type AppSource, type Ownership} from './app-source.js'
 import {renderDigest} from './digest.js'
 import {deleteMembers} from './delete-members.js'
 import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execute.js'
@@ -38,17 +41,29 @@ export interface ApplyRequest {
   render?: Omit<RenderOptions, 'loadRestrictor' | 'onWarning'>
   /** --allow-namespaces / --allow-cluster-scoped: offenders refuse the apply before any request that writes. */
   scope?: ScopePolicy
+  /** Where the render comes from, recorded on the inventory; default: the directory (and its git remote). */
+  source?: AppSource
+  /** Take the app over although its inventory was last applied from another source (--adopt). */
+  adopt?: boolean
 }
 
 export interface PreparedApply {
   app: string
+  /** True when no name was given and the app is named after the directory. */
+  defaultName: boolean
   namespace: string
   plan: RolloutPlan
   prune: PruneSelection
   inventoryCount: number
+  source: AppSource
+  /** Whose inventory this apply takes: a new one, its own, an unrecorded one, or another source's (adopted). */
+  ownership: Ownership
 }
 
-/** Render, diff and plan; refuses (UserError) a prune over the cap before anything changes. */
+/**
+ * Render, diff and plan; refuses (UserError) before anything changes an app last applied from
+ * another source (unless adopt) and a prune over the cap.
+ */
 export async function prepareApply(cluster: ClusterPort, request: ApplyRequest): Promise<PreparedApply> {
   const rendered = await renderKustomization(request.dir, {...request.render, loadRestrictor: request.loadRestrictor, onWarning: request.onWarning})
   const resources = [...rendered.resources]
@@ -62,6 +77,19 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
   const plan = buildPlan(planInputFromDiff(app, namespace, report, resources.map((r) => r.obj)), request.plan)
   const inventory = report.inventory.found ? await readApplySet(cluster, applySetParent(app, namespace)) : undefined
   const inventoryCount = inventory?.members.length ?? 0
+  const source = request.source ?? localSource(request.dir)
+  const pruned = plan.steps.reduce((n, s) => n + s.items.filter((it) => it.action === 'delete').length, 0)
+  const ownership = checkOwnership({
+    app,
+    parent: `${namespace}/${applySetParent(app, namespace).name}`,
+    found: inventory !== undefined,
+    annotations: inventory?.annotations ?? {},
+    current: source,
+    adopt: request.adopt ?? false,
+    defaultName: request.name === undefined,
+    members: inventoryCount,
+    pruned,
+  })
   const prune = selectPrunable(plan, inventoryCount, {maxDeletions: request.maxDeletions, allowMassDelete: request.allowMassDelete})
   if (prune.refused) {
     throw new UserError(
@@ -70,7 +98,13 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
       'Nothing was changed. Check that the render is the one you meant; raise the cap with --max-deletions N, or pass --allow-mass-delete.',
     )
   }
-  return {app, namespace, plan, prune, inventoryCount}
+  return {app, defaultName: request.name === undefined, namespace, plan, prune, inventoryCount, source, ownership}
+}
+
+/** A local tree as a source: its real path, and its repository and path there when it has a git remote. */
+export function localSource(dir: string): AppSource {
+  const origin = treeOrigin(dir)
+  return origin.repo ? {repo: redactUrls(origin.repo), path: origin.path, root: origin.root} : {root: origin.root}
 }
 
 export interface RunDeps {
@@ -122,7 +156,7 @@ export async function* runApply(prepared: PreparedApply, deps: RunDeps, options:
       `Two applies of one app never run at once: watch it with \`${rolloutCommand('status', prepared.app, prepared.namespace, deps.target)}\`.`,
     )
   })
-  return yield* execute(store, {state: fresh, resourceVersion: rv}, deps, options)
+  return yield* execute(store, {state: fresh, resourceVersion: rv}, deps, options, {[sourceAnnotation]: encodeSource(prepared.source)})
 }
 
 // The state and the ApplySet parent live in the inventory namespace; when the render creates that
@@ -178,7 +212,7 @@ export async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, ve
   return taken
 }
 
-async function* execute(store: RolloutStateStore, start: StoredState, deps: RunDeps, options: RunOptions): AsyncGenerator<RolloutEvent, RolloutState> {
+async function* execute(store: RolloutStateStore, start: StoredState, deps: RunDeps, options: RunOptions, parentAnnotations: Record<string, string> = {}): AsyncGenerator<RolloutEvent, RolloutState> {
   const hb = startHeartbeat(store, start, {intervalMs: deps.heartbeatMs, now: deps.now})
   // Taken over by another process: stop as on Ctrl-C (its saves would conflict anyway).
   const signal = AbortSignal.any([deps.signal, hb.lost])
@@ -193,7 +227,7 @@ async function* execute(store: RolloutStateStore, start: StoredState, deps: RunD
       signal,
       stopRequested: hb.stopRequested,
       holder: deps.holder,
-      members: membershipHooks(deps.cluster, parent, id),
+      members: membershipHooks(deps.cluster, parent, id, parentAnnotations),
       target: deps.target,
     }, {...options, fieldManager, applySetId: id})
   } finally {
@@ -201,13 +235,16 @@ async function* execute(store: RolloutStateStore, start: StoredState, deps: RunD
   }
 }
 
-/** Inventory upkeep for the executor: grow before any apply; delete, then shrink, at the prune step. */
-export function membershipHooks(cluster: ClusterPort, parent: ApplySetParent, id: string): MembershipHooks {
+/**
+ * Inventory upkeep for the executor: grow before any apply (setting `annotations`, such as the
+ * source, on the parent at the same write); delete, then shrink, at the prune step.
+ */
+export function membershipHooks(cluster: ClusterPort, parent: ApplySetParent, id: string, annotations: Record<string, string> = {}): MembershipHooks {
   let rendered: ApplySetMembers = {groupKinds: [], namespaces: []}
   return {
     async record(state) {
       rendered = membersOf(state.plan.steps.flatMap((s) => s.items.filter((it) => it.action !== 'delete').map((it) => it.id)))
-      await recordMembers(cluster, parent, rendered)
+      await recordMembers(cluster, parent, rendered, annotations)
     },
     async *prune(step: RolloutStep, signal: AbortSignal) {
       const plan: RolloutPlan = {app: '', namespace: parent.namespace, digest: '', steps: [step]}

@@ -19,6 +19,7 @@ import {UserError} from '../model/errors.js'
 import type {RenderOptions} from '../render/index.js'
 import type {PlanOptions} from '../rollout/plan.js'
 import {planChanges} from '../rollout/plan-changes.js'
+import {repoSource} from '../rollout/app-source.js'
 import {prepareApply, processHolder, runApply, type RunOptions} from '../rollout/run-apply.js'
 import type {ScopePolicy} from '../rollout/scope.js'
 import type {RolloutEvent} from '../rollout/types.js'
@@ -81,6 +82,7 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
         allowMassDelete: false,
         render: {...options.render, cacheDir: options.render?.cacheDir ?? options.gitCache.root},
         scope: options.scope,
+        source: repoSource(app.repo, app.path),
       })
       const changes = planChanges(prepared)
       const objects = prepared.plan.steps.reduce((n, s) => n + s.items.length, 0)

@@ -35,6 +35,21 @@ describe('applyset write side', () => {
     assert.equal(ann(c)['applyset.kubernetes.io/contains-group-kinds'], 'Service')
     assert.equal(ann(c)['applyset.kubernetes.io/additional-namespaces'], '')
   })
+  test('strata annotations ride along: set at creation, rewritten when they change although no kind is new, kept by shrink', async () => {
+    const c = new MemoryCluster()
+    const cm = {groupKinds: [{group: '', kind: 'ConfigMap'}], namespaces: []}
+    await recordMembers(c, parent, cm, {'strata.dev/source': '{"root":"/a"}'})
+    assert.equal(ann(c)['strata.dev/source'], '{"root":"/a"}')
+    const writes = () => c.calls.filter((k) => k.verb === 'update' || k.verb === 'create').length
+    const before = writes()
+    await recordMembers(c, parent, cm, {'strata.dev/source': '{"root":"/a"}'})
+    assert.equal(writes(), before, 'unchanged: no write')
+    await recordMembers(c, parent, cm, {'strata.dev/source': '{"root":"/b"}'})
+    assert.equal(ann(c)['strata.dev/source'], '{"root":"/b"}')
+    assert.equal(ann(c)['applyset.kubernetes.io/contains-group-kinds'], 'ConfigMap')
+    await shrinkMembers(c, parent, {groupKinds: [], namespaces: []})
+    assert.equal(ann(c)['strata.dev/source'], '{"root":"/b"}')
+  })
   test('a 409 on the parent is re-read and retried', async () => {
     const c = new MemoryCluster()
     await recordMembers(c, parent, {groupKinds: [{group: '', kind: 'ConfigMap'}], namespaces: []})

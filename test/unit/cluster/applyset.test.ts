@@ -46,7 +46,7 @@ describe('ApplySet', () => {
 
   test('no parent: not found, no members; a parent of another ApplySet is a user error', async () => {
     const c = new FakeCluster()
-    assert.deepEqual(await readApplySet(c, applySetParent('app', 'default')), {id: applySetId(applySetParent('app', 'default')), found: false, members: []})
+    assert.deepEqual(await readApplySet(c, applySetParent('app', 'default')), {id: applySetId(applySetParent('app', 'default')), found: false, members: [], annotations: {}})
     c.put({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'applyset-app', namespace: 'default', labels: {'applyset.kubernetes.io/id': 'applyset-other-v1'}}})
     await assert.rejects(readApplySet(c, applySetParent('app', 'default')), (e) => e instanceof UserError && /not this app's ApplySet parent/.test(e.message))
   })

@@ -16,10 +16,9 @@ import {MemoryCluster} from '../helpers/memory-cluster.js'
 const options: RunOptions = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 2_000, batchTimeoutMs: 2_000, maxFailedPods: 0, autoAbort: true, pollMs: 1}
 const abortOptions: AbortOptions = {...options, force: false, wait: true, waitTimeoutMs: 60_000, requestedBy: 'ops@desk (pid 9)', waitPollMs: 1}
 
-function tree(configMaps: string[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-run-apply-'))
-  const app = path.join(dir, 'shop')
-  fs.mkdirSync(app)
+/** A tree of app `shop` holding these ConfigMaps: a new directory, or `app` rewritten (the same source). */
+function tree(configMaps: string[], app = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-run-apply-')), 'shop')): string {
+  fs.mkdirSync(app, {recursive: true})
   const docs = configMaps.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\n  namespace: shop\ndata:\n  a: "1"\n`)
   fs.writeFileSync(path.join(app, 'all.yaml'), docs.join('---\n'))
   fs.writeFileSync(path.join(app, 'kustomization.yaml'), 'resources:\n- all.yaml\n')
@@ -63,9 +62,10 @@ describe('run-apply', () => {
   test('prune: a removed member is deleted, an object outside the inventory is untouched', async () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
-    await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd', 'e']))), d, {...options, replacePaused: false}))
+    const dir = tree(['a', 'b', 'c', 'd', 'e'])
+    await drain(runApply(await prepareApply(cluster, request(dir)), d, {...options, replacePaused: false}))
     cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'outsider', namespace: 'shop'}})
-    const {state} = await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd']))), d, {...options, replacePaused: false}))
+    const {state} = await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd'], dir))), d, {...options, replacePaused: false}))
     assert.equal(state.phase, 'done')
     assert.equal(cluster.peek('v1', 'ConfigMap', 'e', 'shop'), undefined)
     assert.ok(cluster.peek('v1', 'ConfigMap', 'd', 'shop'))
@@ -75,12 +75,13 @@ describe('run-apply', () => {
   test('prune over the cap refuses before anything changes', async () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
-    await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd']))), d, {...options, replacePaused: false}))
+    const dir = tree(['a', 'b', 'c', 'd'])
+    await drain(runApply(await prepareApply(cluster, request(dir)), d, {...options, replacePaused: false}))
     const writesBefore = cluster.all().length
-    await assert.rejects(prepareApply(cluster, request(tree(['a', 'x']))), (e: unknown) => e instanceof UserError && /delete 3 objects, over the cap of 1/.test(e.message))
+    await assert.rejects(prepareApply(cluster, request(tree(['a', 'x'], dir))), (e: unknown) => e instanceof UserError && /delete 3 objects, over the cap of 1/.test(e.message))
     assert.equal(cluster.all().length, writesBefore)
     assert.ok(cluster.peek('v1', 'ConfigMap', 'd', 'shop'))
-    const allowed = await prepareApply(cluster, request(tree(['a', 'x']), {allowMassDelete: true}))
+    const allowed = await prepareApply(cluster, request(tree(['a', 'x'], dir), {allowMassDelete: true}))
     assert.equal(allowed.prune.delete.length, 3)
   })
 
@@ -110,7 +111,7 @@ describe('run-apply', () => {
     assert.equal((await drain(runApply(prepared, d, {...options, replacePaused: false}))).state.phase, 'paused')
     await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /the render it was started from/.test(e.message) && /rollout resume shop -n shop/.test(e.hint ?? ''))
 
-    const changed = tree(['a', 'b', 'c'])
+    const changed = tree(['a', 'b', 'c'], dir)
     const other = await prepareApply(cluster, request(changed))
     await assert.rejects(drain(runApply(other, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /differs from the one it was started from/.test(e.message) && /--replace-paused/.test(e.hint ?? ''))
     const before = await new RolloutStateStore(cluster, 'shop', 'shop').load()
@@ -174,6 +175,41 @@ describe('run-apply', () => {
     assert.ok(cluster.peek('v1', 'Secret', 'applyset-web', 'team-a'), 'the inventory beside it')
     const again = await prepareApply(cluster, request(dir, {namespace: 'team-a'}))
     assert.deepEqual(again.plan.steps.flatMap((s) => s.items.map((i) => i.action)), ['unchanged', 'unchanged'])
+  })
+
+  test('two trees named alike into one namespace: the second is refused before any change, with --adopt it takes the app over', async () => {
+    const cluster = new MemoryCluster()
+    const d = deps(cluster)
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-two-teams-'))
+    // Both overlays are directories named `shop`, so both apps are `shop` by default.
+    const teamA = tree(['a1', 'a2', 'a3'], path.join(base, 'teamA', 'shop'))
+    const teamB = tree(['b1'], path.join(base, 'teamB', 'shop'))
+    const first = await prepareApply(cluster, request(teamA))
+    assert.deepEqual(first.ownership, {verdict: 'new'})
+    assert.equal(first.defaultName, true)
+    assert.equal((await drain(runApply(first, d, {...options, replacePaused: false}))).state.phase, 'done')
+    const parent = cluster.peek('v1', 'Secret', 'applyset-shop', 'shop')
+    const recorded = JSON.parse(((parent?.metadata as {annotations: Record<string, string>}).annotations)['strata.dev/source'])
+    assert.equal(recorded.root, fs.realpathSync(teamA))
+
+    const writesBefore = cluster.all().length
+    await assert.rejects(
+      prepareApply(cluster, request(teamB)),
+      (e: unknown) => e instanceof UserError && e.message.includes(fs.realpathSync(teamA)) && e.message.includes(fs.realpathSync(teamB)) && /--adopt/.test(e.hint ?? ''),
+    )
+    await assert.rejects(prepareApply(cluster, request(teamB, {name: 'shop'})), UserError, 'a --name that is the same name is refused all the same')
+    assert.equal(cluster.all().length, writesBefore)
+    for (const n of ['a1', 'a2', 'a3']) assert.ok(cluster.peek('v1', 'ConfigMap', n, 'shop'), `team A's ${n} is intact`)
+
+    // The same tree again is its own source; and team B under its own name is another app.
+    assert.deepEqual((await prepareApply(cluster, request(teamA))).ownership, {verdict: 'same'})
+    assert.deepEqual((await prepareApply(cluster, request(teamB, {name: 'shop-b'}))).ownership, {verdict: 'new'})
+
+    const adopted = await prepareApply(cluster, request(teamB, {adopt: true, allowMassDelete: true}))
+    assert.equal(adopted.ownership.verdict, 'adopted')
+    assert.equal((await drain(runApply(adopted, d, {...options, replacePaused: false}))).state.phase, 'done')
+    assert.equal(cluster.peek('v1', 'ConfigMap', 'a1', 'shop'), undefined, 'adopted: the app is team B now and prunes what it lacks')
+    assert.deepEqual((await prepareApply(cluster, request(teamB))).ownership, {verdict: 'same'}, 'the new source is recorded')
   })
 
   test('parseDuration', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import * as path from 'node:path'
 import {describe, test} from 'node:test'
 import {RolloutStateStore} from '../../../src/cluster/state-store.js'
+import {repoSource} from '../../../src/rollout/app-source.js'
 import {prepareApply, processHolder, runApply, type RunOptions} from '../../../src/rollout/run-apply.js'
 import {GitCache} from '../../../src/source/git-cache.js'
 import type {WatchedApp} from '../../../src/watch/config.js'
@@ -88,12 +89,12 @@ describe('reconcile (watch)', () => {
     const s = setup()
     s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
     await s.once()
-    // A human's apply of another tree, paused after its first step.
+    // A human's apply of the app from a working copy (same repository and path, edited), paused after its first step.
     const dir = tmpDir('strata-paused-')
     const fs = await import('node:fs')
     fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'namespace: shop\nresources: [a.yaml]\n')
     fs.writeFileSync(path.join(dir, 'a.yaml'), `${cm('paused')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: "1"}\n`)
-    const prepared = await prepareApply(s.cluster, {dir, name: 'shop', loadRestrictor: 'rootOnly', concurrency: 4, plan: {batchSize: 1, pauseAfter: 'each'}, allowMassDelete: false})
+    const prepared = await prepareApply(s.cluster, {dir, name: 'shop', loadRestrictor: 'rootOnly', concurrency: 4, plan: {batchSize: 1, pauseAfter: 'each'}, allowMassDelete: false, source: repoSource(s.repo.url, 'app')})
     const gen = runApply(prepared, {cluster: s.cluster, now: Date.now, sleep: async () => undefined, signal: s.signal, holder: processHolder(Date.now(), 'elsewhere', 1)}, {...run, replacePaused: false})
     for (let r = await gen.next(); !r.done; r = await gen.next());
     assert.equal((await new RolloutStateStore(s.cluster, 'shop', 'shop').load())?.state.phase, 'paused')
