@@ -220,8 +220,10 @@ test('a signed webhook applies at once; --no-self-heal reports drift without hea
   await waitFor('commit two applied by the webhook', async () => configValue(kc, ns) === 'two', {timeoutMs: 20_000, intervalMs: 100})
   t.diagnostic(`webhook-to-applied: ${Date.now() - posted} ms (poll interval 1 h)`)
 
-  const metrics = await (await fetch(`${base}/metrics`)).text()
-  assert.match(metrics, new RegExp(`strata_watch_last_applied_commit_info\\{app="${name}",commit="${c2}"\\} 1`))
+  // The ConfigMap shows before the reconcile ends (health gates, the source record): the metric
+  // follows at its end, a moment later.
+  const applied = new RegExp(`strata_watch_last_applied_commit_info\\{app="${name}",commit="${c2}"\\} 1`)
+  await waitFor('commit two in /metrics', async () => applied.test(await (await fetch(`${base}/metrics`)).text()), {timeoutMs: 20_000, intervalMs: 100})
 
   // Self-heal off: drift is reported (log line and metric), the scale stays.
   kubectl(kc, '-n', ns, 'scale', 'deployment', 'web', '--replicas=3')
