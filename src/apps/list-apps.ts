@@ -7,12 +7,11 @@ import type {ClusterPort} from '../cluster/port.js'
 import {rolloutOfLabel, storedStateOf} from '../cluster/state-store.js'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
+import {recordedSource} from '../rollout/app-source.js'
 import type {RolloutPhase, RolloutState} from '../rollout/types.js'
 import {sourceAnnotations} from '../watch/source-commit.js'
 
 const parentPrefix = 'applyset-'
-/** A directory source, as apply records it on the parent (when it does). */
-export const sourceDirAnnotation = 'strata.dev/source'
 
 export interface AppSource {
   /** `repo@shortsha:path` for a synced app, the directory for an applied one, undefined when nothing is recorded. */
@@ -49,7 +48,7 @@ function metadataOf(obj: JsonObject): {name: string; namespace: string; labels: 
   }
 }
 
-/** `https://git.example.com/shop/deploy.git@3f2c1e9:overlays/prod`, or the recorded directory. */
+/** `https://git.example.com/shop/deploy.git@3f2c1e9:overlays/prod`, or the directory apply recorded (strata.dev/source). */
 export function sourceOf(annotations: Record<string, unknown>): AppSource {
   const commit = annotations[sourceAnnotations.commit]
   if (typeof commit === 'string' && commit !== '') {
@@ -58,9 +57,14 @@ export function sourceOf(annotations: Record<string, unknown>): AppSource {
     const where = p && p !== '.' ? `:${p}` : ''
     return {text: `${repo}@${commit.slice(0, 7)}${where}`, repo, commit, path: p}
   }
-  const dir = annotations[sourceDirAnnotation]
-  if (typeof dir === 'string' && dir !== '') return {text: dir, path: dir}
-  return {}
+  const own: Record<string, string> = {}
+  for (const [k, v] of Object.entries(annotations)) if (typeof v === 'string') own[k] = v
+  const recorded = recordedSource(own)
+  if (!recorded || 'unreadable' in recorded) return {}
+  // An applied tree is shown as its directory; a sync that never finished as repository:path.
+  if (recorded.root) return {text: recorded.root, path: recorded.root}
+  const where = recorded.path && recorded.path !== '.' ? `:${recorded.path}` : ''
+  return {text: `${recorded.repo}${where}`, repo: recorded.repo, path: recorded.path}
 }
 
 /** strata's parents only: kubectl's own ApplySets (other tooling) are not strata apps. */

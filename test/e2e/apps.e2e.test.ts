@@ -3,6 +3,7 @@
 // refuses a protected object and an unconfirmed run, waits for a finalizer until --timeout (keeping
 // the inventory), then finishes once the finalizer is gone.
 import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
 import {spawnSync} from 'node:child_process'
 import {describe, test} from 'node:test'
 import {LocalRepo, tmpDir} from '../unit/source/git-repos.js'
@@ -33,7 +34,8 @@ describe('strata list', () => {
     const all = strata(kubeconfig, 'list')
     assert.equal(all.code, 0, all.all)
     assert.match(all.stdout, /^NAME +NAMESPACE +SOURCE +OBJECTS +LAST APPLY +ROLLOUT\n/)
-    assert.match(all.stdout, new RegExp(`\\nshop +${ns1} +- +3 +\\d+s +done\\n`))
+    // An applied app shows the directory it was applied from (strata.dev/source).
+    assert.match(all.stdout, new RegExp(`\\nshop +${ns1} +${fs.realpathSync(dir)} +3 +\\d+s +done\\n`))
     assert.match(all.stdout, new RegExp(`\\nblog +${ns2} +file://\\S+deploy\\.git@${commit.slice(0, 7)}:apps/blog +1 +\\d+s +done\\n`))
 
     const one = strata(kubeconfig, 'ls', '-n', ns2, '--json')

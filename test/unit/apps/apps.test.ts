@@ -49,7 +49,8 @@ async function drain<T>(gen: AsyncGenerator<DeleteAppEvent, T>): Promise<{events
 describe('strata list', () => {
   test('every app across namespaces with objects, phase and source; -n narrows; kubectl ApplySets are not apps', async () => {
     const cluster = new MemoryCluster()
-    await apply(cluster, tree('shop', 'shop', [cm('a'), cm('b'), deploy('web')]))
+    const shopDir = tree('shop', 'shop', [cm('a'), cm('b'), deploy('web')])
+    await apply(cluster, shopDir)
     await apply(cluster, tree('blog', 'blog', [cm('c')]))
     await writeSourceRecord(cluster, 'blog', 'blog', {repo: 'https://git.example.com/blog.git', commit: '0123456789abcdef0123456789abcdef01234567', path: 'overlays/prod'})
     // An ApplySet kubectl made (other tooling): not strata's.
@@ -57,12 +58,12 @@ describe('strata list', () => {
     const apps = await listApps(cluster)
     assert.deepEqual(apps.map((a) => [a.namespace, a.name, a.objects, a.phase, a.source.text ?? null]), [
       ['blog', 'blog', 1, 'done', 'https://git.example.com/blog.git@0123456:overlays/prod'],
-      ['shop', 'shop', 3, 'done', null],
+      ['shop', 'shop', 3, 'done', fs.realpathSync(shopDir)],
     ])
     assert.deepEqual((await listApps(cluster, {namespace: 'shop'})).map((a) => a.name), ['shop'])
     const table = formatAppTable(apps, Date.parse(apps[1].lastApply!) + 5 * 60_000 + 999)
     assert.match(table, /^NAME +NAMESPACE +SOURCE +OBJECTS +LAST APPLY +ROLLOUT\n/)
-    assert.match(table, /\nshop +shop +- +3 +5m +done\n$/)
+    assert.ok(new RegExp(`\\nshop +shop +${fs.realpathSync(shopDir)} +3 +5m +done\\n$`).test(table), table)
     const json = appsJson(apps)
     assert.equal(json.apps[0].commit, '0123456789abcdef0123456789abcdef01234567')
     assert.equal(json.apps[1].objects, 3)
