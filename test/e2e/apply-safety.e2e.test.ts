@@ -68,7 +68,7 @@ describe('apply safety (issue 13)', () => {
     })
 
     const plan = strata(kubeconfig, 'apply', dir, '-n', ns, '--plan')
-    assert.equal(plan.code, 0, plan.all)
+    assert.equal(plan.code, 1, plan.all) // a plan that changes something
     assert.ok(plan.stdout.includes(`ConfigMap ${ns}/web-settings-loose (create)`), plan.stdout)
     assert.ok(plan.stdout.includes(`ConfigMap ${other}/web-settings-pinned (create)`), plan.stdout)
     const before = strata(kubeconfig, 'diff', dir, '-n', ns)
@@ -86,6 +86,7 @@ describe('apply safety (issue 13)', () => {
     const after = strata(kubeconfig, 'diff', dir, '-n', ns)
     assert.equal(after.code, 0, after.all)
     const again = strata(kubeconfig, 'apply', dir, '-n', ns, '--plan')
+    assert.equal(again.code, 0, again.all)
     assert.ok(again.stdout.includes(`ConfigMap ${ns}/web-settings-loose (unchanged)`), again.stdout)
   })
 
@@ -122,7 +123,7 @@ describe('apply safety (issue 13)', () => {
     assert.equal(again.status, 2, again.stderr)
     assert.ok(again.stderr.includes(`strata rollout resume app ${flags}`), again.stderr)
     const status = run('rollout', 'status', 'app', '-n', ns, '--kubeconfig', kcFile, '--context', context)
-    assert.equal(status.status, 0, status.stderr)
+    assert.equal(status.status, 3, status.stderr) // status of a paused rollout exits 3, as the apply did
     assert.ok(status.stdout.includes(`continue: strata rollout resume app ${flags}`), status.stdout)
 
     // Pasted into a shell elsewhere (another directory, the same broken defaults), it finishes the rollout.
