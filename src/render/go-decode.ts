@@ -32,6 +32,38 @@ export interface GoDecodeOptions {
   what: string
   /** json.Decoder.DisallowUnknownFields: an unknown key is an error (otherwise it is dropped). */
   strict: boolean
+  /**
+   * sigs.k8s.io/yaml's Unmarshal (builtin plugin configs) turns a number or boolean into its text
+   * where the target field is a string (its YAML-to-JSON step looks at the Go type); a kustomization
+   * is converted without that hint, so there a number in a string field is an error.
+   */
+  scalarsToStrings?: boolean
+}
+
+/** strconv.FormatFloat(f, 'g', -1, 32): the shortest digits that read back as the same float32. */
+function goFloat32String(x: number): string {
+  const f = Math.fround(x)
+  let digits = ''
+  for (let p = 1; p <= 9; p++) {
+    digits = f.toExponential(p - 1)
+    if (Math.fround(Number(digits)) === f) break
+  }
+  const [mantissa, expText] = digits.split('e')
+  const exp = Number(expText)
+  if (exp < -4 || exp >= 6) {
+    const e = Math.abs(exp)
+    return `${mantissa}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`
+  }
+  return String(Number(digits))
+}
+
+/** A YAML number or boolean as sigs.k8s.io/yaml writes it into a string field; undefined for anything else. */
+function scalarAsString(v: JsonValue): string | undefined {
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  if (typeof v === 'bigint') return String(v)
+  if (typeof v !== 'number') return undefined
+  // go-yaml reads a plain integer as int (written with FormatInt), anything else as float64.
+  return Number.isSafeInteger(v) ? String(v) : goFloat32String(v)
 }
 
 /**
@@ -108,6 +140,7 @@ function decode(value: JsonValue, t: FieldType, field: string, opts: GoDecodeOpt
       'Fix the field to the expected type (quote values such as yes, no, on, off or numbers that must stay strings).',
     )
   }
+  if (opts.scalarsToStrings) value = coerced(value, t)
   if (typeof t === 'string') {
     switch (t) {
       case 'string':
@@ -145,6 +178,13 @@ function decode(value: JsonValue, t: FieldType, field: string, opts: GoDecodeOpt
   }
   if (!isObject(value)) fail()
   return decodeStruct(value as JsonObject, t, field, opts, isObject(into) ? into : undefined)
+}
+
+function coerced(value: JsonValue, t: FieldType): JsonValue {
+  if (t === 'string') return scalarAsString(value) ?? value
+  if (t === 'stringList' && Array.isArray(value)) return value.map((v) => scalarAsString(v) ?? v)
+  if (t === 'stringMap' && isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scalarAsString(v) ?? v]))
+  return value
 }
 
 /** `a.b`, or just `b` at the top of a document decoded without a name. */

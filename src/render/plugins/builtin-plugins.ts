@@ -83,7 +83,7 @@ const jsonDecodedConfigs: Partial<Record<string, FieldType>> = {
 function decodedConfig(kind: string, plugin: PluginConfig): JsonObject {
   const schema = jsonDecodedConfigs[kind]
   if (!schema) return plugin.config.obj
-  return goDecode(plugin.config.obj, schema, '', {file: plugin.origin.file ?? plugin.config.origin.file, what: `${kind} ${plugin.config.origin.file}`, strict: false}) as JsonObject
+  return goDecode(plugin.config.obj, schema, '', {file: plugin.origin.file ?? plugin.config.origin.file, what: `${kind} ${plugin.config.origin.file}`, strict: false, scalarsToStrings: true}) as JsonObject
 }
 
 const generatorKinds = new Set<string>(builtinGeneratorKinds)
@@ -180,8 +180,13 @@ export function runBuiltinTransformer(ctx: RenderContext, target: KustTarget, pl
     case 'PrefixTransformer':
     case 'SuffixTransformer': {
       if (f.fieldSpecs() === undefined) f.fail('fieldSpecs', 'set (kustomize: fieldSpecs is not expected to be nil)')
-      const prefix = kind === 'SuffixTransformer' ? undefined : f.string('prefix')
-      const suffix = kind === 'PrefixTransformer' ? undefined : f.string('suffix')
+      // These configs are read with go-yaml v3, which decodes any scalar into a string field as written.
+      const text = (key: string) => {
+        const v = config.obj[key]
+        return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : f.string(key)
+      }
+      const prefix = kind === 'SuffixTransformer' ? undefined : text('prefix')
+      const suffix = kind === 'PrefixTransformer' ? undefined : text('suffix')
       prefixSuffixTransformer({prefix, suffix, fieldSpecs: specs})(set)
       return
     }

@@ -94,3 +94,15 @@ describe('parseYamlDocuments duplicateKeys', () => {
     assert.throws(() => parseYamlDocuments('a: 1\na: 2\n', 'k.yaml'), UserError)
   })
 })
+
+// kubectl kustomize v5.5 printed these values for the same AnnotationsTransformer config (fixture 239).
+describe('goDecode with scalarsToStrings (sigs.k8s.io/yaml into builtin plugin configs)', () => {
+  const opts = {file: 'p.yaml', what: 'AnnotationsTransformer p.yaml', strict: false, scalarsToStrings: true}
+  test('numbers and booleans in string fields become text; floats as Go writes a float32', () => {
+    const out = goDecode({annotations: {a: 51, b: true, c: 0.1, d: 1e21, e: 1e-7, f: 3.14159265358, g: 'x'}, name: 7, list: [1, false]}, {object: {annotations: 'stringMap', name: 'string', list: 'stringList'}}, '', opts)
+    assert.deepEqual(out, {annotations: {a: '51', b: 'true', c: '0.1', d: '1e+21', e: '1e-07', f: '3.1415927', g: 'x'}, name: '7', list: ['1', 'false']})
+  })
+  test('without it a number in a string field is an error, as in a kustomization', () => {
+    assert.throws(() => goDecode({name: 7}, {object: {name: 'string'}}, '', {...opts, scalarsToStrings: false}), /must be a string/)
+  })
+})
