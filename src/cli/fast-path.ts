@@ -69,7 +69,8 @@ function procVersion(): string {
 /** Whether nothing in package.json or the manifest changes what oclif would do on its own. */
 function plainSetup(pjson: PackageJson, manifest: Manifest): boolean {
   const o = pjson.oclif
-  return !o.plugins?.length && Object.keys(o.hooks ?? {}).length === 0 && manifest.version === pjson.version
+  // command_not_found runs only for an id that is no command: never for --version or render.
+  return !o.plugins?.length && Object.keys(o.hooks ?? {}).every((h) => h === 'command_not_found') && manifest.version === pjson.version
 }
 
 export function fastPlan(argv: string[], pjson: PackageJson, manifest: Manifest | undefined): FastPlan | undefined {

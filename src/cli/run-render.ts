@@ -13,7 +13,24 @@ export interface RenderCommandFlags extends RenderFlagValues {
   quiet: boolean
 }
 
+/** Formats `-o` takes as kubectl does; any other `-o` value is a path. */
+export const outputFormats = ['yaml', 'json'] as const
+
+/**
+ * `-o yaml|json` is a format, as in kubectl; a path must look like one (a `/`, or a name with an
+ * extension such as prod.yaml), so a mistyped format is never silently written to a file.
+ */
+export function checkOutputFlag(out: string | undefined): void {
+  if (out === undefined || (outputFormats as readonly string[]).includes(out) || out.includes('/') || out.includes(path.sep) || /\.[^.]+$/.test(out)) return
+  throw new UserError(
+    `-o '${out}' is neither an output format nor a path`,
+    {field: '--output'},
+    `Formats: ${outputFormats.join(', ')}. To write a file, name it with its extension or a directory (-o ${out}.yaml, -o ./${out}); a directory ends in / (-o ${out}/).`,
+  )
+}
+
 export async function runRender(dir: string, flags: RenderCommandFlags): Promise<void> {
+  checkOutputFlag(flags.output)
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
   }
@@ -23,8 +40,13 @@ export async function runRender(dir: string, flags: RenderCommandFlags): Promise
   })
   // Everything is rendered before anything is written: a failed render never leaves partial output.
   const out = flags.output
-  if (!out) {
+  if (!out || out === 'yaml') {
     process.stdout.write(result.yaml)
+    return
+  }
+  if (out === 'json') {
+    // kubectl's `-o json` of several objects: one List, four-space indent.
+    process.stdout.write(`${JSON.stringify({apiVersion: 'v1', kind: 'List', items: [...result.resources].map((r) => r.obj)}, null, 4)}\n`)
     return
   }
   const isDir = out.endsWith('/') || out.endsWith(path.sep) || (fs.existsSync(out) && fs.statSync(out).isDirectory())

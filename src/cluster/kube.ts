@@ -158,6 +158,11 @@ class KubeCluster implements ClusterPort {
     private readonly limiter: TokenBucket,
   ) {}
 
+  /** GET /version as the server answers it (gitVersion, platform, …), with the address asked. */
+  async serverVersion(): Promise<{server: string; version: JsonObject | undefined}> {
+    return {server: this.server.origin, version: await this.send('GET', '/version', undefined, undefined, 'version', false)}
+  }
+
   /** See KubeClusterOptions.probe. The messages carry the server address, never a credential. */
   async probe(kubeconfig: string): Promise<void> {
     try {
@@ -413,4 +418,9 @@ export function stringifyJson(v: JsonValue): string {
     return `\u0000big:${x}`
   })
   return big ? text.replace(/"\\u0000big:(-?\d+)"/g, '$1') : text
+}
+
+/** The server's GET /version for `strata version`; undefined for a port that is not an API server connection. */
+export async function serverVersionOf(port: ClusterPort): Promise<{server: string; version: JsonObject | undefined} | undefined> {
+  return port instanceof KubeCluster ? port.serverVersion() : undefined
 }

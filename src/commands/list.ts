@@ -14,7 +14,8 @@ export default class List extends StrataCommand {
     'OBJECTS counts the inventory members in the cluster now; LAST APPLY is how long ago the last rollout last moved; ROLLOUT its phase (and step while unfinished). ' +
     'Exit codes: 0 listed (also when there are none), 2 error.'
 
-  static override aliases = ['ls']
+  // `ls` works but is not listed twice in `strata help`.
+  static override hiddenAliases = ['ls']
 
   static override examples = [
     {description: 'Every app in every namespace', command: '<%= config.bin %> list'},

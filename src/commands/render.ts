@@ -14,6 +14,7 @@ export default class Render extends StrataCommand {
   static override examples = [
     {description: 'Render an overlay to stdout', command: '<%= config.bin %> render examples/shop/overlays/prod'},
     {description: 'Write one file', command: '<%= config.bin %> render overlays/prod -o prod.yaml'},
+    {description: 'As JSON (one List), for jq', command: '<%= config.bin %> render overlays/prod -o json'},
     {description: 'Write one file per resource (kustomize naming: group_version_kind_name.yaml)', command: '<%= config.bin %> render overlays/prod -o out/'},
     {description: 'Allow files outside the kustomization root', command: '<%= config.bin %> render overlays/prod --load-restrictor none'},
     {description: 'Render remote bases from the cache only (no git or network)', command: '<%= config.bin %> render overlays/prod --offline'},
@@ -25,7 +26,7 @@ export default class Render extends StrataCommand {
   }
 
   static override flags = {
-    output: Flags.string({char: 'o', description: 'write to FILE, or one file per resource into DIR/ (an existing directory or a path ending in /)'}),
+    output: Flags.string({char: 'o', description: 'yaml (the default) or json (one List, as kubectl -o json) to stdout; or write to FILE (a path with a / or an extension, e.g. prod.yaml), or one file per resource into DIR/ (a path ending in /, or an existing directory)'}),
     ...renderFlags,
     quiet: Flags.boolean({char: 'q', description: 'do not print warnings', default: false}),
   }
