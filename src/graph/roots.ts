@@ -4,6 +4,7 @@
 import {createHash} from 'node:crypto'
 import {posix} from 'node:path'
 import {isObject} from '../model/json.js'
+import {goDecode, type FieldType} from '../render/go-decode.js'
 import {parseYamlDocuments} from '../render/yaml/parse.js'
 import {tryParseGitUrl} from '../source/remote-url.js'
 import type {TreeIndex} from '../source/tree-index.js'
@@ -13,6 +14,7 @@ export const kustomizationNames = ['kustomization.yaml', 'kustomization.yml', 'K
 
 // Fields whose entries may name another kustomization directory.
 const includingFields = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators']
+const includingSchema: FieldType = {object: Object.fromEntries(includingFields.map((f) => [f, 'any' as const]))}
 
 /** The kustomization file of a directory in a revision (the first of kustomize's names present). */
 export function kustomizationFileOf(index: TreeIndex, dir: string): string | undefined {
@@ -73,7 +75,9 @@ export function topLevelKustomizations(index: TreeIndex, cache: GraphCache, text
 export function includedEntries(text: string, file: string): string[] {
   let doc
   try {
-    doc = parseYamlDocuments(text, file, '1.1').find((d) => d !== null)
+    // Read as render reads it: a repeated key keeps its last value, keys match their field in any case.
+    const parsed = parseYamlDocuments(text, file, '1.1', {duplicateKeys: 'last-wins'}).find((d) => d !== null)
+    doc = isObject(parsed) ? goDecode(parsed, includingSchema, '', {file, what: 'kustomization', strict: false}) : parsed
   } catch {
     return []
   }
