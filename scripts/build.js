@@ -8,6 +8,7 @@
 //   3. oclif.manifest.json: the commands, their flags and args as oclif caches them, so oclif never
 //      imports every command to list them and the fast path (src/cli/fast-path.ts) knows the flags.
 import {spawnSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -40,9 +41,71 @@ for (const w of workers) {
   for (const dir of dirs) await esbuild.build({...common, entryPoints: [w.worker], outfile: path.join(dir, w.name)})
 }
 
+// The fast path's render (src/cli/fast-render.ts) as one CommonJS script with the two packages it
+// always uses inlined, loaded through V8's code cache (src/cli/code-cache.ts); the build id in its
+// first line names the cache recorded for it below.
+const inlined = new Set(['js-yaml', 'fast-json-patch'])
+const lazyModules = {'src/source/helm-runner.ts': 'lazy/helm-runner'}
+await esbuild.build({...common, format: 'cjs', entryPoints: Object.fromEntries(Object.entries(lazyModules).map(([src, name]) => [name, src])), outdir: out, outExtension: {'.js': '.cjs'}})
+const buildId = randomBytes(8).toString('hex')
+await esbuild.build({
+  ...common,
+  packages: undefined,
+  entryPoints: ['src/cli/fast-render.ts'],
+  outfile: path.join(out, 'fast-render.cjs'),
+  format: 'cjs',
+  // import() becomes require(): a vm.Script has no module loader of its own to import with.
+  supported: {'dynamic-import': false},
+  banner: {js: `// strata build ${buildId}`},
+  plugins: [
+    {
+      // Builtins that only remote bases and helm use are loaded on their first call: node:crypto
+      // and node:child_process cost a small render more than its own work.
+      name: 'lazy-builtins',
+      setup(build) {
+        build.onResolve({filter: /^node:(crypto|child_process)$/}, (args) => ({path: args.path, namespace: 'lazy-builtin'}))
+        build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, async (args) => {
+          const real = await import(args.path)
+          const names = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function')
+          // The unprefixed name, which this plugin does not catch (the shim must not require itself).
+          const builtin = JSON.stringify(args.path.slice('node:'.length))
+          const wrap = (k) => `export function ${k}(...a) { const f = require(${builtin}).${k}; return new.target ? new f(...a) : f(...a) }`
+          return {contents: names.map(wrap).join('\n'), loader: 'js'}
+        })
+      },
+    },
+    {
+      // Modules that a render reaches by dynamic import() only in some trees stay files of their
+      // own (ES modules beside the script), so a render that does not need them never reads them.
+      name: 'lazy-modules',
+      setup(build) {
+        build.onResolve({filter: /\.js$/}, (args) => {
+          const file = path.relative(root, path.resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts')
+          const lazy = lazyModules[file]
+          return args.kind === 'dynamic-import' && lazy ? {path: `./${lazy}.cjs`, external: true} : undefined
+        })
+      },
+    },
+    {
+      name: 'packages-external-but-inlined',
+      setup(build) {
+        build.onResolve({filter: /^[^./]/}, (args) => (args.path.startsWith('node:') || !inlined.has(args.path.split('/')[0]) ? {path: args.path, external: true} : undefined))
+      },
+    },
+  ],
+})
+
 // The manifest, as `oclif manifest` writes it: oclif's own Plugin loads every command once, here.
 fs.rmSync('oclif.manifest.json', {force: true})
 const {Plugin} = await import('@oclif/core')
 const plugin = new Plugin({root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true})
 await plugin.load()
 fs.writeFileSync('oclif.manifest.json', `${JSON.stringify(plugin.manifest, null, 2)}\n`)
+
+// V8's code cache for the fast render, recorded while rendering the example overlay (so the render
+// functions are compiled in it), shipped beside the script. The render's output is not needed.
+const cacheRun = spawnSync(process.execPath, [path.join('bin', 'run.js'), 'render', path.join('examples', 'shop', 'overlays', 'prod')], {
+  env: {...process.env, STRATA_CODE_CACHE_OUT: path.join(out, `fast-render.${buildId}.cache`)},
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
+if (cacheRun.status !== 0) process.exit(cacheRun.status ?? 1)

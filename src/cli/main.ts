@@ -4,6 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {loadWithCodeCache} from './code-cache.js'
 import {fastPlan, type Manifest, type PackageJson} from './fast-path.js'
 
 function readJson<T>(file: string): T | undefined {
@@ -30,7 +31,10 @@ export async function main(entryUrl: string, argv: string[]): Promise<void> {
     return
   }
   if (plan?.kind === 'render') {
-    const {runFast} = await import('./fast-render.js')
+    // The render code as one script compiled from V8's code cache (code-cache.ts); the module
+    // itself where no such bundle was built.
+    const bundle = path.join(root, 'dist', 'bundle', 'fast-render.cjs')
+    const {runFast} = fs.existsSync(bundle) ? (loadWithCodeCache(bundle) as typeof import('./fast-render.js')) : await import('./fast-render.js')
     await runFast(plan.dir, plan.flags)
     return
   }

@@ -1,6 +1,6 @@
-import {createHash} from 'node:crypto'
 import {UserError} from '../../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../../model/json.js'
+import {sha256Hex} from '../../model/sha256.js'
 import {metadataOf, resIdOf} from '../../model/resource.js'
 import type {ResourceSet} from '../../model/resource-set.js'
 import {goJsonMarshal} from './go-json.js'
@@ -33,7 +33,7 @@ export function contentHash(obj: JsonObject): string {
       'Remove the internal.config.kubernetes.io/needsHashSuffix annotation from this resource, or name it explicitly.',
     )
   }
-  return encodeHash(createHash('sha256').update(goJsonMarshal(encoded), 'utf8').digest('hex'))
+  return encodeHash(sha256Hex(goJsonMarshal(encoded)))
 }
 
 // getNodeValues in the hasher: a missing field is "", a scalar its text, a map itself, and any

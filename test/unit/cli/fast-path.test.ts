@@ -33,6 +33,7 @@ const cases: {name: string; args: (tmp: string) => string[]; files?: string[]}[]
   {name: 'render with an unknown flag (oclif reports it)', args: () => ['render', shop, '--frobnicate']},
   {name: 'render with two directories (oclif reports it)', args: () => ['render', shop, shop]},
   {name: 'render --help (oclif answers)', args: () => ['render', '--help']},
+  {name: 'render --enable-helm (the helm runner loads on demand)', args: () => ['render', 'fixtures/170-helm-chart-values-inline/input', '--enable-helm', '--helm-command', '/nonexistent/helm']},
 ]
 
 for (const c of cases) {
