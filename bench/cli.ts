@@ -5,13 +5,16 @@
 // time: it prints the goals of issue 15 beside the measured ratios.
 //
 //   npm run build && npm run bench:cli
-//   node --import tsx bench/cli.ts [--sizes 1,10,100,1500,12000] [--runs 5] [--slow 20] [--keep]
-//                                  [--strata OTHER/bin/run.js]   (e.g. a checkout of an older build)
+//   node --import tsx bench/cli.ts [--sizes 1,10,100,1500,12000] [--runs 5] [--slow 20] [--timeout 300]
+//                                  [--keep] [--strata BIN] [--compare OTHER/bin/run.js]
+// --compare adds another build of strata (e.g. a checkout before a change) to the same alternation.
 //
 // Columns: node = `node -e 0` (the floor any Node CLI pays); kubectl = `kubectl kustomize`;
 // kustomize = the standalone v5.7.1 binary that `scripts/kustomize build` makes (the column is
 // skipped, with a note, when it has not been built). A tool whose first run of a case takes more
-// than --slow seconds runs that case once (marked *).
+// than --slow seconds runs that case once (marked *); one still running after --timeout seconds
+// is killed and its time is a lower bound (marked >; kubectl kustomize needs many minutes for
+// 12 000 resources in one root).
 import {spawnSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -29,22 +32,27 @@ interface Sample {
   rssMiB: number
   stdout: string
   status: number | null
+  /** Killed after the time limit: `seconds` is then a lower bound. */
+  timedOut: boolean
 }
 
 /** One new process; wall time around it, peak RSS from GNU time when present. */
-function runOnce(cmd: string, args: string[]): Sample {
+function runOnce(cmd: string, args: string[], timeoutSeconds: number): Sample {
   const rssFile = path.join(os.tmpdir(), `strata-bench-cli-rss-${process.pid}`)
   const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args]
   const start = performance.now()
-  const r = spawnSync(file, argv, {encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe']})
+  // SIGKILL: GNU time passes it on to the tool (it does not forward SIGTERM in time).
+  const r = spawnSync(file, argv, {encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutSeconds * 1000, killSignal: 'SIGKILL'})
   const seconds = (performance.now() - start) / 1000
+  const timedOut = r.signal === 'SIGKILL'
+  if (timedOut) spawnSync('pkill', ['-KILL', '-P', String(r.pid)])
   let rssMiB = NaN
-  if (gnuTime) {
+  if (gnuTime && !timedOut) {
     const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n')
     rssMiB = Number(lines[lines.length - 1]) / 1024
-    fs.rmSync(rssFile, {force: true})
   }
-  return {seconds, rssMiB, stdout: r.stdout, status: r.status}
+  fs.rmSync(rssFile, {force: true})
+  return {seconds, rssMiB, stdout: r.stdout, status: r.status, timedOut}
 }
 
 interface Tool {
@@ -59,16 +67,17 @@ interface Measured {
   stdout: string
   ok: boolean
   once: boolean
+  timedOut: boolean
 }
 
-function measure(tools: Tool[], target: string, runs: number, slowSeconds: number): Map<string, Measured> {
+function measure(tools: Tool[], target: string, runs: number, slowSeconds: number, timeoutSeconds: number): Map<string, Measured> {
   const samples = new Map<string, Sample[]>(tools.map((t) => [t.name, []]))
   for (let round = 0; round < runs; round++) {
     for (let i = 0; i < tools.length; i++) {
       const tool = tools[(i + round) % tools.length]
       const done = samples.get(tool.name)!
       if (done.length > 0 && (done[0].seconds > slowSeconds || done[0].status !== 0)) continue
-      done.push(runOnce(tool.cmd, tool.args(target)))
+      done.push(runOnce(tool.cmd, tool.args(target), timeoutSeconds))
     }
   }
   const out = new Map<string, Measured>()
@@ -77,8 +86,9 @@ function measure(tools: Tool[], target: string, runs: number, slowSeconds: numbe
       seconds: median(s.map((x) => x.seconds)),
       rssMiB: median(s.map((x) => x.rssMiB)),
       stdout: s[0].stdout,
-      ok: s.every((x) => x.status === 0),
+      ok: s.every((x) => x.status === 0 || x.timedOut),
       once: s.length === 1 && runs > 1,
+      timedOut: s.some((x) => x.timedOut),
     })
   }
   return out
@@ -89,9 +99,9 @@ function kustomizeBinary(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined
 }
 
-const sec = (m: Measured | undefined) => (m ? `${m.seconds.toFixed(3)}${m.once ? '*' : ''}${m.ok ? '' : '!'}` : '-')
+const sec = (m: Measured | undefined) => (m ? `${m.timedOut ? '>' : ''}${m.seconds.toFixed(m.timedOut ? 0 : 3)}${m.once && !m.timedOut ? '*' : ''}${m.ok ? '' : '!'}` : '-')
 const mib = (m: Measured | undefined) => (m && Number.isFinite(m.rssMiB) ? m.rssMiB.toFixed(0) : '-')
-const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}x` : '-')
+const ratio = (a: number | undefined, b: number | undefined, atLeast = false) => (a !== undefined && b !== undefined ? `${atLeast ? '>' : ''}${(a / b).toFixed(a / b >= 10 ? 0 : 2)}x` : '-')
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)))
@@ -105,6 +115,8 @@ function main(): void {
       sizes: {type: 'string', default: '1,10,100,1500,12000'},
       runs: {type: 'string', default: '5'},
       slow: {type: 'string', default: '20'},
+      timeout: {type: 'string', default: '300'},
+      compare: {type: 'string'},
       keep: {type: 'boolean', default: false},
       strata: {type: 'string', default: path.join(repo, 'bin', 'run.js')},
     },
@@ -114,10 +126,14 @@ function main(): void {
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes wants positive integers, got "${values.sizes}"`)
   const runs = Number.parseInt(values.runs, 10)
   const slow = Number(values.slow)
+  const timeout = Number(values.timeout)
   if (!fs.existsSync(path.join(repo, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first')
 
   const node: Tool = {name: 'node', cmd: process.execPath, args: () => ['-e', '0']}
   const strata: Tool = {name: 'strata', cmd: process.execPath, args: (dir) => [strataBin, 'render', dir]}
+  // --compare: another build of strata (e.g. a checkout before a change) in the same alternation.
+  const otherBin = values.compare ? path.resolve(values.compare) : undefined
+  const other: Tool | undefined = otherBin ? {name: 'other', cmd: process.execPath, args: (dir) => [otherBin, 'render', dir]} : undefined
   const kubectl: Tool = {name: 'kubectl', cmd: 'kubectl', args: (dir) => ['kustomize', dir]}
   const kustomizeBin = kustomizeBinary()
   const kustomize: Tool | undefined = kustomizeBin ? {name: 'kustomize', cmd: kustomizeBin, args: (dir) => ['build', dir]} : undefined
@@ -128,9 +144,11 @@ function main(): void {
   const startRatios = new Map<string, number>()
   for (const flag of ['--version', '--help']) {
     const tool: Tool = {name: 'strata', cmd: process.execPath, args: () => [strataBin, flag]}
-    const m = measure([node, tool], '', runs, slow)
+    const otherTool: Tool | undefined = otherBin ? {name: 'other', cmd: process.execPath, args: () => [otherBin, flag]} : undefined
+    const m = measure([node, tool, ...(otherTool ? [otherTool] : [])], '', runs, slow, timeout)
     startRatios.set(flag, m.get('strata')!.seconds / m.get('node')!.seconds)
-    startRows.push([`strata ${flag}`, sec(m.get('node')), sec(m.get('strata')), ratio(m.get('strata')!.seconds, m.get('node')!.seconds), mib(m.get('node')), mib(m.get('strata'))])
+    const o = m.get('other')
+    startRows.push([`strata ${flag}`, sec(m.get('node')), sec(m.get('strata')), ratio(m.get('strata')!.seconds, m.get('node')!.seconds), mib(m.get('node')), mib(m.get('strata')), ...(o ? [sec(o), ratio(o.seconds, m.get('node')!.seconds), mib(o)] : [])])
   }
 
   const cases: {label: string; resources: number; dir: string; cleanup?: string}[] = []
@@ -140,22 +158,24 @@ function main(): void {
     cases.push({label: `generated, ${n} resources`, resources: n, dir: generateRoot(tmp, n), cleanup: tmp})
   }
 
-  const header = ['case', 'res', 'node s', 'strata s', 'kubectl s', 'kustomize s', 'strata/node', 'kubectl/strata', 'kustomize/strata', 'µs/res', 'RSS MiB node', 'strata', 'kubectl', 'kustomize', 'output']
+  const header = ['case', 'res', 'node s', 'strata s', 'kubectl s', 'kustomize s', 'strata/node', 'kubectl/strata', 'kustomize/strata', 'µs/res', 'RSS MiB node', 'strata', 'kubectl', 'kustomize', 'output', ...(other ? ['other s', 'other/node', 'kubectl/other', 'other MiB', 'other output'] : [])]
   const rows: string[][] = []
   const results: {resources: number; label: string; m: Map<string, Measured>}[] = []
   let mismatches = 0
   for (const c of cases) {
-    const tools = [node, strata, kubectl, ...(kustomize ? [kustomize] : [])]
+    const tools = [node, strata, kubectl, ...(kustomize ? [kustomize] : []), ...(other ? [other] : [])]
     process.stderr.write(`${c.label}: ${runs} rounds of ${tools.map((t) => t.name).join(', ')}…\n`)
-    const m = measure(tools, c.dir, runs, slow)
+    const m = measure(tools, c.dir, runs, slow, timeout)
     const s = m.get('strata')!
     const k = m.get('kubectl')!
     const z = m.get('kustomize')
-    const resources = c.resources || k.stdout.split('\n---\n').length
-    let verdict = 'identical'
-    if (!s.ok || !k.ok || (z && !z.ok)) verdict = 'FAILED'
-    else if (s.stdout !== k.stdout) verdict = 'MISMATCH (kubectl)'
-    else if (z && z.stdout !== k.stdout) verdict = 'identical to kubectl; kustomize v5.7.1 differs'
+    const resources = c.resources || s.stdout.split('\n---\n').length
+    // The reference output: kubectl's, else (kubectl killed at the time limit) standalone kustomize's.
+    const ref = !k.timedOut ? k : z && !z.timedOut ? z : undefined
+    const refName = ref === k ? 'kubectl' : 'kustomize'
+    const verdictOf = (x: Measured) => (!x.ok || !ref ? 'FAILED' : x.stdout !== ref.stdout ? `MISMATCH (${refName})` : ref === k ? 'identical' : 'identical to kustomize (kubectl timed out)')
+    let verdict = verdictOf(s)
+    if (verdict === 'identical' && z && !z.timedOut && z.stdout !== k.stdout) verdict = 'identical to kubectl; kustomize v5.7.1 differs'
     if (verdict.startsWith('MISMATCH') || verdict === 'FAILED') mismatches++
     results.push({resources, label: c.label, m})
     rows.push([
@@ -166,14 +186,15 @@ function main(): void {
       sec(k),
       sec(z),
       ratio(s.seconds, m.get('node')!.seconds),
-      ratio(k.seconds, s.seconds),
-      z ? ratio(z.seconds, s.seconds) : '-',
+      ratio(k.seconds, s.seconds, k.timedOut),
+      z ? ratio(z.seconds, s.seconds, z.timedOut) : '-',
       ((s.seconds * 1e6) / resources).toFixed(0),
       mib(m.get('node')),
       mib(s),
       mib(k),
       mib(z),
       verdict,
+      ...(other ? [sec(m.get('other')), ratio(m.get('other')!.seconds, m.get('node')!.seconds), ratio(k.seconds, m.get('other')!.seconds, k.timedOut), mib(m.get('other')), verdictOf(m.get('other')!)] : []),
     ])
     if (c.cleanup) {
       if (values.keep) process.stderr.write(`  kept ${c.cleanup}\n`)
@@ -181,8 +202,8 @@ function main(): void {
     }
   }
 
-  console.log(`strata bench/cli — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} cores, median of ${runs} alternating runs (* = ran once: slower than ${slow} s)\n`)
-  console.log(table(['start-up', 'node s', 'strata s', 'strata/node', 'RSS MiB node', 'strata'], startRows))
+  console.log(`strata bench/cli — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, median of ${runs} alternating runs (* = ran once: slower than ${slow} s; > = killed at ${timeout} s, a lower bound)${otherBin ? `\nother = ${otherBin}` : ''}\n`)
+  console.log(table(['start-up', 'node s', 'strata s', 'strata/node', 'RSS MiB node', 'strata', ...(other ? ['other s', 'other/node', 'other MiB'] : [])], startRows))
   console.log()
   console.log(table(header, rows))
 
@@ -198,13 +219,15 @@ function main(): void {
     goals.push(['small overlay peak RSS: at most 1.5x node -e 0', Number.isFinite(mem) ? mem <= 1.5 : undefined, `${mem.toFixed(2)}x`])
   }
   for (const r of results.filter((x) => x.resources >= 50 && x.label.startsWith('generated'))) {
-    const x = r.m.get('kubectl')!.seconds / r.m.get('strata')!.seconds
+    const k = r.m.get('kubectl')!
+    const x = k.seconds / r.m.get('strata')!.seconds
     const need = r.resources >= 12000 ? 100 : r.resources >= 1500 ? 30 : 1
-    goals.push([`${r.resources} resources: at least ${need}x kubectl kustomize`, x >= need, `${x.toFixed(1)}x`])
+    goals.push([`${r.resources} resources: at least ${need}x kubectl kustomize`, x >= need, `${k.timedOut ? '>' : ''}${x.toFixed(1)}x`])
     const z = r.m.get('kustomize')
     if (r.resources >= 1500) {
       const sm = r.m.get('strata')!.rssMiB
-      goals.push([`${r.resources} resources: peak RSS at most kustomize's`, z ? sm <= z.rssMiB : undefined, z ? `${sm.toFixed(0)} vs ${z.rssMiB.toFixed(0)} MiB` : 'kustomize not built'])
+      const zOk = z && !z.timedOut
+      goals.push([`${r.resources} resources: peak RSS at most kustomize's`, zOk ? sm <= z.rssMiB : undefined, zOk ? `${sm.toFixed(0)} vs ${z.rssMiB.toFixed(0)} MiB` : 'kustomize not built or timed out'])
     }
   }
   const big = results.filter((x) => x.resources >= 1500 && x.label.startsWith('generated'))
