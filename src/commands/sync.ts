@@ -16,7 +16,9 @@ import {planChanges} from '../rollout/plan-changes.js'
 import {writeSourceRecord} from '../watch/source-commit.js'
 import {repoSource} from '../rollout/app-source.js'
 import {applyRequestFrom, executionFlags, ownershipNotice, planFlags, runOptionsFrom, runRollout} from './apply.js'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 export default class Sync extends StrataCommand {
   static override summary = 'One GitOps reconcile for CI: fetch a git ref, render a path of it, diff and apply it as `strata apply` does.'
@@ -48,7 +50,7 @@ export default class Sync extends StrataCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Sync, scopeArgv(this.argv))
-    const app = appFromFlags({name: flags.name, repo: flags.repo, ref: flags.ref, path: flags.path, namespace: flags.namespace})
+    const app = appFromFlags({name: flags.name, repo: localRepoUrl(flags.repo), ref: flags.ref, path: flags.path, namespace: flags.namespace})
     const cache = new GitCache({dir: flags['cache-dir'], offline: flags.offline})
     const tree = await cache.checkoutTree(app.repo, gitRefOf(app.ref))
     const say = (text: string, json: object) => process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${text}\n`)
@@ -71,4 +73,15 @@ export default class Sync extends StrataCommand {
     await writeSourceRecord(cluster, app.name, prepared.namespace, {commit: tree.commit, repo: app.repo, path: app.path})
     say(`synced ${app.name} at ${tree.commit} (${planChanges(prepared)} changes)`, {type: 'synced', app: app.name, commit: tree.commit, changes: planChanges(prepared)})
   }
+}
+
+/**
+ * `--repo ./deploy` or `/srv/git/deploy.git`: a repository directory on this machine becomes its
+ * file:// URL (the form the git cache and its option-injection checks accept); anything else is
+ * passed on as given (URLs, scp-style, or a path that does not exist, refused as before).
+ */
+export function localRepoUrl(repo: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || repo.startsWith('-')) return repo
+  const abs = path.resolve(repo)
+  return fs.existsSync(abs) && fs.statSync(abs).isDirectory() ? pathToFileURL(abs).href : repo
 }

@@ -1,0 +1,29 @@
+// strata sync --repo with a local path (relative, as `./deploy`, and an absolute bare repository)
+// through bin/run.js on the real control plane: applied, and the commit recorded.
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import * as path from 'node:path'
+import {describe, test} from 'node:test'
+import {LocalRepo, tmpDir} from '../unit/source/git-repos.js'
+import {bin} from './helpers/cli.js'
+import {cluster, withNamespace} from './helpers/cluster.js'
+
+describe('strata sync --repo PATH', () => {
+  test('a relative working-tree path and an absolute bare repository both sync', async (t) => {
+    const {kubeconfig} = await cluster()
+    const ns = await withNamespace(t, 'synclocal')
+    const root = tmpDir('strata-sync-local-')
+    const repo = new LocalRepo(root, 'deploy')
+    const commit = repo.commit({'app/kustomization.yaml': `namespace: ${ns}\nresources: [cm.yaml]\n`, 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {k: v}\n'})
+    const run = (repoArg: string, ...extra: string[]) => spawnSync(process.execPath, [bin, 'sync', '--repo', repoArg, ...extra, '--path', 'app', '--name', 'shop', '--cache-dir', `${root}/cache`, '--kubeconfig', kubeconfig], {cwd: root, encoding: 'utf8', env: {...process.env, CI: '1'}})
+    const relative = run(`./${path.basename(repo.work)}`)
+    assert.equal(relative.status, 0, relative.stderr)
+    assert.match(relative.stdout, new RegExp(`synced shop at ${commit}`))
+    // Another source for the same app: taken over explicitly (apply's ownership check).
+    const bare = run(repo.bare, '--adopt')
+    assert.equal(bare.status, 0, bare.stderr)
+    assert.match(bare.stdout, /\(0 changes\)/)
+    const got = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'configmap', 'settings', '-n', ns, '-o', 'jsonpath={.data.k}'], {encoding: 'utf8'})
+    assert.equal(got.stdout, 'v')
+  })
+})
