@@ -39,6 +39,8 @@ export interface AffectedResult {
   rendered: Map<string, RecordedRender & {side: SideName}>
   /** Roots answered from the remembered graph without a render. */
   fromCache: number
+  /** Roots nobody remembers that no changed file can reach (by their kustomizations' includes). */
+  fromIncludes: number
 }
 
 export type RecordRenders = (side: SideName, roots: string[]) => Promise<RecordedRender[]>
@@ -83,9 +85,18 @@ export function displayRoot(root: string): string {
  * @param roots candidate roots, repository-relative ('' for the top)
  * @param explicit the user named the roots: one that is on neither side is an error
  */
-export async function findAffected(base: Revision, head: Revision, roots: readonly string[], cache: GraphCache, render: RecordRenders, explicit: boolean): Promise<AffectedResult> {
+export async function findAffected(
+  base: Revision,
+  head: Revision,
+  roots: readonly string[],
+  cache: GraphCache,
+  render: RecordRenders,
+  explicit: boolean,
+  /** When given, a root it rules out is unaffected without a render (see staticFilter in revisions.ts). */
+  mayBeAffected?: (root: string) => boolean,
+): Promise<AffectedResult> {
   const observers: Record<SideName, Observer> = {base: new Observer(base.view), head: new Observer(head.view)}
-  const result: AffectedResult = {roots: [], rendered: new Map(), fromCache: 0}
+  const result: AffectedResult = {roots: [], rendered: new Map(), fromCache: 0, fromIncludes: 0}
   const identical = sameTree(base.index, head.index)
   const changed = changedPathSet(base.index, head.index)
   const unknown: string[] = []
@@ -103,7 +114,8 @@ export async function findAffected(base: Revision, head: Revision, roots: readon
     if (identical) continue
     const verdict = fromRecords(cache.records(root), observers, changed)
     if (verdict === undefined) {
-      unknown.push(root)
+      if (mayBeAffected && !mayBeAffected(root)) result.fromIncludes++
+      else unknown.push(root)
       continue
     }
     result.fromCache++

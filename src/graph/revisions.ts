@@ -13,7 +13,7 @@ import {GraphCache} from './cache.js'
 import type {Revision, SideName} from './affected.js'
 import type {SideSpec} from './render-recorded.js'
 import {isBlobValue} from './inputs.js'
-import {kustomizationsDigest, topLevelKustomizations, unparsedKustomizations} from './roots.js'
+import {closureDirs, includedEntries, kustomizationsDigest, topLevelKustomizations, underAny, unparsedKustomizations} from './roots.js'
 
 export interface RevisionPair {
   /** The work tree's top directory (real path). */
@@ -59,6 +59,31 @@ function commitRevision(top: string, label: string, commit: string, listing: Map
   return {label, commit, index, view}
 }
 
+
+/**
+ * A cheap answer for roots nobody remembers: under the rootOnly load restrictor each kustomization
+ * reads only inside its own directory, so a root can be affected only when a changed file lies in
+ * a directory its kustomizations include (on either side). Undefined when that does not hold:
+ * `--load-restrictor none`, helm (a chart home may lie anywhere), or symlinks in the tree.
+ */
+export async function staticFilter(pair: RevisionPair, cache: GraphCache, render: {loadRestrictor?: string; helm?: unknown}): Promise<((root: string) => boolean) | undefined> {
+  if ((render.loadRestrictor ?? 'rootOnly') !== 'rootOnly' || render.helm) return undefined
+  if (pair.base.index.hasLinks || pair.head.index.hasLinks) return undefined
+  const changed: string[] = []
+  for (const [p, e] of pair.base.index.files) {
+    const o = pair.head.index.files.get(p)
+    if (!o || o.oid !== e.oid || o.mode !== e.mode) changed.push(p)
+  }
+  for (const p of pair.head.index.files.keys()) if (!pair.base.index.files.has(p)) changed.push(p)
+  for (const side of [pair.base, pair.head]) {
+    const texts = await readSideBlobs(pair, side, unparsedKustomizations(side.index, cache))
+    for (const [oid, text] of texts) if (cache.includes(oid) === undefined) cache.rememberIncludes(oid, includedEntries(text.toString('utf8'), oid))
+  }
+  return (root) => {
+    const dirs = new Set([...closureDirs(pair.base.index, cache, root), ...closureDirs(pair.head.index, cache, root)])
+    return changed.some((f) => underAny(f, dirs))
+  }
+}
 
 /** A repository path from a path the user typed (relative to `cwd`); refuses one outside the repository. */
 export function repoPathOf(top: string, cwd: string, given: string): string {

@@ -102,3 +102,34 @@ function looksRemote(entry: string): boolean {
     return true
   }
 }
+
+/**
+ * Directories a root's render can read under kustomize's load restrictor (rootOnly): its own and
+ * those of every directory its kustomizations include, transitively (each kustomization reads only
+ * inside its own directory). Entries must be parsed already (see unparsedKustomizations).
+ */
+export function closureDirs(index: TreeIndex, cache: GraphCache, root: string): Set<string> {
+  const seen = new Set<string>([root])
+  const queue = [root]
+  while (queue.length) {
+    const dir = queue.pop()!
+    const file = kustomizationFileOf(index, dir)
+    const e = file ? index.entry(file) : undefined
+    const entries = e ? cache.includes(e.oid) : undefined
+    for (const entry of entries ?? []) {
+      let target = posix.normalize(posix.join(dir, entry)).replace(/\/$/, '')
+      if (target === '.') target = ''
+      if (target === '..' || target.startsWith('../') || seen.has(target) || index.kind(target) === 'file') continue
+      seen.add(target)
+      queue.push(target)
+    }
+  }
+  return seen
+}
+
+/** Whether a path lies in (or below) one of the directories. */
+export function underAny(file: string, dirs: ReadonlySet<string>): boolean {
+  if (dirs.has('')) return true
+  for (let d = file.lastIndexOf('/'); d > 0; d = file.lastIndexOf('/', d - 1)) if (dirs.has(file.slice(0, d))) return true
+  return false
+}

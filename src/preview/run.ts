@@ -8,7 +8,7 @@ import {ExitCode} from '../model/exit-codes.js'
 import {findAffected, type AffectedRoot, type SideName} from '../graph/affected.js'
 import {Observer} from '../graph/inputs.js'
 import type {RecordedRender, SideSpec} from '../graph/render-recorded.js'
-import {candidateRoots, loadGraphCache, openRevisions, sideSpec, type RevisionPair} from '../graph/revisions.js'
+import {candidateRoots, loadGraphCache, openRevisions, sideSpec, staticFilter, type RevisionPair} from '../graph/revisions.js'
 import {materializeTree} from '../source/git-tree.js'
 import {renderAll, type PoolSetup, type PreviewResult, type PreviewTask, type TaskResult} from './render-pool.js'
 import type {ObjectCounts, RootPreview} from './compare.js'
@@ -39,7 +39,7 @@ export interface AffectedReport {
   /** Where the candidate roots came from. */
   from: 'arguments' | 'strata.yaml' | 'repository'
   roots: AffectedRoot[]
-  stats: {candidates: number; fromCache: number; rendered: number}
+  stats: {candidates: number; fromCache: number; fromIncludes: number; rendered: number}
 }
 
 interface AffectedRun {
@@ -65,13 +65,14 @@ async function affectedRun(req: CompareRequest): Promise<AffectedRun> {
       setup.dispose()
     }
   }
-  const result = await findAffected(pair.base, pair.head, candidates.roots, graph.cache, record, candidates.explicit)
+  const filter = await staticFilter(pair, graph.cache, req.render)
+  const result = await findAffected(pair.base, pair.head, candidates.roots, graph.cache, record, candidates.explicit, filter)
   const report: AffectedReport = {
     base: {ref: req.base, commit: pair.base.commit},
     head: {ref: req.head ?? 'work tree', commit: pair.head.commit},
     from: candidates.from,
     roots: result.roots,
-    stats: {candidates: candidates.roots.length, fromCache: result.fromCache, rendered: result.rendered.size},
+    stats: {candidates: candidates.roots.length, fromCache: result.fromCache, fromIncludes: result.fromIncludes, rendered: result.rendered.size},
   }
   return {report, pair, rendered: result.rendered, graph}
 }

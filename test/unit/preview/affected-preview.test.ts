@@ -73,21 +73,29 @@ describe('strata affected', () => {
     assert.equal(a.stdout, '')
   })
 
-  test('the remembered graph answers a second run without rendering', async () => {
+  test('the remembered graph answers a second run without rendering; roots no changed file can reach are not rendered at all', async () => {
     const repo = feature({'apps/web/base/app.env': 'LOG_LEVEL=debug\n'})
     const first = await runAffected(request(repo))
-    assert.equal(first.stats.rendered, 6)
+    assert.deepEqual(first.stats, {candidates: 6, fromCache: 0, fromIncludes: 4, rendered: 2})
     const second = await runAffected(request(repo))
-    assert.deepEqual(second.stats, {candidates: 6, fromCache: 6, rendered: 0})
+    assert.deepEqual(second.stats, {candidates: 6, fromCache: 2, fromIncludes: 4, rendered: 0})
     assert.deepEqual(second.roots.map((r) => r.path), ['apps/web/overlays/dev', 'apps/web/overlays/prod'])
     assert.deepEqual(second.roots[0].changedInputs, ['apps/web/base/app.env'])
+    // Without the load restrictor a kustomization may read anywhere: every root is rendered to learn its inputs.
+    const open = await runAffected(request(repo, {cacheDir: tmpDir('strata-preview-cache-'), render: {loadRestrictor: 'none'}}))
+    assert.deepEqual(open.stats, {candidates: 6, fromCache: 0, fromIncludes: 0, rendered: 6})
+    assert.deepEqual(open.roots.map((r) => r.path), second.roots.map((r) => r.path))
   })
 
   test('adding a file a render would have picked up (a second kustomization file) counts as a change', async () => {
-    const repo = feature({})
-    await runAffected(request(repo)) // remember the graph first: the probe of kustomization.yml is in it
+    const repo = feature({'README.md': '# deploy, again\n'})
+    // Learn every root's inputs first (no restrictor: nothing is ruled out by includes), probes included.
+    const open = {render: {loadRestrictor: 'none' as const}}
+    assert.deepEqual(await affectedPaths(repo, open), [])
     repo.write({'apps/jobs/overlays/dev/kustomization.yml': 'resources: []\n'})
-    assert.deepEqual(await affectedPaths(repo), ['apps/jobs/overlays/dev'])
+    const r = await runAffected(request(repo, open))
+    assert.equal(r.stats.rendered, 0)
+    assert.deepEqual(r.roots.map((x) => [x.path, x.changedInputs]), [['apps/jobs/overlays/dev', ['apps/jobs/overlays/dev/kustomization.yml']]])
     const report = await runPreview({...request(repo), showSecrets: false})
     assert.equal(report.roots[0].status, 'error')
     assert.match(report.roots[0].error!, /multiple kustomization files/)
