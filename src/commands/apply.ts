@@ -188,6 +188,8 @@ export default class Apply extends StrataCommand {
     'A Deployment or StatefulSet whose pod template changes and that carries strata.dev/rollout: "25%,50%,100%" (or --rollout) is moved in those batches, pausing after each but the last. ' +
     'At a pause the state is saved in the cluster (Secret strata-rollout-NAME) and the command exits 3; `strata rollout resume|abort NAME` continue from any machine. ' +
     'Members of the app inventory (ApplySet parent Secret applyset-NAME) that the render no longer has are pruned last; more than --max-deletions refuses the whole apply before anything changes. ' +
+    'The inventory records the source it was applied from (annotation strata.dev/source: the directory, and the git repository and path when there is one); an apply from another source under the same app name is refused before any change unless --adopt. ' +
+    '-n is the namespace of every namespaced object that names none, as with kubectl apply -n. ' +
     'Exit codes: 0 done, 2 failed or refused, 3 paused, 130 interrupted (Ctrl-C; resumable); with --plan 0 nothing to change, 1 changes.'
 
   static override examples = [

@@ -28,12 +28,14 @@ export default class Sync extends StrataCommand {
     '(ordered steps, health gates, batches and pauses, ApplySet prune under the deletion cap). The commit synced is printed and recorded on the app inventory (annotation strata.dev/source-commit). ' +
     'REPO may be https, ssh, scp-style (git@host:org/repo), file:// or a local path; credentials come from the environment or git credential helpers and are never printed. ' +
     'A URL or ref that tries to smuggle git options (leading "-", ext::, --upload-pack) is refused. ' +
+    'The repository and path are recorded as the app\'s source (strata.dev/source): an app last applied from another source is refused before any change unless --adopt. ' +
     'Exit codes as apply: 0 synced, 2 failed or refused (the cluster is left as it was when the render or plan fails), 3 paused, 130 interrupted; with --dry-run: 0 nothing to change, 1 changes (the plan is printed).'
 
   static override examples = [
     {description: 'Sync the prod overlay of main', command: '<%= config.bin %> sync --repo https://git.example.com/shop/deploy.git --ref main --path overlays/prod --name shop'},
     {description: 'A release tag, from a CI job, as JSON events', command: '<%= config.bin %> sync --repo git@git.example.com:shop/deploy.git --ref v1.4.2 --path overlays/prod --name shop --json'},
     {description: 'What a sync would do (exit 1 when it would change something)', command: '<%= config.bin %> sync --repo ./deploy --ref main --path overlays/prod --name shop --dry-run'},
+    {description: 'Hand an app applied from another repository or path over to this one', command: '<%= config.bin %> sync --repo https://git.example.com/shop/deploy.git --path apps/shop --name shop --adopt'},
     {description: 'A pinned commit with batched Deployments', command: '<%= config.bin %> sync --repo file:///srv/git/deploy.git --ref 3f2c1e9b0d4a7c6e5f8a9b0c1d2e3f4a5b6c7d8e --path apps/web --name web --rollout 25%,50%,100%'},
   ]
 

@@ -3,7 +3,7 @@
 // (rollout status: rollout-watch.e2e; list/delete: apps.e2e; Ctrl-C 130: apply-rollout.e2e.)
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
-import {strata, writeTree} from './helpers/cli.js'
+import {rewriteTree, strata, writeTree} from './helpers/cli.js'
 import {cluster, withNamespace} from './helpers/cluster.js'
 
 const tree = (ns: string, value: string, minReadySeconds = 0) => ({
@@ -32,7 +32,8 @@ describe('exit codes through bin/run.js', () => {
       const r = strata(kubeconfig, ...args)
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.all}`)
     }
-    const changed = writeTree(tree(ns, 'b'), 'shop')
+    // The same tree, edited (a new directory named alike would be another source: refused).
+    const changed = rewriteTree(dir, tree(ns, 'b'))
     assert.equal(strata(kubeconfig, 'apply', changed, '--pause-after', '1').code, 3)
     assert.equal(strata(kubeconfig, 'rollout', 'resume', 'shop', '-n', ns).code, 0)
     assert.equal(strata(kubeconfig, 'rollout', 'abort', 'shop', '-n', ns).code, 2, 'nothing to abort: done')

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
 import {describe, test} from 'node:test'
-import {bin, strata, writeTree} from './helpers/cli.js'
+import {bin, rewriteTree, strata, writeTree} from './helpers/cli.js'
 import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
 
 const tree = (ns: string, minReadySeconds: number) => ({
@@ -58,7 +58,7 @@ describe('strata rollout status --watch', () => {
     assert.equal(strata(kubeconfig, 'rollout', 'status', 'shop', '-n', ns).code, 2)
 
     // A step that cannot become healthy within --timeout fails the rollout.
-    const slow = writeTree(tree(ns, 300), 'shop')
+    const slow = rewriteTree(dir, tree(ns, 300))
     assert.equal(strata(kubeconfig, 'apply', slow, '--timeout', '2s', '--no-auto-abort', '--replace-paused').code, 2)
     const failed = strata(kubeconfig, 'rollout', 'status', 'shop', '-n', ns, '--watch', '--json')
     assert.equal(failed.code, 2, failed.all)

@@ -22,13 +22,13 @@ describe('strata rollout status', () => {
     await new RolloutStateStore(port, 'shop', ns).save(state, undefined)
 
     const text = strata(kubeconfig, 'rollout', 'status', 'shop', '-n', ns)
-    assert.equal(text.code, 0, text.stderr)
+    assert.equal(text.code, 3, text.stderr) // status of a paused rollout exits 3
     assert.match(text.stdout, new RegExp(`rollout shop \\(namespace ${ns}\\): paused`))
     assert.match(text.stdout, new RegExp(`step 2/${plan.steps.length}`))
     assert.match(text.stdout, new RegExp(`strata rollout resume shop -n ${ns}`))
 
     const json = strata(kubeconfig, 'rollout', 'status', 'shop', '-n', ns, '--json')
-    assert.equal(json.code, 0, json.stderr)
+    assert.equal(json.code, 3, json.stderr)
     const parsed = JSON.parse(json.stdout) as {phase: string; step: number}
     assert.deepEqual({phase: parsed.phase, step: parsed.step}, {phase: 'paused', step: 1})
 
