@@ -1,23 +1,24 @@
-// ClusterPort over HTTPS. A kubeconfig with static credentials is read directly (kubeconfig.ts);
-// anything more (exec plugins, auth providers, proxies) goes through @kubernetes/client-node.
+// ClusterPort over HTTPS to the cluster kubectl would pick (kubeconfig.ts, kubeconfig-merge.ts).
+// A context with static credentials is used directly; anything more (exec plugins, auth providers,
+// proxies, a pod's service account) goes through @kubernetes/client-node.
 // Requests are plain HTTPS with JSON bodies so objects come back exactly as the server sent them
 // (the typed client would turn timestamps into Dates and drop fields it does not model), over
 // one keep-alive connection pool for the whole run.
-import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
-import type {KubeConfig} from '@kubernetes/client-node/dist/config.js'
+import * as tls from 'node:tls'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {splitApiVersion} from '../model/resource.js'
 import {ClusterError, clusterErrorFromStatus, type ApiStatus} from './errors.js'
 import {defaultFieldManager, type ApplyOptions, type ClusterPort, type DeleteOptions, type ListOptions, type ObjectRef, type PatchOptions, type ResourceMapping} from './port.js'
-import {kubeconfigPath, readStaticKubeconfig} from './kubeconfig.js'
+import {inCluster, loadKubeconfig, staticCredentials} from './kubeconfig.js'
+import {minifiedKubeconfig, type KubeconfigSelection} from './kubeconfig-merge.js'
 import {defaultRateLimit, TokenBucket, type RateLimit} from './rate-limit.js'
 import {defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy} from './retry.js'
 
 export interface KubeClusterOptions {
-  /** Path of a kubeconfig file; without it, $KUBECONFIG or ~/.kube/config as kubectl reads them. */
+  /** Path of a kubeconfig file; without it, $KUBECONFIG's files or ~/.kube/config, merged as kubectl merges them. */
   kubeconfig?: string
   /** Context to use instead of the file's current-context. */
   context?: string
@@ -43,16 +44,14 @@ interface Response {
 
 /** Loads the kubeconfig and returns a port to its cluster; input problems are UserErrors. */
 export async function kubeCluster(options: KubeClusterOptions = {}): Promise<ClusterPort> {
-  if (options.kubeconfig !== undefined && !fs.existsSync(options.kubeconfig)) {
-    throw new UserError(`kubeconfig file '${options.kubeconfig}' does not exist`, {file: options.kubeconfig}, 'Pass the path of a kubeconfig with --kubeconfig.')
-  }
   const retry = options.retry ?? defaultRetryPolicy
   const timeoutMs = options.timeoutMs ?? 30_000
   const limiter = new TokenBucket(options.rateLimit ?? defaultRateLimit)
-  const file = kubeconfigPath(options.kubeconfig)
-  const creds = file && fs.existsSync(file) ? readStaticKubeconfig(file, options.context) : undefined
+  const target = loadKubeconfig(options)
+  const origin = target === inCluster ? 'in-cluster service account' : target.origin
+  const creds = target === inCluster ? undefined : staticCredentials(target)
   if (creds) {
-    const agent = new https.Agent({
+    const agent = tlsAgent({
       keepAlive: true,
       maxSockets: options.maxSockets ?? 32,
       ca: creds.ca,
@@ -60,38 +59,43 @@ export async function kubeCluster(options: KubeClusterOptions = {}): Promise<Clu
       key: creds.key,
       servername: creds.servername,
       rejectUnauthorized: !creds.insecure,
-    })
+    }, origin)
     const headers: Record<string, string> = {}
     if (creds.token) headers.Authorization = `Bearer ${creds.token}`
     else if (creds.basic) headers.Authorization = `Basic ${Buffer.from(`${creds.basic.username}:${creds.basic.password}`).toString('base64')}`
     const port = new KubeCluster(async () => headers, new URL(creds.server), agent, creds.namespace, retry, timeoutMs, limiter)
-    if (options.probe) await port.probe(file ?? 'kubeconfig')
+    if (options.probe) await port.probe(origin)
     return port
   }
-  const port = await clientNodeCluster(options, retry, timeoutMs, limiter)
-  if (options.probe) await port.probe(options.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config')
+  const port = await clientNodeCluster(target, origin, options, retry, timeoutMs, limiter)
+  if (options.probe) await port.probe(origin)
   return port
 }
 
-/** Everything beyond static credentials (exec plugins, auth providers, proxies), through client-node. */
-async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy, timeoutMs: number, limiter: TokenBucket): Promise<KubeCluster> {
+/** Everything beyond static credentials (exec plugins, auth providers, proxies, in-cluster), through client-node. */
+async function clientNodeCluster(target: KubeconfigSelection | typeof inCluster, origin: string, options: KubeClusterOptions, retry: RetryPolicy, timeoutMs: number, limiter: TokenBucket): Promise<KubeCluster> {
   // Loaded on first use: client-node brings every generated API model with it (~0.8 s of module
   // loading). The config module alone, since the package index adds ~0.3 s more.
   const {KubeConfig} = await import('@kubernetes/client-node/dist/config.js')
-  const kc = loadKubeConfig(new KubeConfig(), options)
-  const cluster = kc.getCurrentCluster()
-  const origin = options.kubeconfig ?? 'kubeconfig'
-  if (!cluster) {
-    throw new UserError(`context '${kc.getCurrentContext()}' names no cluster`, {file: origin}, 'Pick a context that exists with --context, or fix the kubeconfig.')
-  }
-  const server = new URL(cluster.server)
+  const kc = new KubeConfig()
   const tls: https.RequestOptions = {}
-  await kc.applyToHTTPSOptions(tls)
+  try {
+    // client-node is handed the context strata selected, never its own merge of the files: its
+    // merge picks other entries than kubectl's.
+    if (target === inCluster) kc.loadFromCluster()
+    else kc.loadFromString(JSON.stringify(forClientNode(minifiedKubeconfig(target))))
+    await kc.applyToHTTPSOptions(tls)
+  } catch (err) {
+    if (err instanceof UserError) throw err
+    throw new UserError(`cannot use the kubeconfig: ${(err as Error).message}`, {file: origin}, 'Fix the context, cluster or user entry there (`kubectl config view --minify` shows it), or pick another context with --context.')
+  }
+  const cluster = kc.getCurrentCluster()!
+  const server = new URL(cluster.server)
   // client-node makes a new agent per call; one keep-alive agent saves a TLS handshake per request.
   const agent: http.Agent =
     cluster.proxyUrl || server.protocol === 'http:'
       ? (tls.agent as http.Agent)
-      : new https.Agent({
+      : tlsAgent({
           keepAlive: true,
           maxSockets: options.maxSockets ?? 32,
           ca: tls.ca,
@@ -101,8 +105,8 @@ async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy
           passphrase: tls.passphrase,
           servername: tls.servername,
           ...(tls.rejectUnauthorized !== undefined ? {rejectUnauthorized: tls.rejectUnauthorized} : {}),
-        })
-  const contextNamespace = kc.getContextObject(kc.getCurrentContext())?.namespace
+        }, origin)
+  const namespace = target === inCluster ? kc.getContextObject(kc.getCurrentContext())?.namespace?.trim() : target.namespace
   let cache: {headers: Record<string, string>; until: number} | undefined
   const auth = async (): Promise<Record<string, string>> => {
     const now = Date.now()
@@ -117,32 +121,26 @@ async function clientNodeCluster(options: KubeClusterOptions, retry: RetryPolicy
     cache = {headers, until: now + 10_000}
     return headers
   }
-  return new KubeCluster(auth, server, agent, contextNamespace || 'default', retry, timeoutMs, limiter)
+  return new KubeCluster(auth, server, agent, namespace || 'default', retry, timeoutMs, limiter)
 }
 
-function loadKubeConfig(kc: KubeConfig, options: KubeClusterOptions): KubeConfig {
-  const file = options.kubeconfig
+/**
+ * A keep-alive agent whose certificates were checked once here: Node reads them only when the
+ * first connection opens, where a bad PEM would surface as an exception from inside a request.
+ */
+function tlsAgent(options: https.AgentOptions, origin: string): https.Agent {
   try {
-    if (file) {
-      kc.loadFromFile(file)
-    } else {
-      kc.loadFromDefault()
-    }
+    tls.createSecureContext(options)
   } catch (err) {
-    if (err instanceof UserError) throw err
-    throw new UserError(`cannot read kubeconfig: ${(err as Error).message}`, {file: file ?? process.env.KUBECONFIG ?? '~/.kube/config'}, 'Check that the file is a valid kubeconfig.')
+    throw new UserError(`the kubeconfig's TLS material cannot be used: ${(err as Error).message}`, {file: origin}, 'Check certificate-authority, client-certificate and client-key (and their -data forms) of the context in use.')
   }
-  if (options.context !== undefined) {
-    if (!kc.getContextObject(options.context)) {
-      const known = kc.getContexts().map((c) => c.name)
-      throw new UserError(`context '${options.context}' is not in the kubeconfig`, {file: file ?? 'kubeconfig'}, known.length ? `Known contexts: ${known.join(', ')}.` : 'The kubeconfig has no contexts.')
-    }
-    kc.setCurrentContext(options.context)
-  }
-  if (!kc.getCurrentContext() || !kc.getCurrentCluster()) {
-    throw new UserError('no current context with a cluster in the kubeconfig', {file: file ?? 'kubeconfig'}, 'Pass --kubeconfig FILE and/or --context NAME.')
-  }
-  return kc
+  return new https.Agent(options)
+}
+
+/** client-node spells kubectl's `tokenFile` as `token-file`; everything else it reads as kubectl writes it. */
+function forClientNode(doc: Record<string, unknown>): Record<string, unknown> {
+  const users = (doc.users as {name: string; user: Record<string, unknown>}[]).map((u) => (typeof u.user.tokenFile === 'string' ? {...u, user: {...u.user, 'token-file': u.user.tokenFile}} : u))
+  return {...doc, users}
 }
 
 class KubeCluster implements ClusterPort {

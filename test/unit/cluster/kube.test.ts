@@ -38,6 +38,12 @@ describe('kubeCluster', () => {
     await assert.rejects(kubeCluster({kubeconfig: file, context: 'third'}), (e) => e instanceof UserError && /Known contexts: first, second/.test(e.hint ?? ''))
   })
 
+  test('certificates that are not PEM are a user error naming the kubeconfig, before any request', async () => {
+    const bad = path.join(dir, 'bad-cert')
+    fs.writeFileSync(bad, kubeconfig.replace('user: {token: abc}', `user: {client-certificate-data: ${Buffer.from('not a certificate').toString('base64')}, client-key-data: ${Buffer.from('nor a key').toString('base64')}}`))
+    await assert.rejects(kubeCluster({kubeconfig: bad}), (e) => e instanceof UserError && e.origin.file === bad && /TLS material/.test(e.message))
+  })
+
   test('an unreachable server is a ClusterError after retries, not a crash', async () => {
     const port = await kubeCluster({kubeconfig: file, retry: {attempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0}})
     await assert.rejects(port.get({apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'd'}), (e: Error & {status?: number}) => e.name === 'ClusterError' && e.status === 0 && /cannot reach the API server at https:\/\/127\.0\.0\.1:1/.test(e.message))
@@ -46,7 +52,11 @@ describe('kubeCluster', () => {
 
 describe('static kubeconfig reader', () => {
   test('reads what client-node reads for certificates and tokens, relative paths from the file', async () => {
-    const {readStaticKubeconfig} = await import('../../../src/cluster/kubeconfig.js')
+    const {loadKubeconfig, staticCredentials} = await import('../../../src/cluster/kubeconfig.js')
+    const readStaticKubeconfig = (kubeconfig: string, context?: string) => {
+      const sel = loadKubeconfig({kubeconfig, context})
+      return typeof sel === 'string' ? undefined : staticCredentials(sel)
+    }
     const {KubeConfig} = await import('@kubernetes/client-node')
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-kubeconfig-'))
     fs.writeFileSync(path.join(dir, 'ca.crt'), 'CA-BYTES')
