@@ -113,11 +113,12 @@ describe('KubeCluster against a local HTTP server', () => {
     const start = performance.now()
     await Promise.all(Array.from({length: 10}, (_, i) => port.get({apiVersion: 'v1', kind: 'ConfigMap', name: `c${i}`, namespace: 'd'})))
     const took = performance.now() - start
-    // 2 at once, then 9 more tokens at 20/s (discovery takes one): ≥ 400 ms.
+    // 2 at once, then 9 more tokens at 20/s (discovery takes one): ≥ 400 ms. Only this lower
+    // bound is asserted: a loaded machine can only make the run slower, and it can bunch the
+    // arrivals the server sees, so gaps and upper bounds would measure the machine, not the port
+    // (the bucket's own pacing is proven on a fake clock above).
     assert.ok(took >= 380, `took ${took.toFixed(0)} ms`)
-    assert.ok(took < 3000, `took ${took.toFixed(0)} ms`)
-    const gaps = seen.slice(3).map((s, i) => s.at - seen[i + 2].at)
-    assert.ok(gaps.every((g) => g >= 30), `paced: ${gaps.map((g) => g.toFixed(0)).join(',')}`)
+    assert.equal(seen.length, 11, 'discovery and ten GETs')
   })
 })
 
