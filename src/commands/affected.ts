@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
+import {revisionFlags, rootsArgs} from '../cli/revision-flags.js'
 import {jsonText} from '../diff/format-json.js'
 import {defaultCacheDir} from '../source/git-cache.js'
 import {runAffected} from '../preview/run.js'
@@ -24,13 +25,10 @@ export default class Affected extends StrataCommand {
 
   static override strict = false
 
-  static override args = {
-    root: Args.string({description: 'kustomization roots to consider, relative to the current directory (default: strata.yaml apps, else every top-level kustomization)'}),
-  }
+  static override args = rootsArgs
 
   static override flags = {
-    base: Flags.string({description: 'the revision the change is compared against (its merge base with the head is used)', required: true}),
-    head: Flags.string({description: 'the head revision (default: the work tree, uncommitted changes included)'}),
+    ...revisionFlags,
     json: Flags.boolean({description: 'print one JSON document: base, head, and per root its path, status (changed, added, deleted) and the changed inputs', default: false}),
     ...renderFlags,
   }

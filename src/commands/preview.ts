@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../cli/render-flags.js'
+import {revisionFlags, rootsArgs} from '../cli/revision-flags.js'
 import {formatPreviewJson, formatPreviewMarkdown, formatPreviewText, githubCommentLimit, type PreviewFormat} from '../preview/format.js'
 import {previewExitCode, runPreview} from '../preview/run.js'
 import {defaultCacheDir} from '../source/git-cache.js'
@@ -25,13 +26,10 @@ export default class Preview extends StrataCommand {
 
   static override strict = false
 
-  static override args = {
-    root: Args.string({description: 'kustomization roots to consider, relative to the current directory (default: strata.yaml apps, else every top-level kustomization)'}),
-  }
+  static override args = rootsArgs
 
   static override flags = {
-    base: Flags.string({description: 'the revision the change is compared against (its merge base with the head is used)', required: true}),
-    head: Flags.string({description: 'the head revision (default: the work tree, uncommitted changes included)'}),
+    ...revisionFlags,
     format: Flags.string({description: 'text (terminal), markdown (pull-request comment) or json', options: ['text', 'markdown', 'json'], default: 'text'}),
     json: Flags.boolean({description: 'the same as --format json', default: false}),
     output: Flags.string({char: 'o', description: 'also write the full report (never cut) to FILE, in the chosen format'}),
