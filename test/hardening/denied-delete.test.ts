@@ -8,7 +8,7 @@ import {test} from 'node:test'
 import {applySetParent, readApplySet} from '../../src/cluster/applyset.js'
 import {ClusterError} from '../../src/cluster/errors.js'
 import {prepareApply, processHolder, runApply, type RunDeps, type RunOptions} from '../../src/rollout/run-apply.js'
-import type {RolloutEvent, RolloutState} from '../../src/rollout/types.js'
+import {drainRollout} from '../unit/helpers/drain-rollout.js'
 import {MemoryCluster} from '../unit/helpers/memory-cluster.js'
 
 const options: RunOptions = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 2_000, batchTimeoutMs: 2_000, maxFailedPods: 0, autoAbort: true, pollMs: 1}
@@ -21,23 +21,13 @@ function tree(dir: string, names: string[]): string {
   return dir
 }
 
-async function drain(gen: AsyncGenerator<RolloutEvent, RolloutState>): Promise<{events: RolloutEvent[]; state: RolloutState}> {
-  const events: RolloutEvent[] = []
-  let r = await gen.next()
-  while (!r.done) {
-    events.push(r.value)
-    r = await gen.next()
-  }
-  return {events, state: r.value}
-}
-
 test('a denied delete stays in the inventory, is reported, and is retried by the next apply', async () => {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-denied-')), 'shop')
   const cluster = new MemoryCluster()
   let t = Date.parse('2026-01-01T00:00:00Z')
   const now = () => (t += 10)
   const deps: RunDeps = {cluster, now, sleep: async () => undefined, signal: new AbortController().signal, holder: processHolder(now(), os.hostname(), process.pid), heartbeatMs: 60_000}
-  const apply = async (names: string[], extra = {}) => drain(runApply(await prepareApply(cluster, {dir: tree(dir, names), loadRestrictor: 'rootOnly', concurrency: 4, plan: {}, allowMassDelete: false, maxDeletions: 10, ...extra}), deps, {...options, replacePaused: false}))
+  const apply = async (names: string[], extra = {}) => drainRollout(runApply(await prepareApply(cluster, {dir: tree(dir, names), loadRestrictor: 'rootOnly', concurrency: 4, plan: {}, allowMassDelete: false, maxDeletions: 10, ...extra}), deps, {...options, replacePaused: false}))
   const members = async () => (await readApplySet(cluster, applySetParent('shop', 'shop'))).members.map((m) => (m.metadata as {name: string}).name).sort()
 
   await apply(['a', 'b', 'c'])

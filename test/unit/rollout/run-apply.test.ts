@@ -8,7 +8,8 @@ import {RolloutStateStore} from '../../../src/cluster/state-store.js'
 import {UserError} from '../../../src/model/errors.js'
 import {abortRollout, type AbortOptions} from '../../../src/rollout/abort.js'
 import {parseDuration, prepareApply, processHolder, resumeRollout, runApply, treeDigest, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
-import type {RolloutEvent, RolloutState} from '../../../src/rollout/types.js'
+import type {RolloutState} from '../../../src/rollout/types.js'
+import {drainRollout} from '../helpers/drain-rollout.js'
 import {formatPlanText} from '../../../src/rollout/plan-format.js'
 import {makeTheme} from '../../../src/ui/theme.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
@@ -31,16 +32,6 @@ function deps(cluster: MemoryCluster): RunDeps {
   return {cluster, now, sleep: async () => undefined, signal: new AbortController().signal, holder: processHolder(now(), os.hostname(), process.pid), heartbeatMs: 60_000}
 }
 
-async function drain(gen: AsyncGenerator<RolloutEvent, RolloutState>): Promise<{events: RolloutEvent[]; state: RolloutState}> {
-  const events: RolloutEvent[] = []
-  let r = await gen.next()
-  while (!r.done) {
-    events.push(r.value)
-    r = await gen.next()
-  }
-  return {events, state: r.value}
-}
-
 const request = (dir: string, extra: Partial<Parameters<typeof prepareApply>[1]> = {}) => ({dir, loadRestrictor: 'rootOnly' as const, concurrency: 4, plan: {}, allowMassDelete: false, ...extra})
 
 describe('run-apply', () => {
@@ -49,7 +40,7 @@ describe('run-apply', () => {
     const prepared = await prepareApply(cluster, request(tree(['a', 'b'])))
     assert.equal(prepared.app, 'shop')
     assert.equal(prepared.namespace, 'shop')
-    const {state, events} = await drain(runApply(prepared, deps(cluster), {...options, replacePaused: false}))
+    const {state, events} = await drainRollout(runApply(prepared, deps(cluster), {...options, replacePaused: false}))
     assert.equal(state.phase, 'done')
     assert.equal(events.at(-1)?.type, 'done')
     const id = applySetId(applySetParent('shop', 'shop'))
@@ -63,9 +54,9 @@ describe('run-apply', () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
     const dir = tree(['a', 'b', 'c', 'd', 'e'])
-    await drain(runApply(await prepareApply(cluster, request(dir)), d, {...options, replacePaused: false}))
+    await drainRollout(runApply(await prepareApply(cluster, request(dir)), d, {...options, replacePaused: false}))
     cluster.seed({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'outsider', namespace: 'shop'}})
-    const {state} = await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd'], dir))), d, {...options, replacePaused: false}))
+    const {state} = await drainRollout(runApply(await prepareApply(cluster, request(tree(['a', 'b', 'c', 'd'], dir))), d, {...options, replacePaused: false}))
     assert.equal(state.phase, 'done')
     assert.equal(cluster.peek('v1', 'ConfigMap', 'e', 'shop'), undefined)
     assert.ok(cluster.peek('v1', 'ConfigMap', 'd', 'shop'))
@@ -76,7 +67,7 @@ describe('run-apply', () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
     const dir = tree(['a', 'b', 'c', 'd'])
-    await drain(runApply(await prepareApply(cluster, request(dir)), d, {...options, replacePaused: false}))
+    await drainRollout(runApply(await prepareApply(cluster, request(dir)), d, {...options, replacePaused: false}))
     const writesBefore = cluster.all().length
     await assert.rejects(prepareApply(cluster, request(tree(['a', 'x'], dir))), (e: unknown) => e instanceof UserError && /delete 3 objects, over the cap of 1/.test(e.message))
     assert.equal(cluster.all().length, writesBefore)
@@ -91,14 +82,14 @@ describe('run-apply', () => {
     const prepared = await prepareApply(cluster, request(tree(['a', 'b', 'c']), {plan: {batchSize: 1, pauseAfter: 'each'}}))
     const steps = prepared.plan.steps.length
     assert.ok(steps >= 3)
-    let {state} = await drain(runApply(prepared, d, {...options, replacePaused: false}))
+    let {state} = await drainRollout(runApply(prepared, d, {...options, replacePaused: false}))
     assert.equal(state.phase, 'paused')
     assert.equal(state.step, 1)
-    await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /paused/.test(e.message))
-    for (let i = 1; i < steps; i++) ({state} = await drain(resumeRollout('shop', 'shop', d, options)))
+    await assert.rejects(drainRollout(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /paused/.test(e.message))
+    for (let i = 1; i < steps; i++) ({state} = await drainRollout(resumeRollout('shop', 'shop', d, options)))
     assert.equal(state.phase, 'done')
     assert.ok(cluster.peek('v1', 'ConfigMap', 'c', 'shop'))
-    await assert.rejects(drain(abortRollout('shop', 'shop', d, abortOptions)), (e: unknown) => e instanceof UserError && /nothing to abort/.test(e.message))
+    await assert.rejects(drainRollout(abortRollout('shop', 'shop', d, abortOptions)), (e: unknown) => e instanceof UserError && /nothing to abort/.test(e.message))
     assert.equal((await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state.holder, undefined)
   })
 
@@ -108,20 +99,20 @@ describe('run-apply', () => {
     const dir = tree(['a', 'b'])
     const prepared = await prepareApply(cluster, request(dir, {plan: {batchSize: 1, pauseAfter: 'each'}}))
     assert.equal(await treeDigest(dir, {loadRestrictor: 'rootOnly'}), prepared.plan.digest, 'the digest of the tree alone equals the plan digest')
-    assert.equal((await drain(runApply(prepared, d, {...options, replacePaused: false}))).state.phase, 'paused')
-    await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /the render it was started from/.test(e.message) && /rollout resume shop -n shop/.test(e.hint ?? ''))
+    assert.equal((await drainRollout(runApply(prepared, d, {...options, replacePaused: false}))).state.phase, 'paused')
+    await assert.rejects(drainRollout(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /the render it was started from/.test(e.message) && /rollout resume shop -n shop/.test(e.hint ?? ''))
 
     const changed = tree(['a', 'b', 'c'], dir)
     const other = await prepareApply(cluster, request(changed))
-    await assert.rejects(drain(runApply(other, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /differs from the one it was started from/.test(e.message) && /--replace-paused/.test(e.hint ?? ''))
+    await assert.rejects(drainRollout(runApply(other, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && /differs from the one it was started from/.test(e.message) && /--replace-paused/.test(e.hint ?? ''))
     const before = await new RolloutStateStore(cluster, 'shop', 'shop').load()
     await assert.rejects(
-      drain(resumeRollout('shop', 'shop', d, {...options, expectDigest: await treeDigest(changed, {loadRestrictor: 'rootOnly'}), dir: changed})),
+      drainRollout(resumeRollout('shop', 'shop', d, {...options, expectDigest: await treeDigest(changed, {loadRestrictor: 'rootOnly'}), dir: changed})),
       (e: unknown) => e instanceof UserError && /renders differently/.test(e.message) && /--replace-paused/.test(e.hint ?? ''),
     )
     const after = await new RolloutStateStore(cluster, 'shop', 'shop').load()
     assert.deepEqual(after?.state, before?.state, 'a refused resume leaves the state as it was')
-    const {state} = await drain(resumeRollout('shop', 'shop', d, {...options, expectDigest: prepared.plan.digest, dir}))
+    const {state} = await drainRollout(resumeRollout('shop', 'shop', d, {...options, expectDigest: prepared.plan.digest, dir}))
     assert.notEqual(state.phase, 'failed')
   })
 
@@ -130,25 +121,25 @@ describe('run-apply', () => {
     const d: RunDeps = {...deps(cluster), target: {kubeconfig: '/home/ann/my kube/config', context: 'prod'}}
     const flags = `-n shop --kubeconfig '/home/ann/my kube/config' --context prod`
     const prepared = await prepareApply(cluster, request(tree(['a', 'b']), {plan: {batchSize: 1, pauseAfter: 'each'}}))
-    const {events} = await drain(runApply(prepared, d, {...options, replacePaused: false}))
+    const {events} = await drainRollout(runApply(prepared, d, {...options, replacePaused: false}))
     const paused = events.find((e) => e.type === 'paused')
     assert.ok(paused?.type === 'paused')
     assert.equal(paused.resumeCommand, `strata rollout resume shop ${flags}`)
     assert.equal(paused.abortCommand, `strata rollout abort shop ${flags}`)
     // The lock's refusal (a paused rollout of the app) names the same commands.
-    await assert.rejects(drain(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && (e.hint ?? '').includes(`strata rollout resume shop ${flags}`) && (e.hint ?? '').includes(`strata rollout abort shop ${flags}`))
+    await assert.rejects(drainRollout(runApply(prepared, d, {...options, replacePaused: false})), (e: unknown) => e instanceof UserError && (e.hint ?? '').includes(`strata rollout resume shop ${flags}`) && (e.hint ?? '').includes(`strata rollout abort shop ${flags}`))
     const held = {...d, holder: processHolder(d.now(), 'other-host', 4242)}
     const gen = resumeRollout('shop', 'shop', d, options)
     await gen.next()
-    await assert.rejects(drain(runApply(prepared, held, {...options, replacePaused: true})), (e: unknown) => e instanceof UserError && /is running in process/.test(e.message) && (e.hint ?? '').includes(`strata rollout status shop ${flags}`))
+    await assert.rejects(drainRollout(runApply(prepared, held, {...options, replacePaused: true})), (e: unknown) => e instanceof UserError && /is running in process/.test(e.message) && (e.hint ?? '').includes(`strata rollout status shop ${flags}`))
     await gen.return(undefined as never)
   })
 
   test('abort of a paused rollout: phase aborted, holder released', async () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
-    await drain(runApply(await prepareApply(cluster, request(tree(['a', 'b']), {plan: {batchSize: 1, pauseAfter: 'each'}})), d, {...options, replacePaused: false}))
-    const {state, events} = await drain(abortRollout('shop', 'shop', d, abortOptions))
+    await drainRollout(runApply(await prepareApply(cluster, request(tree(['a', 'b']), {plan: {batchSize: 1, pauseAfter: 'each'}})), d, {...options, replacePaused: false}))
+    const {state, events} = await drainRollout(abortRollout('shop', 'shop', d, abortOptions))
     assert.equal(state.phase, 'aborted')
     assert.equal(events.at(-1)?.type, 'aborted')
     const saved = await new RolloutStateStore(cluster, 'shop', 'shop').load()
@@ -167,7 +158,7 @@ describe('run-apply', () => {
     const ids = prepared.plan.steps.flatMap((s) => s.items.map((i) => `${i.id.namespace}/${i.id.name}`))
     assert.deepEqual(ids.sort(), ['ops/shared', 'team-a/settings'])
     assert.match(formatPlanText(prepared.plan, makeTheme(false)), /ConfigMap team-a\/settings \(create\)/)
-    const {state} = await drain(runApply(prepared, deps(cluster), {...options, replacePaused: false}))
+    const {state} = await drainRollout(runApply(prepared, deps(cluster), {...options, replacePaused: false}))
     assert.equal(state.phase, 'done')
     assert.ok(cluster.peek('v1', 'ConfigMap', 'settings', 'team-a'), 'the namespace-less ConfigMap is in team-a')
     assert.equal(cluster.peek('v1', 'ConfigMap', 'settings', 'default'), undefined, 'and not in the kubeconfig namespace')
@@ -187,7 +178,7 @@ describe('run-apply', () => {
     const first = await prepareApply(cluster, request(teamA))
     assert.deepEqual(first.ownership, {verdict: 'new'})
     assert.equal(first.defaultName, true)
-    assert.equal((await drain(runApply(first, d, {...options, replacePaused: false}))).state.phase, 'done')
+    assert.equal((await drainRollout(runApply(first, d, {...options, replacePaused: false}))).state.phase, 'done')
     const parent = cluster.peek('v1', 'Secret', 'applyset-shop', 'shop')
     const recorded = JSON.parse(((parent?.metadata as {annotations: Record<string, string>}).annotations)['strata.dev/source'])
     assert.equal(recorded.root, fs.realpathSync(teamA))
@@ -207,7 +198,7 @@ describe('run-apply', () => {
 
     const adopted = await prepareApply(cluster, request(teamB, {adopt: true, allowMassDelete: true}))
     assert.equal(adopted.ownership.verdict, 'adopted')
-    assert.equal((await drain(runApply(adopted, d, {...options, replacePaused: false}))).state.phase, 'done')
+    assert.equal((await drainRollout(runApply(adopted, d, {...options, replacePaused: false}))).state.phase, 'done')
     assert.equal(cluster.peek('v1', 'ConfigMap', 'a1', 'shop'), undefined, 'adopted: the app is team B now and prunes what it lacks')
     assert.deepEqual((await prepareApply(cluster, request(teamB))).ownership, {verdict: 'same'}, 'the new source is recorded')
   })

@@ -14,7 +14,8 @@ import {UserError} from '../../../src/model/errors.js'
 import type {JsonObject} from '../../../src/model/json.js'
 import {abortRollout, type AbortOptions} from '../../../src/rollout/abort.js'
 import {prepareApply, processHolder, runApply, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
-import type {RolloutEvent, RolloutState} from '../../../src/rollout/types.js'
+import type {RolloutState} from '../../../src/rollout/types.js'
+import {drainRollout} from '../helpers/drain-rollout.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 
 const options: RunOptions = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 60_000, batchTimeoutMs: 60_000, maxFailedPods: 0, autoAbort: true, pollMs: 5}
@@ -48,16 +49,6 @@ function deps(cluster: MemoryCluster, pid: number, host: string): RunDeps {
   return {cluster, now: Date.now, sleep: (ms) => delay(ms), signal: new AbortController().signal, holder: processHolder(Date.now(), host, pid), heartbeatMs: 5}
 }
 
-async function drain(gen: AsyncGenerator<RolloutEvent, RolloutState>): Promise<{events: RolloutEvent[]; state: RolloutState}> {
-  const events: RolloutEvent[] = []
-  let r = await gen.next()
-  while (!r.done) {
-    events.push(r.value)
-    r = await gen.next()
-  }
-  return {events, state: r.value}
-}
-
 function image(cluster: MemoryCluster): string {
   const live = cluster.peek('apps/v1', 'Deployment', 'web', 'shop')!
   return ((((live.spec as JsonObject).template as JsonObject).spec as JsonObject).containers as JsonObject[])[0].image as string
@@ -68,11 +59,11 @@ async function stuckApply() {
   const {cluster, controller} = world()
   const dir = writeTree(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-stop-')), 'shop'), 'web:1')
   const running = deps(cluster, process.pid, os.hostname())
-  assert.equal((await drain(runApply(await prepareApply(cluster, {dir, loadRestrictor: 'rootOnly', concurrency: 4, plan: {}, allowMassDelete: false}), running, {...options, replacePaused: false}))).state.phase, 'done')
+  assert.equal((await drainRollout(runApply(await prepareApply(cluster, {dir, loadRestrictor: 'rootOnly', concurrency: 4, plan: {}, allowMassDelete: false}), running, {...options, replacePaused: false}))).state.phase, 'done')
   controller.works = false
   writeTree(dir, 'web:2')
   const prepared = await prepareApply(cluster, {dir, loadRestrictor: 'rootOnly', concurrency: 4, plan: {}, allowMassDelete: false})
-  const apply = drain(runApply(prepared, running, {...options, replacePaused: false}))
+  const apply = drainRollout(runApply(prepared, running, {...options, replacePaused: false}))
   for (let i = 0; i < 2000 && image(cluster) !== 'web:2'; i++) await delay(5)
   assert.equal(image(cluster), 'web:2', 'the apply reached the workloads step')
   return {cluster, apply}
@@ -82,7 +73,7 @@ describe('rollout abort of a rollout another process runs', () => {
   test('the running apply honours the stop request: rolls back, ends aborted naming who asked; abort waits and exits aborted', async () => {
     const {cluster, apply} = await stuckApply()
     const other = deps(cluster, 424242, 'elsewhere')
-    const aborted = await drain(abortRollout('shop', 'shop', other, abortOptions))
+    const aborted = await drainRollout(abortRollout('shop', 'shop', other, abortOptions))
     const stopped = await apply
 
     assert.equal(stopped.state.phase, 'aborted')
@@ -105,7 +96,7 @@ describe('rollout abort of a rollout another process runs', () => {
   test('--no-wait returns once the request is recorded; the holder still aborts', async () => {
     const {cluster, apply} = await stuckApply()
     const other = deps(cluster, 424242, 'elsewhere')
-    const asked = await drain(abortRollout('shop', 'shop', other, {...abortOptions, wait: false}))
+    const asked = await drainRollout(abortRollout('shop', 'shop', other, {...abortOptions, wait: false}))
     assert.equal(asked.state.phase, 'running')
     assert.equal(asked.state.stopRequested?.by, asker)
     const requested = asked.events[0]
@@ -118,7 +109,7 @@ describe('rollout abort of a rollout another process runs', () => {
     const {cluster, controller} = world()
     const dir = writeTree(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-stop-')), 'shop'), 'web:1')
     const me = deps(cluster, process.pid, os.hostname())
-    await drain(runApply(await prepareApply(cluster, {dir, loadRestrictor: 'rootOnly', concurrency: 4, plan: {}, allowMassDelete: false}), me, {...options, replacePaused: false}))
+    await drainRollout(runApply(await prepareApply(cluster, {dir, loadRestrictor: 'rootOnly', concurrency: 4, plan: {}, allowMassDelete: false}), me, {...options, replacePaused: false}))
     controller.works = false
     writeTree(dir, 'web:2')
     // An apply on a machine that then vanished: its state says running, its heartbeat is a minute old.
@@ -136,9 +127,9 @@ describe('rollout abort of a rollout another process runs', () => {
     const minuteAgo = new Date(Date.now() - 60_000).toISOString()
     await store.save({...seen.state, holder: {...seen.state.holder!, heartbeatAt: minuteAgo}}, seen.resourceVersion)
 
-    await assert.rejects(drain(abortRollout('shop', 'shop', me, abortOptions)), (e: unknown) => e instanceof UserError && /silent for \d+ s/.test(e.message) && /strata rollout abort shop -n shop --force/.test(e.hint ?? ''))
+    await assert.rejects(drainRollout(abortRollout('shop', 'shop', me, abortOptions)), (e: unknown) => e instanceof UserError && /silent for \d+ s/.test(e.message) && /strata rollout abort shop -n shop --force/.test(e.hint ?? ''))
     assert.equal((await store.load())!.state.phase, 'running', 'a refusal changes nothing')
-    const forced = await drain(abortRollout('shop', 'shop', me, {...abortOptions, force: true}))
+    const forced = await drainRollout(abortRollout('shop', 'shop', me, {...abortOptions, force: true}))
     assert.equal(forced.state.phase, 'aborted')
     assert.equal(image(cluster), 'web:1')
   })
