@@ -19,11 +19,11 @@ import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest,
 import type {RolloutEvent, RolloutState} from '../rollout/types.js'
 import {choosePrinterKind, makePrinter} from '../ui/printers/index.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
+import {kubeconfigFlags} from '../cli/cluster-flags.js'
 
 /** Flags that steer execution; `strata rollout resume` takes them too. */
 export const executionFlags = {
-  kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
-  context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+  ...kubeconfigFlags,
   'force-conflicts': Flags.boolean({description: 'take over fields another field manager owns instead of failing the object', default: false}),
   concurrency: Flags.integer({description: 'requests in flight at once within a step', default: defaultConcurrency, min: 1, max: 256}),
   timeout: Flags.string({description: 'how long one step may take to become healthy (30s, 5m, 1h)', default: '5m'}),

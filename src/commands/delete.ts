@@ -9,6 +9,7 @@ import {kubeCluster} from '../cluster/kube.js'
 import {UserError} from '../model/errors.js'
 import {describeId} from '../rollout/plan.js'
 import {parseDuration, processHolder} from '../rollout/run-apply.js'
+import {kubeconfigFlags} from '../cli/cluster-flags.js'
 
 export default class Delete extends StrataCommand {
   static override summary = 'Delete an app: every object it owns, then its rollout state and inventory.'
@@ -32,8 +33,7 @@ export default class Delete extends StrataCommand {
   }
 
   static override flags = {
-    kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
-    context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+    ...kubeconfigFlags,
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
     yes: Flags.boolean({char: 'y', description: 'delete without asking (required when stdin is not a terminal)', default: false}),
     force: Flags.boolean({description: 'delete although some objects are marked strata.dev/prune: disabled (those stay in place)', default: false}),

@@ -17,6 +17,7 @@ import {checkScope, isUnrestricted, kindScopes} from '../rollout/scope.js'
 import {buildPlan, planInputFromDiff} from '../rollout/plan.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
+import {kubeconfigFlags} from '../cli/cluster-flags.js'
 
 export default class Diff extends StrataCommand {
   static override summary = 'Show what `strata apply` would change in the cluster: noise-free, Secret values masked.'
@@ -41,8 +42,7 @@ export default class Diff extends StrataCommand {
   }
 
   static override flags = {
-    kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
-    context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+    ...kubeconfigFlags,
     name: Flags.string({description: "app name: the inventory is Secret applyset-NAME (default: DIR's base name)"}),
     namespace: Flags.string({char: 'n', description: "namespace of every namespaced object that names none (as kubectl apply -n; default: the kubeconfig's) and of the app's inventory (default: the one namespace the render uses, else the kubeconfig's)"}),
     mode: Flags.string({description: 'auto: server-side dry-run, read-only where it is forbidden; server: dry-run only; read-only: GET only', options: ['auto', 'server', 'read-only'], default: 'auto'}),

@@ -4,6 +4,7 @@ import {StrataCommand} from '../cli/base-command.js'
 import {rateFlags, rateLimitFrom} from '../cli/rate-flags.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {appsJson, formatAppTable} from '../ui/app-list.js'
+import {kubeconfigFlags} from '../cli/cluster-flags.js'
 
 export default class List extends StrataCommand {
   static override summary = 'List every app strata manages in the cluster: source, objects, last apply, rollout phase.'
@@ -24,8 +25,7 @@ export default class List extends StrataCommand {
   ]
 
   static override flags = {
-    kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
-    context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+    ...kubeconfigFlags,
     namespace: Flags.string({char: 'n', description: 'only the apps whose inventory lives in this namespace (default: all namespaces)'}),
     json: Flags.boolean({description: 'print one JSON document {"apps": [...]}', default: false}),
     ...rateFlags,

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {UserError} from '../model/errors.js'
+import {kubeconfigFlags} from '../cli/cluster-flags.js'
 
 export default class Version extends StrataCommand {
   static override summary = "Print strata's version and, when the cluster answers, the API server's."
@@ -16,8 +17,7 @@ export default class Version extends StrataCommand {
   ]
 
   static override flags = {
-    kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
-    context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+    ...kubeconfigFlags,
     client: Flags.boolean({description: "the client's version only; ask no server", default: false}),
     json: Flags.boolean({description: 'print one JSON document {"clientVersion": …, "serverVersion": …}', default: false}),
   }

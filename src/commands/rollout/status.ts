@@ -10,6 +10,7 @@ import type {RolloutState} from '../../rollout/types.js'
 import {watchRolloutStatus} from '../../cli/follow-rollout.js'
 import {parseDuration} from '../../rollout/run-apply.js'
 import {statusExitCode} from '../../rollout/follow-status.js'
+import {kubeconfigFlags} from '../../cli/cluster-flags.js'
 
 export default class RolloutStatus extends StrataCommand {
   static override summary = "Show where an app's rollout stands: phase, current step, batches, why it stopped."
@@ -32,8 +33,7 @@ export default class RolloutStatus extends StrataCommand {
   }
 
   static override flags = {
-    kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'}),
-    context: Flags.string({description: 'kubeconfig context to use instead of the current one'}),
+    ...kubeconfigFlags,
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
     json: Flags.boolean({description: 'print the state (plan without object content) as one JSON document; with --watch, one JSON object per line', default: false}),
     watch: Flags.boolean({char: 'w', description: 'follow the rollout until it is done, paused, failed or aborted (exit 0, 3, 2, 2)', default: false}),
