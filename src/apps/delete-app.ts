@@ -10,6 +10,7 @@ import type {ClusterPort} from '../cluster/port.js'
 import {RolloutStateStore, startHeartbeat} from '../cluster/state-store.js'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
+import {objectPolicy} from '../model/object-policy.js'
 import {splitApiVersion} from '../model/resource.js'
 import {deleteMembers} from '../rollout/delete-members.js'
 import {categoryOf, categoryRank} from '../rollout/order.js'
@@ -22,8 +23,10 @@ export interface AppDeletion {
   namespace: string
   /** Members to delete, in the order they go. */
   items: PlanItem[]
-  /** Members marked strata.dev/prune: disabled. */
+  /** Members marked strata.dev/prune: disabled (or Argo CD's Prune=false, Flux's prune: disabled). */
   protected: PlanObjectId[]
+  /** Members Argo CD's `sync-options: Delete=false` keeps when the app goes, and the annotation. */
+  retained: {id: PlanObjectId; by: string}[]
   inventoryFound: boolean
   stateFound: boolean
 }
@@ -35,10 +38,17 @@ export async function planAppDeletion(cluster: ClusterPort, app: string, namespa
   if (!inventory.found && !stateFound) {
     throw new UserError(`no app '${app}' in namespace ${namespace} (no Secret applyset-${app} and no rollout state)`, {field: 'NAME'}, 'Check the name and pass the namespace of its inventory with -n; `strata list` shows every app.')
   }
-  const deletions = inventory.members.map((live) => ({id: planObjectId(live), live}))
+  const deletions: {id: PlanObjectId; live: JsonObject}[] = []
+  const retained: AppDeletion['retained'] = []
+  for (const live of inventory.members) {
+    const id = planObjectId(live)
+    const keep = objectPolicy(live, describeId(id), 'live').keepOnDelete
+    if (keep) retained.push({id, by: keep.by})
+    else deletions.push({id, live})
+  }
   const plan = buildPlan({app, namespace, objects: [], deletions})
   const selection = selectPrunable(plan, deletions.length, {allowMassDelete: true, allowEmptyRender: true})
-  return {app, namespace, items: selection.delete, protected: selection.protected, inventoryFound: inventory.found, stateFound}
+  return {app, namespace, items: selection.delete, protected: selection.protected, retained, inventoryFound: inventory.found, stateFound}
 }
 
 export type DeleteAppEvent =
@@ -51,6 +61,8 @@ export interface DeleteAppResult {
   deleted: number
   kept: number
   protected: number
+  /** Left in place by Argo CD's Delete=false. */
+  retained: number
 }
 
 export interface DeleteAppDeps {
@@ -107,7 +119,7 @@ export async function* deleteApp(
   const deadline = deps.now() + options.timeoutMs
   const pollMs = options.pollMs ?? 500
   const id = applySetId(applySetParent(deletion.app, deletion.namespace))
-  const result: DeleteAppResult = {deleted: 0, kept: 0, protected: deletion.protected.length}
+  const result: DeleteAppResult = {deleted: 0, kept: 0, protected: deletion.protected.length, retained: deletion.retained.length}
   let finished = false
   try {
     for (const group of groupsInOrder(deletion.items)) {

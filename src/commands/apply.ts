@@ -190,6 +190,7 @@ export default class Apply extends StrataCommand {
     'Members of the app inventory (ApplySet parent Secret applyset-NAME) that the render no longer has are pruned last; more than --max-deletions refuses the whole apply before anything changes. ' +
     'The inventory records the source it was applied from (annotation strata.dev/source: the directory, and the git repository and path when there is one); an apply from another source under the same app name is refused before any change unless --adopt. ' +
     '-n is the namespace of every namespaced object that names none, as with kubectl apply -n. ' +
+    'Argo CD and Flux annotations are honoured (sync-wave, Prune=false, Delete=false, IgnoreExtraneous, ssa: IfNotPresent, reconcile: disabled; Replace=true is refused); strata.dev/ ones win when both are set, and --plan names the annotation that decided. ' +
     'Exit codes: 0 done, 2 failed or refused, 3 paused, 130 interrupted (Ctrl-C; resumable); with --plan 0 nothing to change, 1 changes.'
 
   static override examples = [

@@ -80,6 +80,10 @@ function deletionText(d: AppDeletion): string {
     lines.push(`protected by strata.dev/prune: disabled (deleted only with --force, then left in place):`)
     for (const id of d.protected) lines.push(`  ${describeId(id)}`)
   }
+  if (d.retained.length > 0) {
+    lines.push(`left in place (no longer managed):`)
+    for (const r of d.retained) lines.push(`  ${describeId(r.id)} (${r.by})`)
+  }
   const after = [d.stateFound && `rollout state (Secret strata-rollout-${d.app})`, d.inventoryFound && `inventory (Secret applyset-${d.app})`].filter(Boolean)
   if (after.length > 0) lines.push(`then its ${after.join(' and ')}`)
   return lines.join('\n')
@@ -112,6 +116,6 @@ function eventText(e: DeleteAppEvent): string {
 }
 
 function doneText(d: AppDeletion, r: DeleteAppResult): string {
-  const extra = [r.kept && `${r.kept} already gone or not the app's`, r.protected && `${r.protected} protected left in place`].filter(Boolean)
+  const extra = [r.kept && `${r.kept} already gone or not the app's`, r.protected && `${r.protected} protected left in place`, r.retained && `${r.retained} left in place by Delete=false`].filter(Boolean)
   return `app ${d.app} deleted: ${r.deleted} objects${extra.length ? ` (${extra.join(', ')})` : ''}`
 }

@@ -8,6 +8,7 @@ import {ClusterError} from '../cluster/errors.js'
 import {defaultFieldManager, type ClusterPort, type ResourceMapping} from '../cluster/port.js'
 import {BugError, UserError} from '../model/errors.js'
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../model/json.js'
+import {objectPolicy} from '../model/object-policy.js'
 import {identityKey, resIdOf, splitApiVersion, type Resource} from '../model/resource.js'
 import {alignOrder, changedPaths} from './changes.js'
 import {ignoredPointers, removeAt, type IgnoreRule} from './ignore.js'
@@ -41,7 +42,6 @@ export interface DiffOptions {
 
 export const defaultConcurrency = 16
 
-const pruneAnnotation = 'strata.dev/prune'
 const crdKind = 'CustomResourceDefinition'
 
 export async function diffResources(resources: Iterable<Resource>, port: ClusterPort, options: DiffOptions): Promise<DiffReport> {
@@ -72,7 +72,7 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
     showSecrets: options.showSecrets ?? false,
     members,
   }
-  const compared = await mapLimit(list, concurrency, (r) => diffOne(ctx, r))
+  const compared = await mapLimit(list, concurrency, async (r) => createOnly(r, await diffOne(ctx, r)))
 
   const rendered = new Set(compared.map((c) => c.key))
   const results: ResourceDiff[] = compared.map((c) => c.diff)
@@ -84,8 +84,9 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
       const md = isObject(live.metadata) ? live.metadata : {}
       const key = identityKey({...rid, namespace: typeof md.namespace === 'string' ? md.namespace : ''})
       if (rendered.has(key)) continue
-      const annotations = isObject(md.annotations) ? md.annotations : {}
-      if (annotations[pruneAnnotation] === 'disabled') continue
+      // Neither kept objects (strata.dev/prune: disabled, Prune=false, …) nor Argo CD's IgnoreExtraneous ones are drift.
+      const policy = objectPolicy(live, `${rid.kind} ${rid.name}`, 'live')
+      if (policy.keepOnPrune || policy.ignoreExtraneous) continue
       const before = normalizeObject(live)
       for (const p of ignoredPointers(undefined, before, ctx.ignore)) removeAt(before, p)
       const masked = options.showSecrets ? {before} : maskSecretPair(before, undefined)
@@ -93,6 +94,17 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
     }
   }
   return reportOf(results, {name: parent.name, namespace, id, found: !(inv instanceof Error) && inv.found})
+}
+
+/**
+ * An existing object that Flux's `ssa: IfNotPresent` or `reconcile: disabled` keeps apply from
+ * updating is not drift: apply would leave it as it is. (A Replace=true is refused by the plan.)
+ */
+function createOnly(r: Resource, c: Compared): Compared {
+  if (c.diff.action !== 'change') return c
+  const by = objectPolicy(r.obj, c.key, 'live').createOnly?.by
+  if (!by) return c
+  return {key: c.key, diff: {...c.diff, action: 'unchanged', changedPaths: [], note: `not updated: ${by}`}}
 }
 
 interface Context {

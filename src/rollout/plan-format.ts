@@ -1,6 +1,7 @@
 // A plan for people (`strata apply --plan`, `diff --plan`) and for machines (`--json`). Both name
 // objects by identity only: a plan holds rendered Secrets, and neither output may show them.
 import type {JsonObject} from '../model/json.js'
+import {objectPolicy} from '../model/object-policy.js'
 import type {Theme} from '../ui/theme.js'
 import {describeId} from './plan.js'
 import type {PlanItem, RolloutPlan, RolloutStep} from './types.js'
@@ -39,9 +40,9 @@ function itemLine(i: PlanItem, names: Map<string, string>, theme: Theme): string
   const notes: string[] = [i.action]
   if (i.batches) notes.push(`batches ${i.batches.shares.map(percent).join(',')}`)
   if (i.dependsOn && i.dependsOn.length > 0) notes.push(`after ${i.dependsOn.map((k) => names.get(k) ?? k).join(', ')}`)
-  const md = i.object?.metadata as JsonObject | undefined
-  const annotations = md?.annotations as JsonObject | undefined
-  if (i.action === 'delete' && annotations?.['strata.dev/prune'] === 'disabled') notes.push('kept: strata.dev/prune: disabled')
+  if (i.decidedBy) notes.push(...i.decidedBy)
+  const kept = i.action === 'delete' && i.object ? keptBy(i) : undefined
+  if (kept) notes.push(`kept: ${kept}`)
   const text = `${glyphs[i.action]} ${describeId(i.id)} (${notes.join(', ')})`
   switch (i.action) {
     case 'create':
@@ -53,6 +54,10 @@ function itemLine(i: PlanItem, names: Map<string, string>, theme: Theme): string
     default:
       return theme.dim(text)
   }
+}
+
+function keptBy(i: PlanItem): string | undefined {
+  return objectPolicy(i.object!, describeId(i.id), 'live').keepOnPrune?.by
 }
 
 export function percent(share: number): string {
@@ -79,6 +84,7 @@ export function planToJson(plan: RolloutPlan): JsonObject {
         const out: JsonObject = {id: {...i.id}, action: i.action}
         if (i.batches) out.batches = {strategy: i.batches.strategy, shares: [...i.batches.shares]}
         if (i.dependsOn) out.dependsOn = [...i.dependsOn]
+        if (i.decidedBy) out.decidedBy = [...i.decidedBy]
         return out
       }),
     })),

@@ -5,6 +5,7 @@
 // so a cycle is found and reported, and the whole build stays linear in objects + edges).
 import {BugError, UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
+import {annotationsOf, objectPolicy, policyAnnotations, policyAnnotationsOf} from '../model/object-policy.js'
 import {identityKey, resIdOf, splitApiVersion} from '../model/resource.js'
 import type {DiffId, DiffReport} from '../diff/types.js'
 import {parseBatchSpec} from './batch-spec.js'
@@ -12,10 +13,10 @@ import {renderDigest} from './digest.js'
 import {categoryOf, categoryOrder, categoryRank} from './order.js'
 import {StepCategory, type PlanItem, type PlanObjectId, type RolloutPlan, type RolloutStep, type WorkloadBatches} from './types.js'
 
-export const waveAnnotation = 'strata.dev/wave'
+export const waveAnnotation = policyAnnotations.wave
 export const dependsOnAnnotation = 'strata.dev/depends-on'
 export const rolloutAnnotation = 'strata.dev/rollout'
-export const pruneAnnotation = 'strata.dev/prune'
+export const pruneAnnotation = policyAnnotations.prune
 
 export interface PlanObjectInput {
   object: JsonObject
@@ -80,10 +81,15 @@ export function buildPlan(input: PlanInput, options: PlanOptions = {}): RolloutP
     byKey.set(id.key, nodes.length)
     const gv = splitApiVersion(id.apiVersion)
     const annotations = annotationsOf(o.object)
-    const item: PlanItem = {id, action: o.action, object: o.object}
-    const batches = batchesFor(id, gv.group, o, annotations, defaultShares)
+    const policy = objectPolicy(o.object, describeId(id), 'rendered')
+    // Flux's ssa: IfNotPresent and reconcile: disabled create an object but never change it after.
+    const action = o.action === 'update' && policy.createOnly ? 'unchanged' : o.action
+    const item: PlanItem = {id, action, object: o.object}
+    const decided = [policy.wave?.by, policy.createOnly && o.action !== 'create' ? policy.createOnly.by : undefined].filter((b): b is string => b !== undefined)
+    if (decided.length > 0) item.decidedBy = decided
+    const batches = batchesFor(id, gv.group, {...o, action}, annotations, defaultShares)
     if (batches) item.batches = batches
-    nodes.push({item, natural: {wave: waveOf(id, annotations), rank: categoryRank(categoryOf(gv.group, id.kind)), level: 0}, deps: []})
+    nodes.push({item, natural: {wave: policy.wave?.value ?? 0, rank: categoryRank(categoryOf(gv.group, id.kind)), level: 0}, deps: []})
   }
   resolveDependencies(nodes, byKey)
   placeInOrder(nodes)
@@ -94,23 +100,8 @@ export function buildPlan(input: PlanInput, options: PlanOptions = {}): RolloutP
   return {app: input.app, namespace: input.namespace, digest: input.digest ?? renderDigest(input.objects.map((o) => o.object)), steps}
 }
 
-function annotationsOf(obj: JsonObject): JsonObject {
-  const md = isObject(obj.metadata) ? obj.metadata : {}
-  return isObject(md.annotations) ? md.annotations : {}
-}
-
 function annotationField(name: string): {field: string} {
   return {field: `metadata.annotations.${name}`}
-}
-
-function waveOf(id: PlanObjectId, annotations: JsonObject): number {
-  const raw = annotations[waveAnnotation]
-  if (raw === undefined) return 0
-  const text = typeof raw === 'string' ? raw.trim() : String(raw)
-  if (!/^[+-]?\d{1,9}$/.test(text)) {
-    throw new UserError(`${describeId(id)}: ${waveAnnotation} must be a whole number, got ${JSON.stringify(raw)}`, annotationField(waveAnnotation), 'Use e.g. strata.dev/wave: "-1" to go earlier or "2" to go later (default 0).')
-  }
-  return Number(text)
 }
 
 function batchesFor(id: PlanObjectId, group: string, o: PlanObjectInput, annotations: JsonObject, defaultShares: number[] | undefined): WorkloadBatches | undefined {
@@ -258,18 +249,20 @@ function groupIntoSteps(nodes: Node[], batchSize: number | undefined): RolloutSt
 /**
  * Deletions run last, in the reverse of the apply order: other kinds and workloads first,
  * namespaces and CRDs last (a Namespace or CRD deleted early would take its members with it).
- * The item carries only the live object's identity, labels and strata.dev annotations — enough
- * to honour `strata.dev/prune: disabled`, never Secret data or last-applied copies of it.
+ * The item carries only the live object's identity, labels and the annotations of object-policy.ts
+ * (strata's, Argo CD's, Flux's) — enough to honour `strata.dev/prune: disabled` and its kin, never Secret data or last-applied copies of it.
  */
 function pruneStep(deletions: PlanInput['deletions'], index: number): RolloutStep {
   const rows = deletions.map((d, order) => {
-    const annotations = annotationsOf(d.live)
-    const wave = Number(annotations[waveAnnotation])
-    return {d, order, rank: categoryRank(categoryOf(splitApiVersion(d.id.apiVersion).group, d.id.kind)), wave: Number.isInteger(wave) ? wave : 0}
+    return {d, order, rank: categoryRank(categoryOf(splitApiVersion(d.id.apiVersion).group, d.id.kind)), wave: liveWave(d.id, d.live)}
   })
   rows.sort((a, b) => b.rank - a.rank || b.wave - a.wave || a.order - b.order)
   const items: PlanItem[] = rows.map(({d}) => ({id: d.id, action: 'delete', object: identityOnly(d.id, d.live)}))
   return {index, name: StepCategory.prune, category: StepCategory.prune, wave: 0, items, pauseAfter: false}
+}
+
+function liveWave(id: PlanObjectId, live: JsonObject): number {
+  return objectPolicy(live, describeId(id), 'live').wave?.value ?? 0
 }
 
 function identityOnly(id: PlanObjectId, live: JsonObject): JsonObject {
@@ -277,9 +270,7 @@ function identityOnly(id: PlanObjectId, live: JsonObject): JsonObject {
   const metadata: JsonObject = {name: id.name}
   if (id.namespace) metadata.namespace = id.namespace
   if (isObject(md.labels)) metadata.labels = {...md.labels}
-  const kept: JsonObject = {}
-  const annotations = annotationsOf(live)
-  for (const k of Object.keys(annotations)) if (k.startsWith('strata.dev/')) kept[k] = annotations[k]
+  const kept = policyAnnotationsOf(live)
   if (Object.keys(kept).length > 0) metadata.annotations = kept
   return {apiVersion: id.apiVersion, kind: id.kind, metadata}
 }

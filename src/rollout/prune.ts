@@ -2,7 +2,8 @@
 // so a refused prune refuses the whole apply with the cluster untouched.
 import {isObject} from '../model/json.js'
 import {rolloutOfLabel} from '../cluster/state-store.js'
-import {pruneAnnotation} from './plan.js'
+import {objectPolicy} from '../model/object-policy.js'
+import {describeId} from './plan.js'
 import {applySetLabels} from '../cluster/applyset.js'
 import type {PlanItem, PlanObjectId, RolloutPlan} from './types.js'
 
@@ -20,6 +21,11 @@ export function defaultMaxDeletions(inventoryCount: number): number {
 function metadataOf(item: PlanItem): {labels: Record<string, unknown>; annotations: Record<string, unknown>} {
   const md = item.object && isObject(item.object.metadata) ? item.object.metadata : {}
   return {labels: isObject(md.labels) ? md.labels : {}, annotations: isObject(md.annotations) ? md.annotations : {}}
+}
+
+/** strata.dev/prune: disabled, or Argo CD's or Flux's equivalent (object-policy.ts). */
+function keptOnPrune(item: PlanItem): boolean {
+  return item.object !== undefined && objectPolicy(item.object, describeId(item.id), 'live').keepOnPrune !== undefined
 }
 
 /** The inventory's own bookkeeping: the ApplySet parent and the rollout state. */
@@ -42,7 +48,7 @@ export function selectPrunable(plan: RolloutPlan, inventoryCount: number, option
   const protectedIds: PlanObjectId[] = []
   for (const item of candidates) {
     if (isBookkeeping(item)) continue
-    if (String(metadataOf(item).annotations[pruneAnnotation] ?? '').toLowerCase() === 'disabled') protectedIds.push(item.id)
+    if (keptOnPrune(item)) protectedIds.push(item.id)
     else toDelete.push(item)
   }
   const selection: PruneSelection = {delete: toDelete, protected: protectedIds}

@@ -55,6 +55,11 @@ export interface PlanItem {
   batches?: WorkloadBatches
   /** Explicit dependencies (`strata.dev/depends-on`), as PlanObjectId keys. */
   dependsOn?: string[]
+  /**
+   * The annotations (`name: value`) that decided this item's wave or kept an update from being
+   * applied (Flux create-only), from object-policy.ts: what `apply --plan` shows.
+   */
+  decidedBy?: string[]
 }
 
 export interface RolloutStep {

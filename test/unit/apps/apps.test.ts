@@ -92,7 +92,7 @@ describe('strata delete', () => {
     const deletion = await planAppDeletion(cluster, 'shop', 'shop')
     assert.deepEqual(deletion.items.map((i) => i.id.kind), ['Deployment', 'ConfigMap'])
     const {events, result} = await drain(deleteApp(deletion, {cluster, holder: processHolder(t0, 'h', 1), now: Date.now, sleep: async () => undefined}, {force: false, timeoutMs: 1000}))
-    assert.deepEqual(result, {deleted: 2, kept: 0, protected: 0})
+    assert.deepEqual(result, {deleted: 2, kept: 0, protected: 0, retained: 0})
     assert.equal(events.at(-1)?.type, 'inventory-deleted')
     assert.equal(cluster.peek('apps/v1', 'Deployment', 'web', 'shop'), undefined)
     assert.equal(cluster.peek('v1', 'Secret', 'applyset-shop', 'shop'), undefined)
@@ -111,8 +111,24 @@ describe('strata delete', () => {
     assert.ok(cluster.peek('v1', 'ConfigMap', 'a', 'shop'), 'nothing deleted')
     assert.ok(cluster.peek('v1', 'Secret', 'applyset-shop', 'shop'))
     const {result} = await drain(deleteApp(deletion, d, {force: true, timeoutMs: 1000}))
-    assert.deepEqual(result, {deleted: 1, kept: 0, protected: 1})
+    assert.deepEqual(result, {deleted: 1, kept: 0, protected: 1, retained: 0})
     assert.ok(cluster.peek('v1', 'ConfigMap', 'keep', 'shop'))
+    assert.equal(cluster.peek('v1', 'ConfigMap', 'a', 'shop'), undefined)
+  })
+
+  test("Argo CD's Delete=false keeps a member in place without --force; Prune=false protects like strata.dev/prune", async () => {
+    const cluster = new MemoryCluster()
+    const argo = (opts: string) => `  annotations:\n    argocd.argoproj.io/sync-options: ${opts}\n`
+    await apply(cluster, tree('shop', 'shop', [cm('stays', argo('Delete=false')), cm('guarded', argo('Prune=false')), cm('a')]))
+    const deletion = await planAppDeletion(cluster, 'shop', 'shop')
+    assert.deepEqual(deletion.retained.map((r) => [r.id.name, r.by]), [['stays', 'argocd.argoproj.io/sync-options: Delete=false']])
+    assert.deepEqual(deletion.protected.map((p) => p.name), ['guarded'])
+    const d = {cluster, holder: processHolder(t0, 'h', 1), now: Date.now, sleep: async () => undefined}
+    await assert.rejects(drain(deleteApp(deletion, d, {force: false, timeoutMs: 1000})), (e: unknown) => e instanceof UserError && /protected/.test(e.message))
+    const {result} = await drain(deleteApp(deletion, d, {force: true, timeoutMs: 1000}))
+    assert.deepEqual(result, {deleted: 1, kept: 0, protected: 1, retained: 1})
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'stays', 'shop'))
+    assert.ok(cluster.peek('v1', 'ConfigMap', 'guarded', 'shop'))
     assert.equal(cluster.peek('v1', 'ConfigMap', 'a', 'shop'), undefined)
   })
 

@@ -247,8 +247,47 @@ Summary: 1 to add, 1 to change, 1 to delete, 0 unchanged; compared by server-sid
   test('members marked strata.dev/prune: disabled are not reported for deletion', async () => {
     const kept = configMap('kept', {a: '1'})
     ;(kept.metadata as JsonObject).annotations = {'strata.dev/prune': 'disabled'}
-    const report = await diffResources([], appliedCluster(kept), opts)
-    assert.deepEqual(report.summary.delete, 0)
+    // The render is empty, so the inventory's namespace is named (else the context's, default, is read).
+    const report = await diffResources([], appliedCluster(kept, configMap('other', {a: '1'})), {...opts, namespace: ns})
+    assert.equal(report.inventory.found, true)
+    assert.deepEqual(report.resources.map((r) => [r.action, r.id.name]), [['delete', 'other']])
+  })
+
+  test("Argo CD's Prune=false / Delete=false / IgnoreExtraneous and Flux's prune: disabled members are not drift when they leave the render", async () => {
+    const annotated = (name: string, annotations: Record<string, string>) => {
+      const o = configMap(name, {a: '1'})
+      ;(o.metadata as JsonObject).annotations = annotations
+      return o
+    }
+    const cluster = appliedCluster(
+      annotated('p', {'argocd.argoproj.io/sync-options': 'Prune=false'}),
+      annotated('d', {'argocd.argoproj.io/sync-options': 'Delete=false'}),
+      annotated('i', {'argocd.argoproj.io/compare-options': 'IgnoreExtraneous'}),
+      annotated('f', {'kustomize.toolkit.fluxcd.io/prune': 'disabled'}),
+      annotated('gone', {'argocd.argoproj.io/sync-options': 'Prune=true'}),
+    )
+    const report = await diffResources([], cluster, {...opts, namespace: ns})
+    assert.equal(report.inventory.found, true)
+    assert.deepEqual(report.resources.filter((r) => r.action === 'delete').map((r) => r.id.name), ['gone'])
+  })
+
+  test("Flux's ssa: IfNotPresent and reconcile: disabled: an existing object that differs is unchanged (apply never updates it); a missing one is added", async () => {
+    for (const annotation of [{'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent'}, {'kustomize.toolkit.fluxcd.io/reconcile': 'disabled'}]) {
+      const live = configMap('seed', {a: '1'})
+      ;(live.metadata as JsonObject).annotations = annotation
+      const wanted = cloneJson(live)
+      wanted.data = {a: '2'}
+      const fresh = configMap('new', {b: '1'})
+      ;(fresh.metadata as JsonObject).annotations = annotation
+      const report = await diffResources(resources(wanted, fresh), appliedCluster(live), opts)
+      const [seed, added] = report.resources
+      assert.equal(seed.action, 'unchanged')
+      assert.equal(seed.note, `not updated: ${Object.keys(annotation)[0]}: ${Object.values(annotation)[0]}`)
+      assert.equal(added.action, 'add')
+    }
+    // Without the annotation the same change is drift.
+    const report = await diffResources(resources(configMap('seed', {a: '2'})), appliedCluster(configMap('seed', {a: '1'})), opts)
+    assert.equal(report.resources[0].action, 'change')
   })
 
   test('no inventory yet: nothing to delete, and the output says so', async () => {

@@ -22,10 +22,12 @@ function samplePlan() {
         {object: obj('v1', 'Service', 'web', 'shop'), action: 'unchanged', changedPaths: []},
         {object: obj('apps/v1', 'Deployment', 'web', 'shop', {'strata.dev/rollout': '25%,50%,100%'}), action: 'update', changedPaths: ['spec.template.spec.containers[name=web].image']},
         c(obj('batch/v1', 'Job', 'migrate', 'shop', {'strata.dev/depends-on': 'Deployment/shop/web'})),
+        {object: obj('v1', 'ConfigMap', 'seed', 'shop', {'argocd.argoproj.io/sync-wave': '1', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent'}), action: 'update', changedPaths: ['data.a']},
       ],
       deletions: [
         {id: {key: '/ConfigMap/shop/old', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'old'}, live: obj('v1', 'ConfigMap', 'old', 'shop')},
         {id: {key: '/Secret/shop/keep', apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'keep'}, live: obj('v1', 'Secret', 'keep', 'shop', {'strata.dev/prune': 'disabled'}, {data: {k: 'c2VjcmV0'}})},
+        {id: {key: '/ConfigMap/shop/argo', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'argo'}, live: obj('v1', 'ConfigMap', 'argo', 'shop', {'argocd.argoproj.io/sync-options': 'Prune=false'})},
       ],
     },
     {pauseAfter: ['config-storage']},
@@ -37,22 +39,25 @@ describe('formatPlanText (golden)', () => {
     const text = formatPlanText(samplePlan(), makeTheme(false))
     assert.equal(
       text,
-      `Plan for shop (namespace shop): 6 steps, 8 objects — 3 to create, 1 to update, 2 unchanged, 2 to delete
-Step 1/6 namespaces-crds
+      `Plan for shop (namespace shop): 7 steps, 10 objects — 3 to create, 1 to update, 3 unchanged, 3 to delete
+Step 1/7 namespaces-crds
   + Namespace/shop (create)
-Step 2/6 config-storage
+Step 2/7 config-storage
   + Secret shop/db (create)
   = ConfigMap shop/cfg (unchanged)
   ⏸ pause after
-Step 3/6 services (unchanged, health checked)
+Step 3/7 services (unchanged, health checked)
   = Service shop/web (unchanged)
-Step 4/6 workloads
+Step 4/7 workloads
   ~ Deployment shop/web (update, batches 25%,50%,100%)
-Step 5/6 workloads +1
+Step 5/7 workloads +1
   + Job shop/migrate (create, after Deployment shop/web)
-Step 6/6 prune
+Step 6/7 config-storage wave 1 (unchanged, health checked)
+  = ConfigMap shop/seed (unchanged, argocd.argoproj.io/sync-wave: "1", kustomize.toolkit.fluxcd.io/ssa: IfNotPresent)
+Step 7/7 prune
   - ConfigMap shop/old (delete)
   - Secret shop/keep (delete, kept: strata.dev/prune: disabled)
+  - ConfigMap shop/argo (delete, kept: argocd.argoproj.io/sync-options: Prune=false)
 `,
     )
   })
@@ -70,7 +75,7 @@ describe('planToJson', () => {
     assert.ok(!s.includes('c2VjcmV0'))
     assert.ok(!s.includes('"object"'))
     const steps = json.steps as JsonObject[]
-    assert.equal(steps.length, 6)
+    assert.equal(steps.length, 7)
     assert.deepEqual(steps[3], {
       index: 3,
       name: 'workloads',
@@ -80,5 +85,6 @@ describe('planToJson', () => {
       items: [{id: {key: 'apps/Deployment/shop/web', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}, action: 'update', batches: {strategy: 'canary', shares: [0.25, 0.5, 1]}}],
     })
     assert.deepEqual((steps[4].items as JsonObject[])[0].dependsOn, ['apps/Deployment/shop/web'])
+    assert.deepEqual((steps[5].items as JsonObject[])[0].decidedBy, ['argocd.argoproj.io/sync-wave: "1"', 'kustomize.toolkit.fluxcd.io/ssa: IfNotPresent'])
   })
 })

@@ -81,6 +81,42 @@ describe('buildPlan: default order', () => {
 })
 
 describe('buildPlan: waves', () => {
+  test("Argo CD's sync-wave orders like strata.dev/wave, and strata's wins when both are set", () => {
+    const plan = buildPlan(
+      input([
+        create(obj('v1', 'ConfigMap', 'two', 'shop', {'argocd.argoproj.io/sync-wave': '2'})),
+        create(obj('v1', 'ConfigMap', 'one', 'shop', {'argocd.argoproj.io/sync-wave': '1'})),
+        create(obj('v1', 'ConfigMap', 'zero', 'shop', {'argocd.argoproj.io/sync-wave': '5', 'strata.dev/wave': '0'})),
+      ]),
+    )
+    assert.deepEqual(shape(plan), ['config-storage: ConfigMap/zero', 'config-storage wave 1: ConfigMap/one', 'config-storage wave 2: ConfigMap/two'])
+    assert.deepEqual(plan.steps.map((st) => st.items[0].decidedBy), [['strata.dev/wave: "0"'], ['argocd.argoproj.io/sync-wave: "1"'], ['argocd.argoproj.io/sync-wave: "2"']])
+  })
+
+  test("Flux's ssa: IfNotPresent turns an update into unchanged (no request, no batches) and says why; a create stays", () => {
+    const ann = {'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent', 'strata.dev/rollout': '50%,100%'}
+    const plan = buildPlan(input([{object: deploy('web', ann), action: 'update', changedPaths: ['spec.template.spec.containers[name=web].image']}, create(deploy('new', ann))]))
+    const items = plan.steps.flatMap((st) => st.items)
+    assert.deepEqual(items.map((i) => [i.id.name, i.action, i.batches, i.decidedBy]), [
+      ['web', 'unchanged', undefined, ['kustomize.toolkit.fluxcd.io/ssa: IfNotPresent']],
+      ['new', 'create', undefined, undefined],
+    ])
+  })
+
+  test("Argo CD's Replace=true is refused naming the object and the annotation", () => {
+    assert.throws(
+      () => buildPlan(input([create(deploy('web', {'argocd.argoproj.io/sync-options': 'Replace=true'}))])),
+      userError(/Deployment shop\/web: argocd\.argoproj\.io\/sync-options: Replace=true is not supported/, 'metadata.annotations.argocd.argoproj.io/sync-options'),
+    )
+  })
+
+  test('prune step: live objects keep the Argo CD / Flux annotations that protect them, nothing else', () => {
+    const live = obj('v1', 'ConfigMap', 'old', 'shop', {'argocd.argoproj.io/sync-options': 'Prune=false', 'kubectl.kubernetes.io/last-applied-configuration': '{}'})
+    const plan = buildPlan(input([create(deploy('web'))], [{id: planObjectId(live), live}]))
+    const md = plan.steps.at(-1)!.items[0].object!.metadata as JsonObject
+    assert.deepEqual(md.annotations, {'argocd.argoproj.io/sync-options': 'Prune=false'})
+  })
+
   test('wave first, then kind order inside the wave (Argo CD)', () => {
     const plan = buildPlan(
       input([
