@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
 import {rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
+import {rolloutNamespace} from '../../cli/rollout-namespace.js'
 import {clusterTarget} from '../../model/follow-up.js'
 import {abortRollout} from '../../rollout/abort.js'
 import {parseDuration} from '../../rollout/run-apply.js'
@@ -34,7 +35,7 @@ export default class RolloutAbort extends StrataCommand {
   static override flags = {
     kubeconfig: executionFlags.kubeconfig,
     context: executionFlags.context,
-    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace, else the one namespace that has a rollout of NAME)"}),
     'force-conflicts': executionFlags['force-conflicts'],
     'batch-timeout': executionFlags['batch-timeout'],
     force: Flags.boolean({description: 'take over a rollout whose holder has sent no heartbeat for 30 s (a live holder is asked to stop instead, never taken over)', default: false}),
@@ -50,7 +51,7 @@ export default class RolloutAbort extends StrataCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutAbort)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags), probe: true})
-    const namespace = flags.namespace ?? cluster.defaultNamespace
+    const namespace = await rolloutNamespace(cluster, args.name, flags.namespace)
     const options = runOptionsFrom({'force-conflicts': flags['force-conflicts'], concurrency: 1, timeout: '5m', 'batch-timeout': flags['batch-timeout'], 'max-failed-pods': 0, 'auto-abort': true})
     const abort = {
       ...options,

@@ -3,6 +3,7 @@ import {StrataCommand} from '../../cli/base-command.js'
 import {renderFlags, renderOptionsFrom} from '../../cli/render-flags.js'
 import {rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
+import {rolloutNamespace} from '../../cli/rollout-namespace.js'
 import {clusterTarget} from '../../model/follow-up.js'
 import {resumeRollout, treeDigest} from '../../rollout/run-apply.js'
 import {executionFlags, runOptionsFrom, runRollout} from '../apply.js'
@@ -28,7 +29,7 @@ export default class RolloutResume extends StrataCommand {
 
   static override flags = {
     ...executionFlags,
-    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace, else the one namespace that has a rollout of NAME)"}),
     force: Flags.boolean({description: 'take over a rollout whose holder has sent no heartbeat for 30 s (hung, cut off, or its machine gone); a live holder is never taken over', default: false}),
     dir: Flags.string({description: 'the kustomize tree the rollout came from: refuse (exit 2) if it now renders something else than the saved plan'}),
     ...renderFlags,
@@ -38,7 +39,7 @@ export default class RolloutResume extends StrataCommand {
     const {args, flags} = await this.parse(RolloutResume)
     const options = runOptionsFrom(flags)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
-    const namespace = flags.namespace ?? cluster.defaultNamespace
+    const namespace = await rolloutNamespace(cluster, args.name, flags.namespace)
     const expectDigest = flags.dir === undefined ? undefined : await treeDigest(flags.dir, renderOptionsFrom(flags))
     await runRollout(flags.json, flags.color, (deps) => resumeRollout(args.name, namespace, deps, {...options, expectDigest, dir: flags.dir, force: flags.force}), cluster, 'done', {app: args.name, namespace, target: clusterTarget(flags)})
   }

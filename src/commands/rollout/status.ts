@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../../cli/base-command.js'
 import {rateFlags, rateLimitFrom} from '../../cli/rate-flags.js'
 import {kubeCluster} from '../../cluster/kube.js'
+import {rolloutNamespace} from '../../cli/rollout-namespace.js'
 import {holderCondition, RolloutStateStore} from '../../cluster/state-store.js'
 import {UserError} from '../../model/errors.js'
 import {clusterTarget, rolloutCommand, shellQuote, type ClusterTarget} from '../../model/follow-up.js'
@@ -23,6 +24,7 @@ export default class RolloutStatus extends StrataCommand {
 
   static override examples = [
     {description: 'Where the rollout of app shop stands', command: '<%= config.bin %> rollout status shop -n shop'},
+    {description: "Without -n: the kubeconfig's namespace, else the one namespace that has a rollout of shop", command: '<%= config.bin %> rollout status shop'},
     {description: 'As JSON for a script', command: '<%= config.bin %> rollout status shop -n shop --json'},
     {description: 'Follow a running rollout until it ends (exit 0 done, 3 paused, 2 failed or aborted)', command: '<%= config.bin %> rollout status shop -n shop --watch'},
     {description: 'Follow it from CI as JSON lines, giving up after 10 minutes', command: '<%= config.bin %> rollout status shop -n shop --watch --json --timeout 10m'},
@@ -34,7 +36,7 @@ export default class RolloutStatus extends StrataCommand {
 
   static override flags = {
     ...kubeconfigFlags,
-    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace)"}),
+    namespace: Flags.string({char: 'n', description: "namespace of the app's inventory and rollout state (default: the kubeconfig context's namespace, else the one namespace that has a rollout of NAME)"}),
     json: Flags.boolean({description: 'print the state (plan without object content) as one JSON document; with --watch, one JSON object per line', default: false}),
     watch: Flags.boolean({char: 'w', description: 'follow the rollout until it is done, paused, failed or aborted (exit 0, 3, 2, 2)', default: false}),
     timeout: Flags.string({description: 'with --watch: stop following after this long (exit 2), e.g. 10m', dependsOn: ['watch']}),
@@ -45,7 +47,7 @@ export default class RolloutStatus extends StrataCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RolloutStatus)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, rateLimit: rateLimitFrom(flags), probe: true})
-    const namespace = flags.namespace ?? cluster.defaultNamespace
+    const namespace = await rolloutNamespace(cluster, args.name, flags.namespace)
     if (flags.watch) {
       const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout')
       process.exitCode = await watchRolloutStatus(cluster, args.name, namespace, {json: flags.json, color: flags.color, timeoutMs, target: clusterTarget(flags)})
