@@ -13,7 +13,7 @@ import type {HelmSettings} from './run-helm.js'
 import {runPluginValidators} from './plugins/run-plugins.js'
 import {runGenerators} from './run-generators.js'
 import {crdConfigOf} from './crd-config.js'
-import {applyOpenApiField, type OpenApiSlot} from './openapi.js'
+import {applyOpenApiField, noteResourceLoaded, type OpenApiSlot} from './openapi.js'
 import {runTransformers} from './run-transformers.js'
 import {mergeTransformerConfigs, parseTransformerConfig, type TransformerConfig} from './transformer-config.js'
 import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
@@ -127,7 +127,10 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
       throw new UserError(`buildMetadata originAnnotations/transformerAnnotations with remote file '${entry}' is not supported by strata yet`, {file, field}, 'Remove originAnnotations, or vendor the remote base.')
     }
     if (remote?.kind === 'file') {
-      for (const r of resourcesFromText(remote.text, remote.display)) set.add(r)
+      for (const r of resourcesFromText(remote.text, remote.display)) {
+        noteResourceLoaded(ctx.openapi, r.obj)
+        set.add(r)
+      }
       return
     }
     if (remote?.kind === 'dir') {
@@ -145,6 +148,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
       const real = restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)
       for (const r of resourcesFromText(ctx.fs.readFile(real).toString('utf8'), ctx.display(abs))) {
         if (ctx.originRoot) setOriginAnnotation(r.obj, {path: path.relative(ctx.originRoot, abs), ...ctx.originRepo})
+        noteResourceLoaded(ctx.openapi, r.obj)
         set.add(r)
       }
       return

@@ -3,13 +3,16 @@
 // (its built-in one); a base or component sets it only while nothing set it yet, and from then on
 // every strategic merge of the build — the overlay's included — uses it. `path:` is a custom
 // schema (read even when it is then ignored), `version:` names a built-in one, of which kustomize
-// v5.5 embeds only v1.21.2; both at once is an error.
+// v5.5 embeds only v1.21.2; both at once is an error. kyaml parses a schema lazily, into one map of
+// definitions: when the built-in schema was parsed before a custom one is set (a strategic merge
+// ran, or a resource of a kind kyaml's precomputed scope table lacks was loaded), the custom
+// definitions are added to the built-in ones instead of replacing them.
 import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import {restrictPath} from '../source/restrictor.js'
 import type {RenderContext} from './accumulate.js'
-import type {MergeSchemaLookup} from './patch/merge-schema.js'
+import {builtinDefinitionNode, builtinMergeSchema, isBuiltinKind, type MergeSchemaLookup} from './patch/merge-schema.js'
 import {openApiMergeSchema} from './patch/openapi-schema.js'
 
 export const builtinOpenApiVersion = 'v1.21.2'
@@ -18,6 +21,21 @@ export interface OpenApiSlot {
   /** Undefined: kustomize's built-in schema. */
   lookup?: MergeSchemaLookup
   set: boolean
+  /** kyaml had parsed its built-in schema before any was set (see noteSchemaUse, noteResourceLoaded). */
+  builtinLoaded?: boolean
+}
+
+/** A strategic merge looked a type up: with no schema set yet, kyaml parsed its built-in one. */
+export function noteSchemaUse(slot: OpenApiSlot | undefined): void {
+  if (slot && !slot.set) slot.builtinLoaded = true
+}
+
+/** A resource was loaded: a kind outside kyaml's precomputed scope table makes it parse the built-in schema. */
+export function noteResourceLoaded(slot: OpenApiSlot | undefined, obj: JsonObject): void {
+  if (!slot || slot.set || slot.builtinLoaded) return
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : ''
+  const kind = typeof obj.kind === 'string' ? obj.kind : ''
+  if (!isBuiltinKind(apiVersion, kind)) slot.builtinLoaded = true
 }
 
 export function applyOpenApiField(ctx: RenderContext, slot: OpenApiSlot, dir: string, file: string, raw: JsonObject, top: boolean): void {
@@ -43,7 +61,7 @@ export function applyOpenApiField(ctx: RenderContext, slot: OpenApiSlot, dir: st
   if (slot.set && !top) return
   if (text !== undefined) {
     if (version !== undefined) throw new UserError('builtin version and custom schema provided, cannot use both', {file, field: 'openapi'}, 'Keep either openapi.path or openapi.version.')
-    slot.lookup = openApiMergeSchema(text, display)
+    slot.lookup = openApiMergeSchema(text, display, slot.builtinLoaded ? {root: builtinMergeSchema, definition: builtinDefinitionNode} : undefined)
     slot.set = true
     return
   }

@@ -7,6 +7,7 @@ import {restrictPath} from '../source/restrictor.js'
 import type {KustTarget, RenderContext} from './accumulate.js'
 import type {PatchEntry, Selector} from './kustomization.js'
 import {resourcesFromText} from './load-resources.js'
+import {noteSchemaUse} from './openapi.js'
 import {applyJson6902, parseJson6902} from './patch/json6902.js'
 import {builtinMergeSchema, type MergeSchemaLookup} from './patch/merge-schema.js'
 import {strategicMerge} from './patch/strategic-merge.js'
@@ -17,6 +18,7 @@ type LoadedPatch = {kind: 'smp'; patches: Resource[]; source: string} | {kind: '
 
 /** The schema strategic merge uses now: an `openapi:` schema once one was set (see openapi.ts), else kustomize's built-in one. */
 function mergeSchemaOf(ctx: RenderContext): MergeSchemaLookup {
+  noteSchemaUse(ctx.openapi)
   return ctx.openapi?.lookup ?? builtinMergeSchema
 }
 

@@ -177,8 +177,8 @@ class ListNode implements MergeSchemaNode {
 }
 
 // Built once at load: a graph of nodes (types refer to each other by name), then a map from
-// "apiVersion kind" to its root node.
-function buildTable(): Map<string, MergeSchemaNode> {
+// "apiVersion kind" to its root node, and type name to its node.
+function buildTable(): {roots: Map<string, MergeSchemaNode>; nodes: Map<string, TypeNode>} {
   const nodes = new Map<string, TypeNode>()
   for (const name of Object.keys(types)) nodes.set(name, new TypeNode())
   const nodeOf = (name: string): TypeNode => {
@@ -203,13 +203,34 @@ function buildTable(): Map<string, MergeSchemaNode> {
       roots.set(`${apiVersion} ${kind}`, nodeOf(eq < 0 ? 'Object' : entry.slice(eq + 1)))
     }
   }
-  return roots
+  return {roots, nodes}
 }
 
-let table: Map<string, MergeSchemaNode> | undefined
+let table: {roots: Map<string, MergeSchemaNode>; nodes: Map<string, TypeNode>} | undefined
 
 /** Patch strategies of the Kubernetes types kustomize v5.5 knows (its built-in v1.21.2 OpenAPI). */
 export const builtinMergeSchema: MergeSchemaLookup = (apiVersion, kind) => {
   table ??= buildTable()
-  return table.get(`${apiVersion} ${kind}`)
+  return table.roots.get(`${apiVersion} ${kind}`)
+}
+
+/** Whether the built-in schema knows the kind (kyaml answers its namespace scope from a precomputed table then). */
+export function isBuiltinKind(apiVersion: string, kind: string): boolean {
+  return builtinMergeSchema(apiVersion, kind) !== undefined
+}
+
+/**
+ * The built-in node of an OpenAPI definition name (`io.k8s.api.core.v1.PodTemplateSpec`), for
+ * custom schemas whose `$ref`s reach Kubernetes types they do not define themselves. Types the
+ * table leaves out reach no merge list, so undefined is their right answer too.
+ */
+export function builtinDefinitionNode(definition: string): MergeSchemaNode | undefined {
+  if (!definition.startsWith('io.k8s.')) return undefined
+  table ??= buildTable()
+  const name = definition.slice(definition.lastIndexOf('.') + 1)
+  const typeNode = table.nodes.get(name)
+  if (typeNode) return typeNode
+  // A kind (`io.k8s.api.apps.v1.Deployment`): the table names its root type differently (Workload).
+  for (const [key, node] of table.roots) if (key.endsWith(` ${name}`)) return node
+  return undefined
 }

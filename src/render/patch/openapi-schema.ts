@@ -19,7 +19,17 @@ class SchemaNode implements MergeSchemaNode {
   }
 }
 
-export function openApiMergeSchema(text: string, file: string): MergeSchemaLookup {
+/**
+ * kyaml adds a custom schema's definitions to the built-in ones when those were loaded first (see
+ * openapi.ts): then a `$ref` the document does not define, and a kind it does not describe, fall
+ * back to the built-in schema.
+ */
+export interface BuiltinFallback {
+  root: MergeSchemaLookup
+  definition(name: string): MergeSchemaNode | undefined
+}
+
+export function openApiMergeSchema(text: string, file: string, fallback?: BuiltinFallback): MergeSchemaLookup {
   let doc: JsonValue
   if (text.startsWith('{')) {
     try {
@@ -34,17 +44,17 @@ export function openApiMergeSchema(text: string, file: string): MergeSchemaLooku
   // Nodes by definition name, built on first use; a node is registered before its fields are
   // filled, so recursive types (JSONSchemaProps) end in a cycle of nodes, not a loop.
   const built = new Map<string, SchemaNode>()
-  const nodeOfDefinition = (name: string): SchemaNode | undefined => {
+  const nodeOfDefinition = (name: string): MergeSchemaNode | undefined => {
     const known = built.get(name)
     if (known) return known
     const def = definitions[name]
-    if (!isObject(def)) return undefined
+    if (!isObject(def)) return fallback?.definition(name)
     const node = new SchemaNode()
     built.set(name, node)
     fill(node, def)
     return node
   }
-  const resolve = (schema: JsonObject): JsonObject | SchemaNode | undefined => {
+  const resolve = (schema: JsonObject): JsonObject | MergeSchemaNode | undefined => {
     const ref = typeof schema.$ref === 'string' ? schema.$ref : undefined
     if (!ref) return schema
     const name = ref.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : undefined
@@ -53,7 +63,7 @@ export function openApiMergeSchema(text: string, file: string): MergeSchemaLooku
   const nodeOf = (schema: JsonValue): MergeSchemaNode | undefined => {
     if (!isObject(schema)) return undefined
     const r = resolve(schema)
-    if (r === undefined || r instanceof SchemaNode) return r
+    if (r === undefined || !isPlainSchema(r)) return r
     const node = new SchemaNode()
     fill(node, r)
     return node
@@ -92,6 +102,11 @@ export function openApiMergeSchema(text: string, file: string): MergeSchemaLooku
   }
   return (apiVersion, kind) => {
     const name = roots.get(`${apiVersion} ${kind}`)
-    return name === undefined ? undefined : nodeOfDefinition(name)
+    return name === undefined ? fallback?.root(apiVersion, kind) : nodeOfDefinition(name)
   }
+}
+
+/** A schema object of the document, as opposed to a node already built (ours or the built-in table's). */
+function isPlainSchema(v: JsonObject | MergeSchemaNode): v is JsonObject {
+  return typeof (v as MergeSchemaNode).field !== 'function'
 }
