@@ -168,9 +168,10 @@ function topLevel(tokens: Token[]): {funcs: GoFunc[]; strings: Map<string, strin
       const decl = tokens.slice(group ? i + 2 : i + 1, end)
       for (const line of splitLines(decl)) {
         const eq = line.findIndex((x) => x.text === '=')
-        if (eq !== 1 || line[0].kind !== 'ident') continue
+        // `name = expr` or `name string = expr`
+        if (!(eq === 1 || (eq === 2 && line[1].kind === 'ident')) || line[0].kind !== 'ident') continue
         try {
-          strings.set(line[0].text, evalString(line.slice(2), new Map(strings)))
+          strings.set(line[0].text, evalString(line.slice(eq + 1), new Map(strings)))
         } catch {
           // not a string constant
         }
@@ -240,6 +241,12 @@ function evalString(tokens: Token[], vars: Map<string, string>, harness?: string
     if (t.kind === 'punct' && t.text === '(') {
       const end = matching(toks, i)
       const v = evalString(toks.slice(i + 1, end), vars, harness)
+      i = end + 1
+      return v
+    }
+    if (t.kind === 'ident' && t.text === 'string' && toks[i + 1]?.text === '(') {
+      const end = matching(toks, i + 1)
+      const v = evalString(toks.slice(i + 2, end), vars, harness)
       i = end + 1
       return v
     }
@@ -327,12 +334,15 @@ interface Package {
   helpers: Map<string, GoFunc>
   /** Every function of the package, by name. */
   funcs: Map<string, GoFunc>
+  /** A file of the test package's directory (testdata), or undefined. */
+  readFile?: (path: string) => string | undefined
 }
 
 interface State {
   files: Map<string, string>
   options: Map<string, Options>
-  builds: Array<{dir: string; expectsError: boolean; options: Options}>
+  /** Every build, with the files the test had written when it ran. */
+  builds: Array<{dir: string; expectsError: boolean; options: Options; files: Map<string, string>}>
   fsVar?: string
   depth: number
 }
@@ -360,6 +370,26 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
   for (const line of splitLines(body)) {
     const first = line[0]
     const mentions = (name: string | undefined) => name !== undefined && line.some((t) => t.kind === 'ident' && t.text === name)
+    // A local constant or variable: `const name = expr`, `var name string = expr`.
+    if ((first.text === 'const' || first.text === 'var') && line[1]?.kind === 'ident') {
+      const eq = line.findIndex((x) => x.text === '=')
+      if (eq === 2 || (eq === 3 && line[2].kind === 'ident')) {
+        try {
+          vars.set(line[1].text, evalString(line.slice(eq + 1), vars, harness))
+          continue
+        } catch {
+          // not a string: judged below by what it mentions
+        }
+      }
+    }
+    // `data, _ := os.ReadFile("./testdata/x")`: a file of the test package, read from the checkout.
+    if (first.kind === 'ident' && line.slice(1, 8).map((t) => t.text).join('') === ',_:=os.ReadFile(') {
+      const path = evalString(line.slice(8, matching(line, 7)), vars, harness)
+      const content = pkg.readFile?.(path)
+      if (content === undefined) throw new NotExtractable(`reads ${path}, not in the checkout`)
+      vars.set(first.text, content)
+      continue
+    }
     // The harness: th := kusttest_test.MakeHarness(t) (and friends).
     if (line.some((t) => t.kind === 'ident' && harnessMakers.has(t.text)) && line[1]?.text === ':=') {
       if (harness) throw new NotExtractable('several harnesses')
@@ -433,28 +463,7 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
       continue
     }
     if (harness && mentions(harness)) {
-      const calls = line.filter((t, k) => t.text === harness && line[k + 1]?.text === '.' && ['WriteK', 'WriteC', 'WriteF', 'Run', 'RunWithErr', 'MkDir'].includes(line[k + 2]?.text ?? ''))
-      if (calls.length > 1) throw new NotExtractable('harness calls inside a block')
-      // Calls on the harness: th.Method(args); the line may be `m := th.Run(...)` or `err := th.RunWithErr(...)`.
-      const at = line.findIndex((t, k) => t.text === harness && line[k + 1]?.text === '.')
-      if (at < 0) throw new NotExtractable(`harness passed to a function outside the package: ${line.map((x) => x.text).join(" ").slice(0, 60)}`)
-      const method = line[at + 2]?.text ?? ''
-      const open = at + 3
-      if (line[open]?.text !== '(') throw new NotExtractable(`harness field ${method}`)
-      const args = splitArgs(line.slice(open + 1, matching(line, open)))
-      if (line.slice(0, at).some((t) => t.text === '(')) throw new NotExtractable('harness call inside an expression')
-      if (method === 'WriteK' || method === 'WriteC') {
-        const dir = evalString(args[0], vars, harness)
-        st.files.set(treePath(joinPath(dir, 'kustomization.yaml')), (method === 'WriteK' ? kustomizationHeader : componentHeader) + evalString(args[1], vars, harness))
-      } else if (method === 'WriteF') {
-        st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
-      } else if (method === 'MkDir') {
-        st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
-      } else if (method === 'Run' || method === 'RunWithErr') {
-        st.builds.push({dir: treePath(evalString(args[0], vars, harness)), expectsError: method === 'RunWithErr', options: optionsOf(args[1])})
-      } else if (method === 'ErrIfNoHelm') {
-        st.options.set('helm', {loadRestrictionsNone: false, enableHelm: true})
-      } else if (!passiveHarnessCalls.has(method)) throw new NotExtractable(`harness call ${method}`)
+      runHarnessCalls(line, harness, vars, st, optionsOf)
       continue
     }
     if (st.fsVar && mentions(st.fsVar)) {
@@ -473,6 +482,55 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
   return harness
 }
 
+const harnessWrites = new Set(['WriteK', 'WriteC', 'WriteF', 'MkDir', 'Run', 'RunWithErr', 'ErrIfNoHelm', 'GetFSys'])
+const harnessValues = new Set(['GetRoot', 'MakeDefaultOptions', 'MakeOptionsPluginsDisabled', 'MakeOptionsPluginsEnabled'])
+
+/**
+ * The harness calls of one statement. A statement may wrap its one effective call in an assertion
+ * (`th.AssertActualEqualsExpected(th.Run(...), ...)`, `require.NoError(t, th.GetFSys().MkdirAll(...))`)
+ * or assign its result; a statement with two effective calls, or one under `if`/`for`, is a block
+ * whose control flow is not reproduced.
+ */
+function runHarnessCalls(line: Token[], harness: string, vars: Map<string, string>, st: State, optionsOf: (arg: Token[]) => Options): void {
+  const calls: Array<{at: number; method: string}> = []
+  line.forEach((t, k) => {
+    if (t.text === harness && line[k + 1]?.text === '.' && line[k + 2]?.kind === 'ident') calls.push({at: k, method: line[k + 2].text})
+  })
+  if (calls.length === 0) throw new NotExtractable(`harness passed to a function outside the package: ${line.map((x) => x.text).join(' ').slice(0, 60)}`)
+  const unknown = calls.find((c) => !harnessWrites.has(c.method) && !harnessValues.has(c.method) && !passiveHarnessCalls.has(c.method))
+  if (unknown) throw new NotExtractable(`harness call ${unknown.method}`)
+  const effective = calls.filter((c) => harnessWrites.has(c.method))
+  if (effective.length > 1) throw new NotExtractable('harness calls inside a block')
+  if (effective.length === 0) return
+  const {at, method} = effective[0]
+  if (method !== 'ErrIfNoHelm' && line.slice(0, at).some((t) => ['if', 'for', 'switch', 'func', 'go', 'defer', 'return'].includes(t.text))) throw new NotExtractable('harness call inside a block')
+  const open = at + 3
+  if (line[open]?.text !== '(') throw new NotExtractable(`harness field ${method}`)
+  if (method === 'GetFSys') {
+    // th.GetFSys().MkdirAll(dir) / .Mkdir(dir) / .WriteFile(path, data)
+    const op = line[open + 3]?.text
+    if (line[open + 1]?.text !== ')' || line[open + 2]?.text !== '.' || line[open + 4]?.text !== '(') throw new NotExtractable(`harness file system handed to another function: ${line.map((x) => x.text).join(' ').slice(0, 60)}`)
+    const args = splitArgs(line.slice(open + 5, matching(line, open + 4)))
+    if (op === 'MkdirAll' || op === 'Mkdir') st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
+    else if (op === 'WriteFile') st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
+    else throw new NotExtractable(`harness file system call ${op}`)
+    return
+  }
+  const args = splitArgs(line.slice(open + 1, matching(line, open)))
+  if (method === 'WriteK' || method === 'WriteC') {
+    const dir = evalString(args[0], vars, harness)
+    st.files.set(treePath(joinPath(dir, 'kustomization.yaml')), (method === 'WriteK' ? kustomizationHeader : componentHeader) + evalString(args[1], vars, harness))
+  } else if (method === 'WriteF') {
+    st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
+  } else if (method === 'MkDir') {
+    st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
+  } else if (method === 'Run' || method === 'RunWithErr') {
+    st.builds.push({dir: treePath(evalString(args[0], vars, harness)), expectsError: method === 'RunWithErr', options: optionsOf(args[1]), files: new Map(st.files)})
+  } else if (method === 'ErrIfNoHelm') {
+    st.options.set('helm', {loadRestrictionsNone: false, enableHelm: true})
+  }
+}
+
 /** writeK/writeC/writeF(path, content) of kustomize's FileGen helpers. */
 function writeFileGen(callee: string, args: Token[][], vars: Map<string, string>, st: State): void {
   const p = evalString(args[0], vars)
@@ -481,22 +539,36 @@ function writeFileGen(callee: string, args: Token[][], vars: Map<string, string>
   else st.files.set(treePath(joinPath(p, 'kustomization.yaml')), (callee === 'writeK' ? kustomizationHeader : componentHeader) + content)
 }
 
-function extractTest(fn: GoFunc, file: string, pkg: Package): GoCase {
+/**
+ * `X(t, func(t *testing.T) { ... })` where X is a package function that only sets up global state
+ * around the call (openapicustomschema_test.go resets the OpenAPI schema): the closure is the test.
+ */
+function unwrapTestClosure(body: Token[], pkg: Package): Token[] {
+  const toks = body.filter((t) => t.text !== '\n')
+  const wrapper = toks[0]?.kind === 'ident' ? pkg.funcs.get(toks[0].text) : undefined
+  if (!wrapper || toks[1]?.text !== '(' || matching(toks, 1) !== toks.length - 1) return body
+  if (!wrapper.params.some((p) => p.type.startsWith('func('))) return body
+  const head = toks.slice(2, 13).map((t) => t.text).join('')
+  if (head !== 't,func(t*testing.T){') return body
+  const open = body.findIndex((t, k) => t.text === '{' && k > 0)
+  return body.slice(open + 1, matching(body, open))
+}
+
+/** A test's cases: one per build it runs, each with the files written before that build. */
+function extractTest(fn: GoFunc, file: string, pkg: Package): GoCase[] {
   const st: State = {files: new Map(), options: new Map(), builds: [], depth: 0}
-  const harness = runLines(fn.body, undefined, new Map(pkg.strings), st, pkg)
+  const harness = runLines(unwrapTestClosure(fn.body, pkg), undefined, new Map(pkg.strings), st, pkg)
   if (!harness) throw new NotExtractable('no test harness')
   if (st.builds.length === 0) throw new NotExtractable('no build')
-  if (st.builds.length > 1) throw new NotExtractable('several builds')
   if (st.files.size === 0) throw new NotExtractable('writes no files')
-  const b = st.builds[0]
-  return {
-    name: `${file}:${fn.name}`,
-    files: st.files,
+  return st.builds.map((b, k) => ({
+    name: st.builds.length === 1 ? `${file}:${fn.name}` : `${file}:${fn.name}#${k + 1}`,
+    files: b.files,
     buildDir: b.dir,
     expectsError: b.expectsError,
     loadRestrictionsNone: b.options.loadRestrictionsNone,
     enableHelm: b.options.enableHelm || st.options.has('helm'),
-  }
+  }))
 }
 
 /**
@@ -556,9 +628,9 @@ function extractFileGenTable(fn: GoFunc, file: string, pkg: Package): {cases: Go
 }
 
 /** Every Test function of a Go test package (all its files), extracted or skipped with the reason. */
-export function extractGoCases(sources: Array<{file: string; source: string}>): {cases: GoCase[]; skipped: GoSkip[]} {
+export function extractGoCases(sources: Array<{file: string; source: string}>, readFile?: (path: string) => string | undefined): {cases: GoCase[]; skipped: GoSkip[]} {
   const parsed = sources.map(({file, source}) => ({file, ...topLevel(tokenize(source))}))
-  const pkg: Package = {strings: new Map(), helpers: new Map(), funcs: new Map()}
+  const pkg: Package = {strings: new Map(), helpers: new Map(), funcs: new Map(), readFile}
   for (const p of parsed) {
     for (const [k, v] of p.strings) pkg.strings.set(k, v)
     for (const fn of p.funcs) pkg.funcs.set(fn.name, fn)
@@ -577,7 +649,7 @@ export function extractGoCases(sources: Array<{file: string; source: string}>): 
         continue
       }
       try {
-        cases.push(extractTest(fn, p.file, pkg))
+        cases.push(...extractTest(fn, p.file, pkg))
       } catch (e) {
         if (e instanceof PluginCase) skipped.push({name, category: 'plugins', reason: e.message})
         else if (e instanceof NotExtractable) skipped.push({name, category: 'not extractable', reason: e.message})

@@ -263,7 +263,12 @@ async function main(): Promise<void> {
       process.exit(2)
     }
     const files = fs.readdirSync(krusty).filter((f) => f.endsWith('_test.go')).sort()
-    const extracted = extractGoCases(files.map((f) => ({file: f, source: fs.readFileSync(path.join(krusty, f), 'utf8')})))
+    // Tests read fixtures of their own directory (./testdata/...); nothing outside it.
+    const readTestFile = (p: string): string | undefined => {
+      const full = path.resolve(krusty, p)
+      return full.startsWith(krusty + path.sep) && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined
+    }
+    const extracted = extractGoCases(files.map((f) => ({file: f, source: fs.readFileSync(path.join(krusty, f), 'utf8')})), readTestFile)
     skipped.push(...extracted.skipped)
     sources.push(`kubernetes-sigs/kustomize @ ${commit}: api/krusty, ${files.length} test files, ${extracted.cases.length + extracted.skipped.length} tests`)
     // The examples' walkthroughs (examples/*.md), each `kustomize build` one case.

@@ -100,3 +100,71 @@ describe('extractGoCases (scripts/conformance)', () => {
     assert.equal(joinPath('a/', './b/'), 'a/b')
   })
 })
+
+const laterSource = [
+  'package krusty_test',
+  '',
+  'const typedBase string = `resources:\n- cm.yaml\n`',
+  '',
+  'func withSchema(t *testing.T, test func(t *testing.T)) {',
+  '\topenapi.ResetOpenAPI()',
+  '\ttest(t)',
+  '}',
+  '',
+  'func TestTwoBuilds(t *testing.T) {',
+  '\tth := kusttest_test.MakeHarness(t)',
+  '\tconst cm = `kind: ConfigMap`',
+  '\tth.WriteK("base", typedBase)',
+  '\tth.WriteF("base/cm.yaml", cm)',
+  '\tth.AssertActualEqualsExpected(',
+  '\t\tth.Run("base", th.MakeDefaultOptions()), `ignored`)',
+  '\tth.WriteK("base", "namePrefix: p-\\n" + typedBase)',
+  '\trequire.Error(t, th.RunWithErr("base", th.MakeDefaultOptions()))',
+  '}',
+  '',
+  'func TestWrapped(t *testing.T) {',
+  '\twithSchema(t, func(t *testing.T) {',
+  '\t\tth := kusttest_test.MakeHarness(t)',
+  '\t\tschema, _ := os.ReadFile("./testdata/schema.json")',
+  '\t\tth.WriteK(".", "openapi:\\n  path: schema.json\\n")',
+  '\t\tth.WriteF("schema.json", string(schema))',
+  '\t\trequire.NoError(t, th.GetFSys().MkdirAll("charts/x"))',
+  '\t\tm := th.Run(".", th.MakeDefaultOptions())',
+  '\t\tth.AssertActualEqualsExpected(m, ``)',
+  '\t})',
+  '}',
+  '',
+  'func TestBlock(t *testing.T) {',
+  '\tth := kusttest_test.MakeHarness(t)',
+  '\tif ok {',
+  '\t\tth.WriteK(".", "")',
+  '\t}',
+  '\tth.Run(".", th.MakeDefaultOptions())',
+  '}',
+].join('\n')
+
+describe('extractGoCases: several builds, local and typed constants, wrapped tests', () => {
+  const testdata = new Map([['./testdata/schema.json', '{"definitions": {}}']])
+  const {cases, skipped} = extractGoCases([{file: 'y_test.go', source: laterSource}], (p) => testdata.get(p))
+
+  test('each build is its own case, with the files written before it', () => {
+    const first = cases.find((c) => c.name === 'y_test.go:TestTwoBuilds#1')!
+    const second = cases.find((c) => c.name === 'y_test.go:TestTwoBuilds#2')!
+    assert.equal(first.files.get('base/kustomization.yaml'), `${header}resources:\n- cm.yaml\n`)
+    assert.equal(first.files.get('base/cm.yaml'), 'kind: ConfigMap')
+    assert.equal(first.expectsError, false)
+    assert.equal(second.files.get('base/kustomization.yaml'), `${header}namePrefix: p-\nresources:\n- cm.yaml\n`)
+    assert.equal(second.expectsError, true)
+  })
+
+  test('a test wrapped in a package function runs its closure, reading testdata and the harness file system', () => {
+    const wrapped = cases.find((c) => c.name === 'y_test.go:TestWrapped')!
+    assert.equal(wrapped.files.get('schema.json'), '{"definitions": {}}')
+    assert.equal(wrapped.files.get('charts/x/'), '')
+    assert.equal(wrapped.buildDir, '')
+  })
+
+  test('harness calls under a block are still refused', () => {
+    assert.deepEqual(skipped.map((s) => [s.name, s.reason]), [['y_test.go:TestBlock', 'harness call inside a block']])
+  })
+})
