@@ -151,8 +151,15 @@ function topLevel(tokens: Token[]): {funcs: GoFunc[]; strings: Map<string, strin
       const params: Array<{name: string; type: string}> = []
       if (name && tokens[i + 2]?.text === '(') {
         const close = matching(tokens, i + 2)
+        // `path, name, patch string`: names without a type take the next one's.
+        const untyped: string[] = []
         for (const p of splitArgs(tokens.slice(i + 3, close))) {
-          if (p.length >= 2 && p[0].kind === 'ident') params.push({name: p[0].text, type: p.slice(1).map((t) => t.text).join('')})
+          if (p.length === 1 && p[0].kind === 'ident') untyped.push(p[0].text)
+          else if (p.length >= 2 && p[0].kind === 'ident') {
+            const type = p.slice(1).map((t) => t.text).join('')
+            for (const name of [...untyped, p[0].text]) params.push({name, type})
+            untyped.length = 0
+          }
         }
       }
       let j = i + 1
@@ -164,7 +171,8 @@ function topLevel(tokens: Token[]): {funcs: GoFunc[]; strings: Map<string, strin
       let end = i + 1
       const group = tokens[i + 1]?.text === '('
       if (group) end = matching(tokens, i + 1)
-      else while (end < tokens.length && tokens[end].text !== '\n') end++
+      // One declaration, continued past a newline after a binary operator (`a +\n b`).
+      else while (end < tokens.length && (tokens[end].text !== '\n' || ['+', ','].includes(tokens[end - 1].text))) end++
       const decl = tokens.slice(group ? i + 2 : i + 1, end)
       for (const line of splitLines(decl)) {
         const eq = line.findIndex((x) => x.text === '=')
@@ -275,6 +283,12 @@ function evalString(tokens: Token[], vars: Map<string, string>, harness?: string
       i = end + 1
       return v
     }
+    if (t.kind === 'ident' && t.text === 'strings' && toks[i + 1]?.text === '.' && toks[i + 2]?.text === 'ReplaceAll' && toks[i + 3]?.text === '(') {
+      const end = matching(toks, i + 3)
+      const [subject, from, to] = splitArgs(toks.slice(i + 4, end)).map((a) => evalString(a, vars, harness))
+      i = end + 1
+      return subject.split(from).join(to)
+    }
     if (t.kind === 'ident' && t.text === harness && toks[i + 1]?.text === '.' && toks[i + 2]?.text === 'GetRoot' && toks[i + 3]?.text === '(' && toks[i + 4]?.text === ')') {
       i += 5
       return '/'
@@ -334,8 +348,15 @@ interface Package {
   helpers: Map<string, GoFunc>
   /** Every function of the package, by name. */
   funcs: Map<string, GoFunc>
-  /** A file of the test package's directory (testdata), or undefined. */
-  readFile?: (path: string) => string | undefined
+  testdata?: Testdata
+}
+
+/** Files of the test package's own directory (`./testdata/...`), read from the checkout. */
+export interface Testdata {
+  /** A file's text, or undefined when it is not there. */
+  readFile(path: string): string | undefined
+  /** Every file below a directory, as paths relative to it; undefined when it is not there. */
+  listFiles(dir: string): string[] | undefined
 }
 
 interface State {
@@ -349,11 +370,23 @@ interface State {
 
 const defaultOptions = (): Options => ({loadRestrictionsNone: false, enableHelm: false})
 
+/** `func() Options { o := th.MakeDefaultOptions(); o.X = ...; return o }()`, build options made in place (see optionsOf). */
+const optionsClosure = /\bfunc \( \) (krusty \. )?Options \{/g
+
 function checkShape(body: Token[]): void {
   const text = body.map((t) => t.text).join(' ')
   if (/\bt \. Run \(/.test(text) || /\bfor\b/.test(text)) throw new NotExtractable('table-driven or looping test')
-  if (/\bfunc \(/.test(text)) throw new NotExtractable('closure in the test')
+  if (/\bfunc \(/.test(text.replace(optionsClosure, ''))) throw new NotExtractable('closure in the test')
   if (/EnableExec|FnpLoadingOptions|BuildGoPlugin|PrepExecPlugin|PrepGoPlugin|config\.kubernetes\.io\/function|config\.k8s\.io\/function/.test(text)) throw new PluginCase('exec or Go plugins, or KRM functions')
+}
+
+/** One assignment to build options (`opts.LoadRestrictions = types.LoadRestrictionsNone`, as text without spaces). */
+function applyOptionTweak(o: Options, t: string): void {
+  if (t.endsWith('LoadRestrictions=types.LoadRestrictionsNone')) o.loadRestrictionsNone = true
+  else if (t.endsWith('LoadRestrictions=types.LoadRestrictionsRootOnly')) o.loadRestrictionsNone = false
+  else if (t.endsWith('PluginConfig.HelmConfig.Enabled=true')) o.enableHelm = true
+  else if (/PluginConfig\.HelmConfig\.Command=/.test(t)) o.enableHelm = true
+  else throw new NotExtractable(`build option ${t}`)
 }
 
 /** Runs the statements of a test (or of a helper it calls) against the state; `harness` is the harness's name there. */
@@ -365,6 +398,13 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
     if ([`${harness}.MakeDefaultOptions()`, `${harness}.MakeOptionsPluginsDisabled()`, `${harness}.MakeOptionsPluginsEnabled()`, '*krusty.MakeDefaultOptions()'].includes(t)) return defaultOptions()
     const o = st.options.get(t)
     if (o) return o
+    // A closure building them: `func() Options { o := th.MakeDefaultOptions(); o.X = Y; return o }()`.
+    const closure = /^func\(\)(?:krusty\.)?Options\{(\w+):=(.+?\(\))((?:\1\.[\w.]+=[\w.]+)*)return\1\}\(\)$/.exec(t)
+    if (closure && [`${harness}.MakeDefaultOptions()`, `${harness}.MakeOptionsPluginsDisabled()`, `${harness}.MakeOptionsPluginsEnabled()`, 'krusty.MakeDefaultOptions()'].includes(closure[2])) {
+      const made = defaultOptions()
+      for (const tweak of closure[3].split(`${closure[1]}.`).filter(Boolean)) applyOptionTweak(made, tweak)
+      return made
+    }
     throw new NotExtractable(`build options ${t}`)
   }
   for (const line of splitLines(body)) {
@@ -385,7 +425,7 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
     // `data, _ := os.ReadFile("./testdata/x")`: a file of the test package, read from the checkout.
     if (first.kind === 'ident' && line.slice(1, 8).map((t) => t.text).join('') === ',_:=os.ReadFile(') {
       const path = evalString(line.slice(8, matching(line, 7)), vars, harness)
-      const content = pkg.readFile?.(path)
+      const content = pkg.testdata?.readFile(path)
       if (content === undefined) throw new NotExtractable(`reads ${path}, not in the checkout`)
       vars.set(first.text, content)
       continue
@@ -396,7 +436,12 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
       harness = first.text
       continue
     }
-    if (first.kind === 'ident' && line[1]?.text === ':=' && line.slice(2).map((t) => t.text).join('') === 'filesys.MakeFsInMemory()') {
+    // `th = kusttest_test.MakeHarness(t)` again: a new, empty file system for the builds after it.
+    if (harness && first.text === harness && line[1]?.text === '=' && line.some((t) => t.kind === 'ident' && harnessMakers.has(t.text))) {
+      st.files = new Map()
+      continue
+    }
+    if (first.kind === 'ident' && line[1]?.text === ':=' && ['filesys.MakeFsInMemory()', `${harness}.GetFSys()`].includes(line.slice(2).map((t) => t.text).join(''))) {
       st.fsVar = first.text
       continue
     }
@@ -422,7 +467,7 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
       let inner: string | undefined
       helper.params.forEach((p, k) => {
         const a = args[k] ?? []
-        if (a.length === 1 && a[0].text === harness) inner = p.name
+        if ((a.length === 1 && a[0].text === harness) || a.map((x) => x.text).join('') === `${harness}.Harness`) inner = p.name
         else if (a.length === 1 && a[0].text === 't') return
         else local.set(p.name, evalString(a, vars, harness))
       })
@@ -453,28 +498,18 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
     }
     // Option tweaks: opts.LoadRestrictions = ..., opts.PluginConfig.HelmConfig.Enabled = true.
     if (first.kind === 'ident' && st.options.has(first.text) && line[1]?.text === '.') {
-      const t = line.map((x) => x.text).join('')
-      const o = st.options.get(first.text)!
-      if (t.endsWith('LoadRestrictions=types.LoadRestrictionsNone')) o.loadRestrictionsNone = true
-      else if (t.endsWith('LoadRestrictions=types.LoadRestrictionsRootOnly')) o.loadRestrictionsNone = false
-      else if (t.endsWith('PluginConfig.HelmConfig.Enabled=true')) o.enableHelm = true
-      else if (/PluginConfig\.HelmConfig\.Command=/.test(t)) o.enableHelm = true
-      else throw new NotExtractable(`build option ${t}`)
+      applyOptionTweak(st.options.get(first.text)!, line.map((x) => x.text).join(''))
       continue
     }
     if (harness && mentions(harness)) {
-      runHarnessCalls(line, harness, vars, st, optionsOf)
+      runHarnessCalls(line, harness, vars, st, pkg, optionsOf)
       continue
     }
     if (st.fsVar && mentions(st.fsVar)) {
-      const t = line.map((x) => x.text)
-      if (t[0] === st.fsVar && t[2] === 'WriteFile') {
-        const args = splitArgs(line.slice(4, matching(line, 3)))
-        st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
-      } else if (t[0] === st.fsVar && (t[2] === 'Mkdir' || t[2] === 'MkdirAll')) {
-        const args = splitArgs(line.slice(4, matching(line, 3)))
-        st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
-      } else if (!line.some((x) => harnessMakers.has(x.text))) throw new NotExtractable(`file system call ${t.slice(0, 4).join('')}`)
+      if (line.some((x) => harnessMakers.has(x.text))) continue
+      const k = line.findIndex((x, k) => x.text === st.fsVar && line[k + 1]?.text === '.' && line[k + 3]?.text === '(')
+      if (k < 0 || line.slice(0, k).some((x) => ['if', 'for', 'switch', 'func'].includes(x.text))) throw new NotExtractable(`file system use ${line.map((x) => x.text).join(' ').slice(0, 60)}`)
+      fileSystemCall(line[k + 2].text, splitArgs(line.slice(k + 4, matching(line, k + 3))), vars, harness, st, pkg)
       continue
     }
     if (line.some((t) => t.text === 'MakeKustomizer')) throw new NotExtractable('kustomizer made by hand')
@@ -483,7 +518,7 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
 }
 
 const harnessWrites = new Set(['WriteK', 'WriteC', 'WriteF', 'MkDir', 'Run', 'RunWithErr', 'ErrIfNoHelm', 'GetFSys'])
-const harnessValues = new Set(['GetRoot', 'MakeDefaultOptions', 'MakeOptionsPluginsDisabled', 'MakeOptionsPluginsEnabled'])
+const harnessValues = new Set(['GetRoot', 'MakeDefaultOptions', 'MakeOptionsPluginsDisabled', 'MakeOptionsPluginsEnabled', 'Harness'])
 
 /**
  * The harness calls of one statement. A statement may wrap its one effective call in an assertion
@@ -491,7 +526,7 @@ const harnessValues = new Set(['GetRoot', 'MakeDefaultOptions', 'MakeOptionsPlug
  * or assign its result; a statement with two effective calls, or one under `if`/`for`, is a block
  * whose control flow is not reproduced.
  */
-function runHarnessCalls(line: Token[], harness: string, vars: Map<string, string>, st: State, optionsOf: (arg: Token[]) => Options): void {
+function runHarnessCalls(line: Token[], harness: string, vars: Map<string, string>, st: State, pkg: Package, optionsOf: (arg: Token[]) => Options): void {
   const calls: Array<{at: number; method: string}> = []
   line.forEach((t, k) => {
     if (t.text === harness && line[k + 1]?.text === '.' && line[k + 2]?.kind === 'ident') calls.push({at: k, method: line[k + 2].text})
@@ -507,13 +542,15 @@ function runHarnessCalls(line: Token[], harness: string, vars: Map<string, strin
   const open = at + 3
   if (line[open]?.text !== '(') throw new NotExtractable(`harness field ${method}`)
   if (method === 'GetFSys') {
-    // th.GetFSys().MkdirAll(dir) / .Mkdir(dir) / .WriteFile(path, data)
-    const op = line[open + 3]?.text
+    // th.GetFSys().MkdirAll(dir) / .Mkdir(dir) / .WriteFile(path, data), or copyutil.CopyDir(th.GetFSys(), from, to)
+    const copy = line.findIndex((x, k) => x.text === 'copyutil' && line[k + 2]?.text === 'CopyDir' && line[k + 3]?.text === '(')
+    if (copy >= 0 && copy < at) {
+      const args = splitArgs(line.slice(copy + 4, matching(line, copy + 3)))
+      fileSystemCall('CopyDir', args.slice(1), vars, harness, st, pkg)
+      return
+    }
     if (line[open + 1]?.text !== ')' || line[open + 2]?.text !== '.' || line[open + 4]?.text !== '(') throw new NotExtractable(`harness file system handed to another function: ${line.map((x) => x.text).join(' ').slice(0, 60)}`)
-    const args = splitArgs(line.slice(open + 5, matching(line, open + 4)))
-    if (op === 'MkdirAll' || op === 'Mkdir') st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
-    else if (op === 'WriteFile') st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
-    else throw new NotExtractable(`harness file system call ${op}`)
+    fileSystemCall(line[open + 3]?.text ?? '', splitArgs(line.slice(open + 5, matching(line, open + 4))), vars, harness, st, pkg)
     return
   }
   const args = splitArgs(line.slice(open + 1, matching(line, open)))
@@ -529,6 +566,22 @@ function runHarnessCalls(line: Token[], harness: string, vars: Map<string, strin
   } else if (method === 'ErrIfNoHelm') {
     st.options.set('helm', {loadRestrictionsNone: false, enableHelm: true})
   }
+}
+
+/**
+ * A call on the test's file system: MkdirAll/Mkdir(dir), WriteFile(path, data), or CopyDir(from,
+ * to) copying a directory of the test package (testdata) into the tree.
+ */
+function fileSystemCall(op: string, args: Token[][], vars: Map<string, string>, harness: string | undefined, st: State, pkg: Package): void {
+  if (op === 'MkdirAll' || op === 'Mkdir') st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
+  else if (op === 'WriteFile') st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
+  else if (op === 'CopyDir') {
+    const from = evalString(args[0], vars, harness)
+    const to = evalString(args[1], vars, harness)
+    const files = pkg.testdata?.listFiles(from)
+    if (files === undefined) throw new NotExtractable(`copies ${from}, not in the checkout`)
+    for (const f of files) st.files.set(treePath(joinPath(to, f)), pkg.testdata!.readFile(joinPath(from, f))!)
+  } else throw new NotExtractable(`file system call ${op}`)
 }
 
 /** writeK/writeC/writeF(path, content) of kustomize's FileGen helpers. */
@@ -628,9 +681,9 @@ function extractFileGenTable(fn: GoFunc, file: string, pkg: Package): {cases: Go
 }
 
 /** Every Test function of a Go test package (all its files), extracted or skipped with the reason. */
-export function extractGoCases(sources: Array<{file: string; source: string}>, readFile?: (path: string) => string | undefined): {cases: GoCase[]; skipped: GoSkip[]} {
+export function extractGoCases(sources: Array<{file: string; source: string}>, testdata?: Testdata): {cases: GoCase[]; skipped: GoSkip[]} {
   const parsed = sources.map(({file, source}) => ({file, ...topLevel(tokenize(source))}))
-  const pkg: Package = {strings: new Map(), helpers: new Map(), funcs: new Map(), readFile}
+  const pkg: Package = {strings: new Map(), helpers: new Map(), funcs: new Map(), testdata}
   for (const p of parsed) {
     for (const [k, v] of p.strings) pkg.strings.set(k, v)
     for (const fn of p.funcs) pkg.funcs.set(fn.name, fn)

@@ -13,7 +13,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {UserError} from '../../src/model/errors.js'
 import {renderKustomization} from '../../src/render/index.js'
-import {extractGoCases, type GoCase, type GoSkip} from './go-cases.js'
+import {extractGoCases, type GoCase, type GoSkip, type Testdata} from './go-cases.js'
 import {extractMarkdownCases} from './md-cases.js'
 
 type Outcome = 'identical' | 'differs' | 'strata refuses' | 'both refuse' | 'kubectl refuses, strata renders' | 'strata crashes' | 'skipped: not extractable' | 'skipped: plugins/functions'
@@ -264,11 +264,25 @@ async function main(): Promise<void> {
     }
     const files = fs.readdirSync(krusty).filter((f) => f.endsWith('_test.go')).sort()
     // Tests read fixtures of their own directory (./testdata/...); nothing outside it.
-    const readTestFile = (p: string): string | undefined => {
+    const inKrusty = (p: string): string | undefined => {
       const full = path.resolve(krusty, p)
-      return full.startsWith(krusty + path.sep) && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined
+      return full.startsWith(krusty + path.sep) && fs.existsSync(full) ? full : undefined
     }
-    const extracted = extractGoCases(files.map((f) => ({file: f, source: fs.readFileSync(path.join(krusty, f), 'utf8')})), readTestFile)
+    const testdata: Testdata = {
+      readFile: (p) => {
+        const full = inKrusty(p)
+        return full && fs.statSync(full).isFile() ? fs.readFileSync(full, 'utf8') : undefined
+      },
+      listFiles: (p) => {
+        const full = inKrusty(p)
+        if (!full || !fs.statSync(full).isDirectory()) return undefined
+        return (fs.readdirSync(full, {recursive: true, withFileTypes: true}) as fs.Dirent[])
+          .filter((e) => e.isFile())
+          .map((e) => path.relative(full, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+          .sort()
+      },
+    }
+    const extracted = extractGoCases(files.map((f) => ({file: f, source: fs.readFileSync(path.join(krusty, f), 'utf8')})), testdata)
     skipped.push(...extracted.skipped)
     sources.push(`kubernetes-sigs/kustomize @ ${commit}: api/krusty, ${files.length} test files, ${extracted.cases.length + extracted.skipped.length} tests`)
     // The examples' walkthroughs (examples/*.md), each `kustomize build` one case.

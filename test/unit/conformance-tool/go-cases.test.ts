@@ -134,6 +134,33 @@ const laterSource = [
   '\t})',
   '}',
   '',
+  'const joined = `[{"op": ` +',
+  '\t`"remove"}]`',
+  '',
+  'func writeNamed(th *kusttest_test.HarnessEnhanced, dir, name, body string) {',
+  '\tth.WriteF(filepath.Join(dir, name+".yaml"), strings.ReplaceAll(body, "OLD", "new"))',
+  '}',
+  '',
+  'func copyCharts(t *testing.T, th *kusttest_test.HarnessEnhanced) {',
+  '\tfs := th.GetFSys()',
+  '\trequire.NoError(t, fs.MkdirAll("charts"))',
+  '\trequire.NoError(t, copyutil.CopyDir(th.GetFSys(), "testdata/charts", "charts"))',
+  '}',
+  '',
+  'func TestFreshHarness(t *testing.T) {',
+  '\tth := kusttest_test.MakeEnhancedHarness(t)',
+  '\twriteNamed(th.Harness, "p", "patch", "OLD " + joined)',
+  '\tcopyCharts(t, th)',
+  '\tm := th.Run("p", func() Options {',
+  '\t\to := th.MakeDefaultOptions()',
+  '\t\to.LoadRestrictions = types.LoadRestrictionsNone',
+  '\t\treturn o',
+  '\t}())',
+  '\tth = kusttest_test.MakeEnhancedHarness(t)',
+  '\tth.WriteK("q", "")',
+  '\tth.Run("q", th.MakeDefaultOptions())',
+  '}',
+  '',
   'func TestBlock(t *testing.T) {',
   '\tth := kusttest_test.MakeHarness(t)',
   '\tif ok {',
@@ -144,8 +171,14 @@ const laterSource = [
 ].join('\n')
 
 describe('extractGoCases: several builds, local and typed constants, wrapped tests', () => {
-  const testdata = new Map([['./testdata/schema.json', '{"definitions": {}}']])
-  const {cases, skipped} = extractGoCases([{file: 'y_test.go', source: laterSource}], (p) => testdata.get(p))
+  const testdata = new Map([
+    ['./testdata/schema.json', '{"definitions": {}}'],
+    ['testdata/charts/web/Chart.yaml', 'name: web'],
+  ])
+  const {cases, skipped} = extractGoCases([{file: 'y_test.go', source: laterSource}], {
+    readFile: (p) => testdata.get(p),
+    listFiles: (dir) => (dir === 'testdata/charts' ? ['web/Chart.yaml'] : undefined),
+  })
 
   test('each build is its own case, with the files written before it', () => {
     const first = cases.find((c) => c.name === 'y_test.go:TestTwoBuilds#1')!
@@ -162,6 +195,16 @@ describe('extractGoCases: several builds, local and typed constants, wrapped tes
     assert.equal(wrapped.files.get('schema.json'), '{"definitions": {}}')
     assert.equal(wrapped.files.get('charts/x/'), '')
     assert.equal(wrapped.buildDir, '')
+  })
+
+  test('grouped parameters, multi-line constants, ReplaceAll, CopyDir, options made by a closure, a harness made anew', () => {
+    const first = cases.find((c) => c.name === 'y_test.go:TestFreshHarness#1')!
+    assert.equal(first.files.get('p/patch.yaml'), 'new [{"op": "remove"}]')
+    assert.equal(first.files.get('charts/web/Chart.yaml'), 'name: web')
+    assert.equal(first.loadRestrictionsNone, true)
+    const second = cases.find((c) => c.name === 'y_test.go:TestFreshHarness#2')!
+    assert.deepEqual([...second.files.keys()], ['q/kustomization.yaml'])
+    assert.equal(second.loadRestrictionsNone, false)
   })
 
   test('harness calls under a block are still refused', () => {
