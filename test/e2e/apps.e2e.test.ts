@@ -80,7 +80,7 @@ describe('strata delete', () => {
     assert.equal(done.code, 0, done.all)
     const events = done.stdout.trim().split('\n').map((l) => JSON.parse(l) as {type: string})
     assert.equal(events[0].type, 'plan')
-    assert.deepEqual(events.at(-1), {type: 'done', app: 'shop', namespace: ns, deleted: 0, kept: 0, protected: 1})
+    assert.deepEqual(events.at(-1), {type: 'done', app: 'shop', namespace: ns, deleted: 0, kept: 0, protected: 1, retained: 0})
     assert.equal(exists('secret', 'applyset-shop'), false)
     assert.equal(exists('secret', 'strata-rollout-shop'), false)
     assert.ok(exists('configmap', 'keep'), 'the protected object stays')
