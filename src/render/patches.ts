@@ -161,7 +161,9 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
 /** patchesStrategicMerge: each entry is inline YAML or a file path (kustomize tries inline first). */
 export function runPatchesStrategicMerge(ctx: RenderContext, target: KustTarget, set: ResourceSet, entries: string[]): void {
   const file = target.loaded.displayFile
-  const index = new PatchTargetIndex(set)
+  // kustomize loads every entry into one PatchStrategicMergeTransformer before applying any, and
+  // refuses a list whose files hold no patch at all (empty, or only comments).
+  const loaded: Array<{patch: Resource; source: string; field: string}> = []
   entries.forEach((entry, i) => {
     const field = `patchesStrategicMerge[${i}]`
     let docs: unknown[] | undefined
@@ -173,10 +175,13 @@ export function runPatchesStrategicMerge(ctx: RenderContext, target: KustTarget,
     const inline = docs !== undefined && docs.length > 0 && docs.every((d) => isObject(d))
     const text = inline ? entry : readPatchFile(ctx, target, entry, field)
     const source = inline ? '(inline patch)' : `(${entry})`
-    for (const patch of resourcesFromText(text, inline ? `${file} (${field})` : ctx.display(path.resolve(target.dir, entry)))) {
-      applyByOwnId(set, index, patch, undefined, source, file, field, mergeSchemaOf(ctx))
-    }
+    for (const patch of resourcesFromText(text, inline ? `${file} (${field})` : ctx.display(path.resolve(target.dir, entry)))) loaded.push({patch, source, field})
   })
+  if (entries.length > 0 && loaded.length === 0) {
+    throw new UserError(`patch appears to be empty; files=[${entries.join(' ')}]`, {file, field: 'patchesStrategicMerge'}, 'Put a patch in one of the files, or remove patchesStrategicMerge:.')
+  }
+  const index = new PatchTargetIndex(set)
+  for (const {patch, source, field} of loaded) applyByOwnId(set, index, patch, undefined, source, file, field, mergeSchemaOf(ctx))
 }
 
 /**
