@@ -6,7 +6,8 @@
 //      never loads the cluster client, git or helm code); packages stay in node_modules; source maps
 //      beside them (`node --enable-source-maps bin/run.js ...` maps a bug's stack to src/);
 //   3. oclif.manifest.json: the commands, their flags and args as oclif caches them, so oclif never
-//      imports every command to list them and the fast path (src/cli/fast-path.ts) knows the flags.
+//      imports every command to list them and the fast path (src/cli/fast-path.ts) knows the flags;
+//   4. dist/help.json: oclif's help texts as printed to a pipe, which the fast path prints.
 import {spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import * as fs from 'node:fs'
@@ -101,6 +102,11 @@ const {Plugin} = await import('@oclif/core')
 const plugin = new Plugin({root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true})
 await plugin.load()
 fs.writeFileSync('oclif.manifest.json', `${JSON.stringify(plugin.manifest, null, 2)}\n`)
+
+// Help as oclif prints it to a pipe, for the fast path: dist/help.json (see scripts/help-texts.js).
+const {OCLIF_COLUMNS, FORCE_COLOR, ...helpEnv} = process.env
+const helpRun = spawnSync(process.execPath, [path.join('scripts', 'help-texts.js')], {env: helpEnv, stdio: ['ignore', 'pipe', 'inherit']})
+if (helpRun.status !== 0) process.exit(helpRun.status ?? 1)
 
 // V8's code cache for the fast render, recorded while rendering the example overlay (so the render
 // functions are compiled in it), shipped beside the script. The render's output is not needed.

@@ -1,5 +1,6 @@
-// Start-up fast path: the calls users make most — `strata render DIR [flags]` and
-// `strata --version` — answered without loading oclif's configuration, help and command
+// Start-up fast path: the calls users make most — `strata render DIR [flags]`, `strata --version`
+// and help (`strata --help`, `strata help X`, `strata X --help`, from texts oclif rendered at
+// build: scripts/help-texts.js) — answered without loading oclif's configuration, help and command
 // machinery, which costs more than the whole render of a small overlay. Only argument lists
 // whose meaning under oclif is certain are taken: the flags and their defaults come from the
 // oclif.manifest.json that `npm run build` generates from the commands themselves, and anything
@@ -45,7 +46,20 @@ export interface PackageJson {
 }
 
 /** What to do instead of starting oclif; undefined: start oclif. */
-export type FastPlan = {kind: 'version'; text: string} | {kind: 'render'; dir: string; flags: Record<string, unknown>}
+export type FastPlan = {kind: 'version'; text: string} | {kind: 'render'; dir: string; flags: Record<string, unknown>} | {kind: 'help'; id: string}
+
+/** The texts scripts/help-texts.js renders with oclif's help at build (dist/help.json). */
+export interface HelpTexts {
+  version: string
+  /** Keyed by command or topic id (`rollout:status`), '' for the root. */
+  texts: Record<string, string>
+}
+
+/** What decides how oclif lays help out: the texts were rendered for a pipe (80 columns, no colour). */
+export interface Terminal {
+  stdoutIsTTY: boolean
+  env: NodeJS.ProcessEnv
+}
 
 /**
  * oclif's user agent (`strata/0.1.0 linux-x64 node-v20.20.2`), or undefined where oclif would name
@@ -73,8 +87,10 @@ function plainSetup(pjson: PackageJson, manifest: Manifest): boolean {
   return !o.plugins?.length && Object.keys(o.hooks ?? {}).every((h) => h === 'command_not_found') && manifest.version === pjson.version
 }
 
-export function fastPlan(argv: string[], pjson: PackageJson, manifest: Manifest | undefined): FastPlan | undefined {
+export function fastPlan(argv: string[], pjson: PackageJson, manifest: Manifest | undefined, terminal?: Terminal): FastPlan | undefined {
   if (!manifest || !plainSetup(pjson, manifest)) return undefined
+  const help = terminal && helpSubject(argv, pjson, terminal)
+  if (help !== undefined) return {kind: 'help', id: help}
   if (argv.length > 0 && ['--version', ...(pjson.oclif.additionalVersionFlags ?? [])].includes(argv[0])) {
     const text = userAgent(pjson)
     return text ? {kind: 'version', text} : undefined
@@ -144,4 +160,23 @@ export function parseCertain(args: string[], command: ManifestCommand, pjson: Pa
   const dir = positionals[0] ?? argDefs[0].default
   if (typeof dir !== 'string') return undefined
   return {dir, flags}
+}
+
+/**
+ * The command or topic id whose help oclif would print for argv ('' for the root), when that help
+ * is the text rendered at build: stdout is no terminal (oclif then lays out 80 columns, and
+ * colours nothing, whatever theme a user has), nothing overrides the width or colour, and argv is
+ * `[]`, `[--help]`, `[help]`, `[help, ...words]` or `[...words, --help]`. The caller prints the
+ * text only where the build rendered one for that id (so unknown words still go to oclif).
+ */
+export function helpSubject(argv: string[], pjson: PackageJson, terminal: Terminal): string | undefined {
+  if (terminal.stdoutIsTTY || terminal.env.OCLIF_COLUMNS || terminal.env.FORCE_COLOR !== undefined) return undefined
+  const helpFlags = ['--help', ...(pjson.oclif.additionalHelpFlags ?? [])]
+  let words: string[]
+  if (argv[0] === 'help' && !argv.slice(1).some((a) => helpFlags.includes(a))) words = argv.slice(1)
+  else if (argv.length === 0) words = []
+  else if (helpFlags.includes(argv.at(-1)!)) words = argv.slice(0, -1)
+  else return undefined
+  if (!words.every((w) => /^[a-z][a-z0-9-]*$/.test(w))) return undefined
+  return words.join(':')
 }

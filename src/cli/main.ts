@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {loadWithCodeCache} from './code-cache.js'
-import {fastPlan, type Manifest, type PackageJson} from './fast-path.js'
+import {fastPlan, type HelpTexts, type Manifest, type PackageJson} from './fast-path.js'
 
 function readJson<T>(file: string): T | undefined {
   try {
@@ -25,10 +25,18 @@ function packageRoot(from: string): string {
 export async function main(entryUrl: string, argv: string[]): Promise<void> {
   const root = packageRoot(fileURLToPath(entryUrl))
   const pjson = process.env.STRATA_FAST_PATH === 'off' ? undefined : readJson<PackageJson>(path.join(root, 'package.json'))
-  const plan = pjson?.oclif ? fastPlan(argv, pjson, readJson<Manifest>(path.join(root, 'oclif.manifest.json'))) : undefined
+  const plan = pjson?.oclif ? fastPlan(argv, pjson, readJson<Manifest>(path.join(root, 'oclif.manifest.json')), {stdoutIsTTY: Boolean(process.stdout.isTTY), env: process.env}) : undefined
   if (plan?.kind === 'version') {
     process.stdout.write(`${plan.text}\n`)
     return
+  }
+  if (plan?.kind === 'help') {
+    const help = readJson<HelpTexts>(path.join(root, 'dist', 'help.json'))
+    const text = help && help.version === pjson?.version && Object.hasOwn(help.texts, plan.id) ? help.texts[plan.id] : undefined
+    if (text !== undefined) {
+      process.stdout.write(text)
+      return
+    }
   }
   if (plan?.kind === 'render') {
     // The render code as one script compiled from V8's code cache (code-cache.ts); the module

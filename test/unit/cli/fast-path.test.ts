@@ -32,7 +32,7 @@ const cases: {name: string; args: (tmp: string) => string[]; files?: string[]}[]
   {name: 'render with a bad option value (oclif reports it)', args: () => ['render', shop, '--load-restrictor', 'everywhere']},
   {name: 'render with an unknown flag (oclif reports it)', args: () => ['render', shop, '--frobnicate']},
   {name: 'render with two directories (oclif reports it)', args: () => ['render', shop, shop]},
-  {name: 'render --help (oclif answers)', args: () => ['render', '--help']},
+  {name: 'render --help (the help text rendered at build)', args: () => ['render', '--help']},
   {name: 'render --enable-helm (the helm runner loads on demand)', args: () => ['render', 'fixtures/170-helm-chart-values-inline/input', '--enable-helm', '--helm-command', '/nonexistent/helm']},
 ]
 

@@ -1,5 +1,5 @@
 // The start-up design (issue 15), checked on the built CLI as users run it — not timed:
-// `strata render` and `strata --version` load only what they use (never the cluster client, git
+// `strata render`, `strata --version` and help load only what they use (never the cluster client, git
 // or helm code, and on the fast path not even oclif), and the package ships oclif.manifest.json
 // and the bundle.
 import assert from 'node:assert/strict'
@@ -61,11 +61,23 @@ test('strata --version loads neither oclif nor any command', () => {
   )
 })
 
-test('the package ships oclif.manifest.json and the bundle the bin runs', () => {
+test('strata --help and strata help X (to a pipe) load neither oclif nor any command', () => {
+  for (const args of [['--help'], ['help', 'render'], ['rollout', 'status', '--help']]) {
+    const r = loadedFiles(args)
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(
+      r.files.filter((f) => f.includes('node_modules') || /^src\/(render|commands|cluster)\//.test(f)),
+      [],
+      args.join(' '),
+    )
+  }
+})
+
+test('the package ships oclif.manifest.json, the help texts and the bundle the bin runs', () => {
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {encoding: 'utf8'})
   assert.equal(r.status, 0, r.stderr)
   const files = (JSON.parse(r.stdout) as {files: {path: string}[]}[])[0].files.map((f) => f.path)
-  for (const needed of ['oclif.manifest.json', 'bin/run.js', 'dist/bundle/main.js', 'dist/bundle/commands/render.js']) assert.ok(files.includes(needed), `${needed} not in the package`)
+  for (const needed of ['oclif.manifest.json', 'dist/help.json', 'bin/run.js', 'dist/bundle/main.js', 'dist/bundle/commands/render.js']) assert.ok(files.includes(needed), `${needed} not in the package`)
   const manifest = JSON.parse(fs.readFileSync('oclif.manifest.json', 'utf8'))
   const pjson = JSON.parse(fs.readFileSync('package.json', 'utf8'))
   assert.equal(manifest.version, pjson.version, 'oclif ignores a manifest of another version')
