@@ -8,6 +8,7 @@ import {rateFlags, rateLimitFrom} from '../cli/rate-flags.js'
 import {scopeArgv, scopeFlags, scopePolicyFrom, type ScopeFlagValues} from '../cli/scope-flags.js'
 import {ClusterError} from '../cluster/errors.js'
 import {kubeCluster} from '../cluster/kube.js'
+import {httpMetrics} from '../metrics/http.js'
 import {defaultConcurrency} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
@@ -69,6 +70,7 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
     signal: controller.signal,
     holder: processHolder(Date.now(), os.hostname(), process.pid),
     target: where.target,
+    metrics: httpMetrics(),
   }
   try {
     const gen = start(deps)
@@ -121,6 +123,7 @@ export const planFlags = {
   'batch-size': Flags.integer({description: 'split a step with more objects than this into several steps', min: 1}),
   'pause-after': Flags.string({description: 'pause after this step (name or 1-based number), or `each`; repeatable', multiple: true}),
   rollout: Flags.string({description: 'batch spec for every Deployment/StatefulSet without its own strata.dev/rollout annotation, e.g. 25%,50%,100%'}),
+  analysis: Flags.string({description: 'Analysis (kind: Analysis in the render) judging each batch of every Deployment/StatefulSet without its own strata.dev/analysis annotation; repeatable or comma-separated', multiple: true}),
   'max-deletions': Flags.integer({description: "most objects prune may delete (default: 25% of the inventory's members, at least 1)", min: 0}),
   'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
   'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
@@ -136,6 +139,7 @@ type PlanFlagValues = RenderFlagValues & ScopeFlagValues & {
   'batch-size'?: number
   'pause-after'?: string[]
   rollout?: string
+  analysis?: string[]
   'max-deletions'?: number
   'allow-mass-delete': boolean
   adopt: boolean
@@ -150,7 +154,7 @@ export function applyRequestFrom(dir: string, flags: PlanFlagValues): ApplyReque
     namespace: flags.namespace,
     loadRestrictor: flags['load-restrictor'] as 'rootOnly' | 'none',
     concurrency: flags.concurrency,
-    plan: {batchSize: flags['batch-size'], pauseAfter: pauseAfter?.includes('each') ? 'each' : pauseAfter, rollout: flags.rollout},
+    plan: {batchSize: flags['batch-size'], pauseAfter: pauseAfter?.includes('each') ? 'each' : pauseAfter, rollout: flags.rollout, analysis: flags.analysis?.flatMap((a) => a.split(',').map((s) => s.trim()).filter(Boolean))},
     maxDeletions: flags['max-deletions'],
     allowMassDelete: flags['allow-mass-delete'],
     onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
@@ -197,6 +201,7 @@ export default class Apply extends StrataCommand {
     {description: 'Apply an overlay to the current kubeconfig context', command: '<%= config.bin %> apply overlays/prod'},
     {description: 'Show the plan only (reads the cluster, changes nothing)', command: '<%= config.bin %> apply overlays/prod --plan'},
     {description: 'Every Deployment/StatefulSet in three batches, a pause after each step, JSON events for CI', command: '<%= config.bin %> apply overlays/prod --rollout 25%,50%,100% --pause-after each --json'},
+    {description: 'Canary in batches, each judged by the Analysis named error-rate in the render (Failed aborts, Inconclusive pauses)', command: '<%= config.bin %> apply overlays/prod --rollout 20%,50%,100% --analysis error-rate'},
     {description: 'Start over although a rollout of this app is paused', command: '<%= config.bin %> apply overlays/prod --replace-paused'},
     {description: 'Allow a large prune', command: '<%= config.bin %> apply overlays/prod --max-deletions 40'},
     {description: 'Two trees with the same directory name into one namespace: name each app', command: '<%= config.bin %> apply teams/billing/overlays/prod --name billing -n shop'},

@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import {isObject, type JsonObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
+import type {Resource} from '../model/resource.js'
 import {countingFileSystem, defaultMaxInputBytes} from '../source/counting-fs.js'
 import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
 import {GitCache} from '../source/git-cache.js'
@@ -47,6 +48,11 @@ export interface RenderResult {
   /** The rendered stream, byte-identical to `kubectl kustomize`. */
   yaml: string
   warnings: string[]
+  /**
+   * Objects marked config.kubernetes.io/local-config (dropped from `resources` and `yaml`, as
+   * kustomize does): tools read them, the cluster never sees them (e.g. strata's `kind: Analysis`).
+   */
+  localConfig: Resource[]
 }
 
 const localConfigAnnotation = 'config.kubernetes.io/local-config'
@@ -132,10 +138,13 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   // The top level's configuration holds every configurations: file of the tree (they flow up).
   fixNameReferences(set, config.nameReference?.length ? mergeNameReferenceConfigs(defaultNameReferenceConfig, config.nameReference) : defaultNameReferenceConfig)
   resolveVars(set, vars, {warn: ctx.warn, fieldSpecs: effectiveSpecs(varReferenceFieldSpecs, config, 'varReference')})
+  const localConfig: Resource[] = []
   set.filter((r) => {
     const annotations = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : undefined
     const local = annotations?.[localConfigAnnotation]
-    return local === undefined || local === 'false'
+    const keep = local === undefined || local === 'false'
+    if (!keep) localConfig.push(r)
+    return keep
   })
   set.toArray().forEach((r) => stringifyAnnotations(r.obj))
   // sortOptions are read from the top-level kustomization only, as kustomize does.
@@ -144,5 +153,5 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   if (wantsManagedByLabel(top.raw)) addManagedByLabel(set)
   dropUnwantedTracking(set, top.raw)
   const yaml = emitYamlStream(set.toArray().map((r) => r.obj))
-  return {resources: set, yaml, warnings}
+  return {resources: set, yaml, warnings, localConfig}
 }

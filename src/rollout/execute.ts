@@ -6,6 +6,7 @@ import type {ClusterPort} from '../cluster/port.js'
 import {rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {cloneJson, isObject, type JsonObject} from '../model/json.js'
 import {applyObjects} from './apply-objects.js'
+import type {MetricsPort} from './analysis/run.js'
 import {abortWorkload, runNextBatch, startWorkloadRecord, type BatchContext} from './batches/index.js'
 import {rollBack} from './roll-back.js'
 import {waitForHealthy} from './wait-healthy.js'
@@ -36,6 +37,8 @@ export interface ExecuteDeps {
   members?: MembershipHooks
   /** The --kubeconfig/--context of this run, carried by the resume/abort commands a pause prints. */
   target?: ClusterTarget
+  /** Takes analysis measurements; needed when a workload names analyses (strata.dev/analysis). */
+  metrics?: MetricsPort
 }
 
 export interface ExecuteOptions {
@@ -106,6 +109,8 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
     now: deps.now,
     sleep: deps.sleep,
     pollMs: options.pollMs,
+    metrics: deps.metrics,
+    app: state.app,
   }
   let applied = 0
   let unchanged = 0
@@ -161,6 +166,13 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
           state.workloads[it.id.key] = record
           if (!outcome.ok) {
             if (outcome.interrupted) return yield* stopInterrupted(i)
+            if (outcome.paused) {
+              // An inconclusive analysis: a person decides (resume goes on, abort rolls back).
+              const reason = `${it.id.kind} ${it.id.namespace}/${it.id.name}: ${outcome.reason}`
+              await save('paused', reason)
+              yield {type: 'paused', step: i, reason, workload: it.id, batch: record.batchesDone, resumeCommand, abortCommand}
+              return state
+            }
             if (outcome.breaker && options.autoAbort) {
               yield* abortWorkload(ctx, record)
               yield {type: 'breaker', id: it.id, reason: outcome.reason, aborted: true}

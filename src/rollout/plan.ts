@@ -11,12 +11,21 @@ import type {DiffId, DiffReport} from '../diff/types.js'
 import {parseBatchSpec} from './batch-spec.js'
 import {renderDigest} from './digest.js'
 import {categoryOf, categoryOrder, categoryRank} from './order.js'
-import {StepCategory, type PlanItem, type PlanObjectId, type RolloutPlan, type RolloutStep, type WorkloadBatches} from './types.js'
+import {StepCategory, type PlanItem, type PlanObjectId, type PlannedAnalysis, type RolloutPlan, type RolloutStep, type WorkloadBatches} from './types.js'
+import {parseAnalysis, parseArgList, resolveArgs} from './analysis/spec.js'
+
+/** An Analysis document from the render, with the file it came from (for errors). */
+export interface AnalysisDocument {
+  document: JsonObject
+  file: string
+}
 
 export const waveAnnotation = policyAnnotations.wave
 export const dependsOnAnnotation = 'strata.dev/depends-on'
 export const rolloutAnnotation = 'strata.dev/rollout'
 export const pruneAnnotation = policyAnnotations.prune
+export const analysisAnnotation = 'strata.dev/analysis'
+export const analysisArgsAnnotation = 'strata.dev/analysis-args'
 
 export interface PlanObjectInput {
   object: JsonObject
@@ -41,6 +50,10 @@ export interface PlanOptions {
   pauseAfter?: 'each' | string[]
   /** Batches for every Deployment/StatefulSet without its own `strata.dev/rollout` (`--rollout`). */
   rollout?: string
+  /** The Analysis documents found in the render (local config, by metadata.name). */
+  analyses?: ReadonlyMap<string, AnalysisDocument>
+  /** Analyses for every batched workload without its own `strata.dev/analysis` (`--analysis`). */
+  analysis?: string[]
 }
 
 export function planObjectId(obj: JsonObject): PlanObjectId {
@@ -87,7 +100,7 @@ export function buildPlan(input: PlanInput, options: PlanOptions = {}): RolloutP
     const item: PlanItem = {id, action, object: o.object}
     const decided = [policy.wave?.by, policy.createOnly && o.action !== 'create' ? policy.createOnly.by : undefined].filter((b): b is string => b !== undefined)
     if (decided.length > 0) item.decidedBy = decided
-    const batches = batchesFor(id, gv.group, {...o, action}, annotations, defaultShares)
+    const batches = batchesFor(id, gv.group, {...o, action}, annotations, defaultShares, plannedAnalyses(id, annotations, options))
     if (batches) item.batches = batches
     nodes.push({item, natural: {wave: policy.wave?.value ?? 0, rank: categoryRank(categoryOf(gv.group, id.kind)), level: 0}, deps: []})
   }
@@ -104,7 +117,41 @@ function annotationField(name: string): {field: string} {
   return {field: `metadata.annotations.${name}`}
 }
 
-function batchesFor(id: PlanObjectId, group: string, o: PlanObjectInput, annotations: JsonObject, defaultShares: number[] | undefined): WorkloadBatches | undefined {
+/**
+ * The analyses a workload runs, validated now (before any change): every name must be an Analysis
+ * in the render, every arg must get a value. Empty when the workload names none.
+ */
+function plannedAnalyses(id: PlanObjectId, annotations: JsonObject, options: PlanOptions): PlannedAnalysis[] {
+  const own = annotations[analysisAnnotation]
+  const isWorkload = (id.kind === 'Deployment' || id.kind === 'StatefulSet') && id.apiVersion.startsWith('apps/')
+  if (own !== undefined && !isWorkload) {
+    throw new UserError(`${describeId(id)}: ${analysisAnnotation} only applies to Deployments and StatefulSets`, annotationField(analysisAnnotation), `Remove the annotation from this ${id.kind}.`)
+  }
+  if (!isWorkload) return []
+  const field = own !== undefined ? `metadata.annotations.${analysisAnnotation} of ${describeId(id)}` : '--analysis'
+  const names = own !== undefined ? String(own).split(',').map((s) => s.trim()).filter(Boolean) : (options.analysis ?? [])
+  if (names.length === 0) return []
+  const rawArgs = annotations[analysisArgsAnnotation]
+  const args = rawArgs === undefined ? {} : parseArgList(String(rawArgs), {field: `metadata.annotations.${analysisArgsAnnotation} of ${describeId(id)}`})
+  const planned = names.map((name) => {
+    const found = options.analyses?.get(name)
+    if (!found) {
+      const known = [...(options.analyses?.keys() ?? [])]
+      throw new UserError(`no Analysis named ${JSON.stringify(name)} in the render`, {field}, known.length ? `Analyses in the render: ${known.join(', ')}.` : 'Add a kind: Analysis document (apiVersion strata.dev/v1alpha1) to the kustomization\'s resources.')
+    }
+    const spec = parseAnalysis(found.document, found.file)
+    // Only the args this Analysis declares: one annotation may serve several analyses.
+    const mine = Object.fromEntries(Object.entries(args).filter(([k]) => spec.args.some((a) => a.name === k)))
+    resolveArgs(spec, mine, {field})
+    return {name, file: found.file, document: found.document, args: mine}
+  })
+  for (const k of Object.keys(args)) {
+    if (!planned.some((p) => Object.hasOwn(p.args, k))) throw new UserError(`arg ${k} is declared by none of ${names.join(', ')}`, {field: `metadata.annotations.${analysisArgsAnnotation} of ${describeId(id)}`}, 'Check the spelling against spec.args of the Analysis.')
+  }
+  return planned
+}
+
+function batchesFor(id: PlanObjectId, group: string, o: PlanObjectInput, annotations: JsonObject, defaultShares: number[] | undefined, analyses: PlannedAnalysis[]): WorkloadBatches | undefined {
   const strategy = group === 'apps' && id.kind === 'Deployment' ? 'canary' : group === 'apps' && id.kind === 'StatefulSet' ? 'partition' : undefined
   const own = annotations[rolloutAnnotation]
   let shares = defaultShares
@@ -115,9 +162,11 @@ function batchesFor(id: PlanObjectId, group: string, o: PlanObjectInput, annotat
     // Parsed even when the template is unchanged: a bad value fails on the first apply, not the first image change.
     shares = parseBatchSpec(typeof own === 'string' ? own : String(own), {field: `metadata.annotations.${rolloutAnnotation} of ${describeId(id)}`})
   }
-  if (!strategy || !shares || shares.length < 2) return undefined
+  // An analysis judges a change even without batches: the whole change is then one batch.
+  if (!shares && analyses.length > 0) shares = [1]
+  if (!strategy || !shares || (shares.length < 2 && analyses.length === 0)) return undefined
   if (o.action !== 'update' || !o.changedPaths.some(touchesPodTemplate)) return undefined
-  return {strategy, shares}
+  return analyses.length > 0 ? {strategy, shares, analyses} : {strategy, shares}
 }
 
 function touchesPodTemplate(path: string): boolean {

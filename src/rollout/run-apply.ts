@@ -12,6 +12,8 @@ import {UserError} from '../model/errors.js'
 import {applyCommand, rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {splitApiVersion} from '../model/resource.js'
 import {renderKustomization, type RenderOptions} from '../render/index.js'
+import {splitAnalyses} from './analysis/collect.js'
+import type {MetricsPort} from './analysis/run.js'
 import {redactUrls} from '../source/git-safety.js'
 import {treeOrigin} from '../source/tree-origin.js'
 import {checkOwnership, encodeSource, sourceAnnotation, type AppSource, type Ownership} from './app-source.js'
@@ -66,7 +68,7 @@ export interface PreparedApply {
  */
 export async function prepareApply(cluster: ClusterPort, request: ApplyRequest): Promise<PreparedApply> {
   const rendered = await renderKustomization(request.dir, {...request.render, loadRestrictor: request.loadRestrictor, onWarning: request.onWarning})
-  const resources = [...rendered.resources]
+  const {resources, analyses} = splitAnalyses(rendered.resources, rendered.localConfig)
   const app = request.name ?? path.basename(path.resolve(request.dir))
   const namespace = request.namespace ?? appNamespace(resources, cluster.defaultNamespace)
   if (request.scope && !isUnrestricted(request.scope)) {
@@ -74,7 +76,7 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
   }
   // -n is where namespace-less objects land too, as with kubectl apply -n (the diff places them).
   const report = await diffResources(resources, cluster, {name: app, namespace: request.namespace, targetNamespace: request.namespace, mode: 'auto', concurrency: request.concurrency, ignore: [], showSecrets: false})
-  const plan = buildPlan(planInputFromDiff(app, namespace, report, resources.map((r) => r.obj)), request.plan)
+  const plan = buildPlan(planInputFromDiff(app, namespace, report, resources.map((r) => r.obj)), {...request.plan, analyses})
   const inventory = report.inventory.found ? await readApplySet(cluster, applySetParent(app, namespace)) : undefined
   const inventoryCount = inventory?.members.length ?? 0
   const source = request.source ?? localSource(request.dir)
@@ -117,6 +119,8 @@ export interface RunDeps {
   heartbeatMs?: number
   /** The --kubeconfig/--context the user gave: every printed follow-up command carries them. */
   target?: ClusterTarget
+  /** Takes analysis measurements (the command passes src/metrics/http.ts). */
+  metrics?: MetricsPort
 }
 
 export type RunOptions = Omit<ExecuteOptions, 'applySetId' | 'fieldManager'>
@@ -173,7 +177,7 @@ async function ensureInventoryNamespace(cluster: ClusterPort, prepared: Prepared
 /** The digest a plan made from DIR's render would carry (see PlanInput.digest); reads no cluster. */
 export async function treeDigest(dir: string, render: RenderOptions): Promise<string> {
   const rendered = await renderKustomization(dir, render)
-  return renderDigest([...rendered.resources].map((r) => r.obj))
+  return renderDigest(splitAnalyses(rendered.resources).resources.map((r) => r.obj))
 }
 
 /**
@@ -229,6 +233,7 @@ async function* execute(store: RolloutStateStore, start: StoredState, deps: RunD
       holder: deps.holder,
       members: membershipHooks(deps.cluster, parent, id, parentAnnotations),
       target: deps.target,
+      metrics: deps.metrics,
     }, {...options, fieldManager, applySetId: id})
   } finally {
     await hb.stop()

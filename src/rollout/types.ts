@@ -3,6 +3,8 @@
 // and the events the executor yields for printers. Everything here is plain JSON so a plan and
 // its state survive a round trip through a Secret unchanged.
 import type {JsonObject} from '../model/json.js'
+import type {AnalysisEvent} from './analysis/run.js'
+import type {Measurement} from './analysis/verdict.js'
 
 /** One object's identity in a plan: `key` is identityKey (group/kind/namespace/name, no version). */
 export interface PlanObjectId {
@@ -44,6 +46,19 @@ export interface WorkloadBatches {
    * the last one 1 (`25%,50%,100%` → [0.25, 0.5, 1]). A pause follows every batch but the last.
    */
   shares: number[]
+  /**
+   * Analyses judging each batch (`strata.dev/analysis` / `--analysis`): the Analysis documents as
+   * rendered, validated when the plan was built, kept in the plan so a resume judges with the same.
+   */
+  analyses?: PlannedAnalysis[]
+}
+
+/** One Analysis a workload runs, as planned: its document, where it came from, and the arg values given. */
+export interface PlannedAnalysis {
+  name: string
+  file: string
+  document: JsonObject
+  args: Record<string, string>
 }
 
 export interface PlanItem {
@@ -105,6 +120,8 @@ export interface WorkloadRecord {
   shares: number[]
   /** Deployment canary: the name of the canary Deployment while it exists. */
   canaryName?: string
+  /** The running batch's analysis: when it started and its measurements so far, per Analysis (resume continues them). */
+  analysis?: {batch: number; startedAt: string; measurements: Record<string, Measurement[]>; verdict?: string; reason?: string}
 }
 
 /** The process that runs the rollout now; another process waits for or takes over a stale holder. */
@@ -166,6 +183,8 @@ export type RolloutEvent =
   | {type: 'deleted'; id: PlanObjectId; result: 'deleted' | 'kept' | 'failed'; reason?: string}
   | {type: 'paused'; step: number; reason: string; workload?: PlanObjectId; batch?: number; resumeCommand: string; abortCommand: string}
   | {type: 'breaker'; id: PlanObjectId; reason: string; aborted: boolean}
+  /** An analysis began for a workload's batch, took a measurement, or reached its verdict. */
+  | {type: 'analysis'; id: PlanObjectId; batch: number; event: AnalysisEvent}
   | {type: 'gate-failed'; id: PlanObjectId; health: Health; report: string}
   | {type: 'aborted'; restored: PlanObjectId[]; by?: string}
   /** The holder saw a stop request: it rolls back now. */

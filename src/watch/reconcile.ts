@@ -15,6 +15,7 @@ import * as path from 'node:path'
 import {setTimeout as delay} from 'node:timers/promises'
 import type {ClusterPort} from '../cluster/port.js'
 import {RolloutStateStore} from '../cluster/state-store.js'
+import {httpMetrics} from '../metrics/http.js'
 import {UserError} from '../model/errors.js'
 import type {RenderOptions} from '../render/index.js'
 import type {PlanOptions} from '../rollout/plan.js'
@@ -115,6 +116,7 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
           sleep: (ms) => delay(ms, undefined, {signal}).catch(() => undefined),
           signal,
           holder: processHolder(now(), os.hostname(), process.pid),
+          metrics: httpMetrics(),
         },
         // Self-heal takes back fields a kubectl edit/scale took; an apply of a new commit respects --force-conflicts.
         {...options.run, forceConflicts: options.run.forceConflicts || drift, replacePaused: true},

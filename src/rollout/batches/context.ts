@@ -1,6 +1,7 @@
 // What every batch operation needs: the cluster, how to apply, the breaker's limits, and the
 // clock passed in (unit tests drive time; the CLI passes Date.now and a real sleep).
 import type {ClusterPort} from '../../cluster/port.js'
+import type {MetricsPort} from '../analysis/run.js'
 import type {WorkloadRecord} from '../types.js'
 
 export interface BatchContext {
@@ -17,11 +18,15 @@ export interface BatchContext {
   now?: () => number
   sleep?: (ms: number) => Promise<void>
   pollMs?: number
+  /** Takes analysis measurements (src/metrics/http.ts); needed only when a workload names analyses. */
+  metrics?: MetricsPort
+  /** The app being rolled out: the {{app}} of an Analysis. */
+  app?: string
 }
 
 export type BatchOutcome =
   | {ok: true; record: WorkloadRecord}
-  | {ok: false; record: WorkloadRecord; reason: string; breaker: boolean; interrupted: boolean}
+  | {ok: false; record: WorkloadRecord; reason: string; breaker: boolean; interrupted: boolean; paused?: boolean}
 
 /** Label on a canary Deployment, its selector and its pod template: tells canary pods apart. */
 export const canaryOfLabel = 'strata.dev/canary-of'

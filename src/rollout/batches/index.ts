@@ -6,6 +6,7 @@ import {BugError} from '../../model/errors.js'
 import type {JsonObject} from '../../model/json.js'
 import type {PlanItem, PlanObjectId, RolloutEvent, WorkloadRecord} from '../types.js'
 import type {BatchContext, BatchOutcome} from './context.js'
+import {analysisRuns, runAnalysedBatch} from './analysed-batch.js'
 import {abortCanary, runCanaryBatch} from './deployment-canary.js'
 import {refOf, withoutServerFields} from './objects.js'
 import {abortPartition, runPartitionBatch} from './statefulset-partition.js'
@@ -23,7 +24,9 @@ export function startWorkloadRecord(item: PlanItem, live: JsonObject): WorkloadR
 
 /** Moves the workload to batch record.batchesDone+1 (the last batch promotes: Deployment stable gets the new template and replicas, canary removed; StatefulSet partition 0) and waits until that batch's new pods are Ready. */
 export function runNextBatch(ctx: BatchContext, item: PlanItem, record: WorkloadRecord): AsyncGenerator<RolloutEvent, BatchOutcome> {
-  return record.strategy === 'canary' ? runCanaryBatch(ctx, item, record) : runPartitionBatch(ctx, item, record)
+  const run = (c: BatchContext) => (record.strategy === 'canary' ? runCanaryBatch(c, item, record) : runPartitionBatch(c, item, record))
+  if (!item.batches?.analyses?.length) return run(ctx)
+  return runAnalysedBatch(ctx, item, record, analysisRuns(item, item.id.namespace, ctx.app ?? '', {}), run)
 }
 
 /** Back to record.previous's template everywhere; canary removed; partition reset. */

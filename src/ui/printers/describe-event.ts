@@ -52,8 +52,29 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
       return [theme.warn(`interrupted in step ${e.step + 1}/${steps}; state saved`), `  continue: ${e.resumeCommand}`]
     case 'warning':
       return [theme.warn(`warning: ${e.message}`)]
+    case 'analysis':
+      return describeAnalysis(e, theme)
     case 'done':
       return [theme.header(`done in ${seconds(e.elapsedMs)}: ${e.applied} applied, ${e.unchanged} unchanged, ${e.deleted} deleted`)]
+  }
+}
+
+function describeAnalysis(e: Extract<RolloutEvent, {type: 'analysis'}>, theme: Theme): string[] {
+  const a = e.event
+  const who = `${describeId(e.id)} batch ${e.batch}: analysis ${a.analysis}`
+  switch (a.type) {
+    case 'analysis-start':
+      return [`  ${who} started (${a.metrics.join(', ')})`]
+    case 'measurement': {
+      const m = a.measurement
+      const what = m.phase === 'Error' ? `error: ${m.message}` : `${JSON.stringify(m.value)}${m.message ? ` (${m.message})` : ''}`
+      const phase = m.phase === 'Successful' ? theme.added(m.phase) : m.phase === 'Inconclusive' ? theme.warn(m.phase) : theme.error(m.phase)
+      return [`  ${who} ${m.metric} ${phase}: ${what}`]
+    }
+    case 'analysis-verdict': {
+      const v = a.verdict === 'Successful' ? theme.added(a.verdict) : a.verdict === 'Inconclusive' ? theme.warn(a.verdict) : theme.error(a.verdict)
+      return [`  ${who} ${v}${a.reason ? `: ${a.reason}` : ''}`]
+    }
   }
 }
 

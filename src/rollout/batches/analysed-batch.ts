@@ -1,0 +1,98 @@
+// A batch judged by analyses: the analyses start with the batch and run beside its wait for
+// Ready pods; the batch's gate (its pods Ready) ends open-ended metrics, metrics with a count
+// measure out their count. Successful → the batch's own outcome stands; Failed → a breaker
+// outcome (auto-abort as for crashed pods); Inconclusive → a pause with the reason. A decisive
+// verdict before the gate stops the batch's wait at once. Every measurement is kept in the
+// WorkloadRecord, so an interrupted batch resumes its analysis where it stood (an Inconclusive
+// one starts afresh on resume: a person looked and chose to go on, as Argo starts a new run).
+import {BugError} from '../../model/errors.js'
+import {parseAnalysis, type TemplateValues} from '../analysis/spec.js'
+import {runAnalyses, type AnalysisEvent, type AnalysisOutcome, type AnalysisRun} from '../analysis/run.js'
+import type {PlanItem, RolloutEvent, WorkloadRecord} from '../types.js'
+import {clockOf, type BatchContext, type BatchOutcome} from './context.js'
+
+/** The analyses of one workload, resolved for this run: documents parsed, args and built-ins filled. */
+export function analysisRuns(item: PlanItem, namespace: string, app: string, hashes: {canary?: string; stable?: string}): AnalysisRun[] {
+  return (item.batches?.analyses ?? []).map((a) => {
+    const spec = parseAnalysis(a.document, a.file)
+    const args: Record<string, string> = {}
+    for (const arg of spec.args) args[arg.name] = Object.hasOwn(a.args, arg.name) ? a.args[arg.name] : (arg.value ?? '')
+    const values: TemplateValues = {args, builtins: {app, namespace, workload: item.id.name, canaryHash: hashes.canary ?? '', stableHash: hashes.stable ?? ''}}
+    return {spec, values}
+  })
+}
+
+type Next<T, R> = Promise<{from: 'batch'; r: IteratorResult<T, R>} | {from: 'analysis'; r: IteratorResult<AnalysisEvent, AnalysisOutcome | undefined>}>
+
+export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, record: WorkloadRecord, runs: AnalysisRun[], start: (ctx: BatchContext) => AsyncGenerator<RolloutEvent, BatchOutcome>): AsyncGenerator<RolloutEvent, BatchOutcome> {
+  if (!ctx.metrics) throw new BugError('runAnalysedBatch: no MetricsPort in the batch context')
+  const {now, sleep} = clockOf(ctx)
+  const batch = record.batchesDone + 1
+  const saved = record.analysis?.batch === batch && record.analysis.verdict !== 'Inconclusive' ? record.analysis : undefined
+  const startedAt = saved ? Date.parse(saved.startedAt) : now()
+  const measurements: Record<string, NonNullable<WorkloadRecord['analysis']>['measurements'][string]> = saved ? structuredClone(saved.measurements) : {}
+  const withAnalysis = (r: WorkloadRecord, verdict?: string, reason?: string): WorkloadRecord => ({...r, analysis: {batch, startedAt: new Date(startedAt).toISOString(), measurements, ...(verdict ? {verdict} : {}), ...(reason ? {reason} : {})}})
+
+  const gate = new AbortController()
+  const stopBatch = new AbortController()
+  const stopAnalysis = new AbortController()
+  const outer = ctx.signal ?? new AbortController().signal
+  const batchGen = start({...ctx, signal: AbortSignal.any([outer, stopBatch.signal])})
+  const analysisGen = runAnalyses(
+    runs,
+    {
+      metrics: ctx.metrics,
+      now,
+      // The batch clock's sleep, cut short when the gate is reached or the run stops.
+      sleep: (ms, signal) => (signal.aborted ? Promise.resolve() : Promise.race([sleep(ms), new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), {once: true}))])),
+    },
+    {gate: gate.signal, previous: saved?.measurements, startedAt},
+    AbortSignal.any([outer, stopAnalysis.signal]),
+  )
+  const pull = {
+    batch: (): Next<RolloutEvent, BatchOutcome> => batchGen.next().then((r) => ({from: 'batch' as const, r})),
+    analysis: (): Next<RolloutEvent, BatchOutcome> => analysisGen.next().then((r) => ({from: 'analysis' as const, r})),
+  }
+  let batchNext: Next<RolloutEvent, BatchOutcome> | undefined = pull.batch()
+  let analysisNext: Next<RolloutEvent, BatchOutcome> | undefined = pull.analysis()
+  let batchOutcome: BatchOutcome | undefined
+  let verdict: AnalysisOutcome | undefined
+  let analysisEnded = false
+
+  while (batchNext || analysisNext) {
+    const got = await Promise.race([batchNext, analysisNext].filter((p): p is Next<RolloutEvent, BatchOutcome> => p !== undefined))
+    if (got.from === 'batch') {
+      if (!got.r.done) {
+        yield got.r.value
+        batchNext = pull.batch()
+        continue
+      }
+      batchNext = undefined
+      batchOutcome = got.r.value
+      // The gate: the batch's pods are Ready. Otherwise the batch failed or stopped: so does the analysis.
+      if (batchOutcome.ok) gate.abort()
+      else if (!analysisEnded) stopAnalysis.abort()
+    } else {
+      if (!got.r.done) {
+        const e = got.r.value
+        if (e.type === 'measurement') (measurements[e.analysis] ??= []).push(e.measurement)
+        yield {type: 'analysis', id: item.id, batch, event: e}
+        analysisNext = pull.analysis()
+        continue
+      }
+      analysisNext = undefined
+      analysisEnded = true
+      verdict = got.r.value
+      // A decisive verdict before the gate: no reason to wait for more pods.
+      if (verdict && verdict.verdict !== 'Successful' && batchNext) stopBatch.abort()
+    }
+  }
+  if (!batchOutcome) throw new BugError('runAnalysedBatch: the batch ended without an outcome')
+  const interruptedByUs = !batchOutcome.ok && batchOutcome.interrupted && stopBatch.signal.aborted && !outer.aborted
+  if (verdict?.verdict === 'Failed') return {ok: false, breaker: true, interrupted: false, reason: verdict.reason ?? 'analysis failed', record: withAnalysis(batchOutcome.record, 'Failed', verdict.reason)}
+  if (verdict?.verdict === 'Inconclusive') return {ok: false, breaker: false, interrupted: false, paused: true, reason: verdict.reason ?? 'analysis inconclusive', record: withAnalysis(batchOutcome.record, 'Inconclusive', verdict.reason)}
+  if (interruptedByUs) throw new BugError('runAnalysedBatch: batch stopped without a decisive verdict')
+  if (!batchOutcome.ok) return {...batchOutcome, record: withAnalysis(batchOutcome.record)}
+  if (!verdict) return {ok: false, breaker: false, interrupted: true, reason: 'interrupted', record: withAnalysis(batchOutcome.record)}
+  return {ok: true, record: withAnalysis(batchOutcome.record, 'Successful')}
+}
