@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict'
+import {test} from 'node:test'
+import type {JsonObject} from '../../../src/model/json.js'
+import type {Value} from '../../../src/rollout/analysis/expr.js'
+import {MeasureError, type MetricsPort} from '../../../src/rollout/analysis/run.js'
+import {abortWorkload, runNextBatch, startWorkloadRecord, type BatchContext} from '../../../src/rollout/batches/index.js'
+import type {PlanItem, RolloutEvent, WorkloadRecord} from '../../../src/rollout/types.js'
+import {BatchFakeCluster} from './batches-fake.js'
+
+function deployment(image: string): JsonObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {name: 'web', namespace: 'shop', labels: {app: 'web'}},
+    spec: {replicas: 4, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'app', image}]}}},
+  }
+}
+
+const analysisDoc = (metric: Record<string, unknown>): JsonObject => ({
+  apiVersion: 'strata.dev/v1alpha1',
+  kind: 'Analysis',
+  metadata: {name: 'errors'},
+  spec: {args: [{name: 'svc'}], metrics: [{name: 'rate', successCondition: 'result[0] < 0.05', provider: {prometheus: {address: 'http://prom:9090', query: 'rate{svc="{{args.svc}}",app="{{app}}",w="{{workload}}"}'}}, ...metric}]},
+})
+
+function itemOf(obj: JsonObject, shares: number[], metric: Record<string, unknown>): PlanItem {
+  return {
+    id: {key: 'apps/Deployment/shop/web', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'},
+    action: 'update',
+    object: obj,
+    batches: {strategy: 'canary', shares, analyses: [{name: 'errors', file: 'analysis.yaml', document: analysisDoc(metric), args: {svc: 'web'}}]},
+  }
+}
+
+function scripted(values: Array<Value | Error>, seen: string[] = []): MetricsPort {
+  let i = 0
+  return {
+    async measure(p) {
+      if (p.kind === 'prometheus') seen.push(p.query)
+      const v = values[Math.min(i++, values.length - 1)]
+      if (v instanceof Error) throw v
+      return v
+    },
+  }
+}
+
+async function setup(metrics: MetricsPort) {
+  const fake = new BatchFakeCluster()
+  await fake.apply(deployment('app:1'), {force: false})
+  fake.settle()
+  const ctx: BatchContext = {cluster: fake, fieldManager: 'strata', forceConflicts: false, applySetId: 'applyset-x', batchTimeoutMs: 600_000, maxFailedPods: 0, now: fake.now, sleep: fake.sleep, pollMs: 1000, metrics, app: 'shop'}
+  return {fake, ctx}
+}
+
+async function drain<T>(gen: AsyncGenerator<RolloutEvent, T>, events: RolloutEvent[] = []): Promise<T> {
+  for (;;) {
+    const r = await gen.next()
+    if (r.done) return r.value
+    events.push(r.value)
+  }
+}
+
+/** The image of each live pod, read from its owner's template (the fake keeps templates on owners). */
+const podImages = async (fake: BatchFakeCluster) =>
+  [...fake.objects.values()]
+    .filter((o) => o.kind === 'Pod' && !(o.metadata as JsonObject).deletionTimestamp)
+    .map((pod) => {
+      const owner = [...fake.objects.values()].find((d) => (d.metadata as JsonObject).uid === (pod.metadata as JsonObject).ownerUid)
+      return owner ? String((((owner.spec as JsonObject).template as JsonObject).spec as {containers: {image: string}[]}).containers[0].image) : 'orphan'
+    })
+
+test('a passing analysis lets the batch pass; its measurements are events and stay in the record', async () => {
+  const seen: string[] = []
+  const {fake, ctx} = await setup(scripted([[0.01]], seen))
+  const item = itemOf(deployment('app:2'), [0.5, 1], {interval: '5s', count: 2})
+  const record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop'}))!)
+  const events: RolloutEvent[] = []
+  const outcome = await drain(runNextBatch(ctx, item, record), events)
+  assert.equal(outcome.ok, true)
+  assert.equal(outcome.record.batchesDone, 1)
+  assert.equal(outcome.record.analysis?.verdict, 'Successful')
+  assert.equal(outcome.record.analysis?.measurements.errors.length, 2)
+  assert.deepEqual(seen[0], 'rate{svc="web",app="shop",w="web"}')
+  const kinds = events.filter((e) => e.type === 'analysis').map((e) => (e as {event: {type: string}}).event.type)
+  assert.deepEqual(kinds, ['analysis-start', 'measurement', 'measurement', 'analysis-verdict'])
+  assert.ok(events.some((e) => e.type === 'batch'), 'the batch still reports its pods')
+})
+
+test('a failing analysis trips the breaker; abort puts every pod back on the old template', async () => {
+  const {fake, ctx} = await setup(scripted([[0.01], [0.4]]))
+  const item = itemOf(deployment('app:2'), [0.5, 1], {interval: '5s', count: 5})
+  const record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop'}))!)
+  const outcome = await drain(runNextBatch(ctx, item, record))
+  assert.equal(outcome.ok, false)
+  assert.ok(!outcome.ok && outcome.breaker && !outcome.interrupted)
+  assert.match(!outcome.ok ? outcome.reason : '', /analysis errors: metric rate: 1 failed measurement\(s\), limit 0; last value \[0.4\]/)
+  await drain(abortWorkload(ctx, outcome.record))
+  fake.settle()
+  const imgs = await podImages(fake)
+  assert.equal(imgs.length, 4)
+  assert.ok(imgs.every((i) => i === 'app:1'), JSON.stringify(imgs))
+})
+
+test('errors past consecutiveErrorLimit fail the batch like a failed measurement', async () => {
+  const {ctx, fake} = await setup(scripted([[0.01], new MeasureError('prom:9090: ECONNREFUSED')]))
+  const item = itemOf(deployment('app:2'), [0.5, 1], {interval: '1s', count: 20, consecutiveErrorLimit: 2})
+  const record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop'}))!)
+  const outcome = await drain(runNextBatch(ctx, item, record))
+  assert.ok(!outcome.ok && outcome.breaker)
+  assert.match(!outcome.ok ? outcome.reason : '', /3 consecutive errors, limit 2; last: prom:9090: ECONNREFUSED/)
+})
+
+test('an inconclusive analysis pauses the rollout with the reason; resume starts a fresh analysis', async () => {
+  const {fake, ctx} = await setup(scripted([[0.1], [0.01]]))
+  const item = itemOf(deployment('app:2'), [0.5, 1], {interval: '5s', count: 1, failureCondition: 'result[0] > 0.2'})
+  const record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop'}))!)
+  const outcome = await drain(runNextBatch(ctx, item, record))
+  assert.ok(!outcome.ok && outcome.paused && !outcome.breaker)
+  assert.match(!outcome.ok ? outcome.reason : '', /inconclusive/)
+  assert.equal(outcome.record.analysis?.verdict, 'Inconclusive')
+})
+
+test('an interrupted analysis resumes from its saved measurements', async () => {
+  const {fake, ctx} = await setup(scripted([[0.01]]))
+  const item = itemOf(deployment('app:2'), [0.5, 1], {interval: '5s', count: 3})
+  const base = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop'}))!)
+  const saved = [0, 1].map((i) => ({metric: 'rate', at: new Date(fake.now() + i * 5000).toISOString(), phase: 'Successful' as const, value: [0.01]}))
+  const record: WorkloadRecord = {...base, analysis: {batch: 1, startedAt: new Date(fake.now()).toISOString(), measurements: {errors: saved}}}
+  const events: RolloutEvent[] = []
+  const outcome = await drain(runNextBatch(ctx, item, record), events)
+  assert.equal(outcome.ok, true)
+  assert.equal(outcome.record.analysis?.measurements.errors.length, 3)
+  assert.equal(events.filter((e) => e.type === 'analysis' && e.event.type === 'measurement').length, 1)
+})
