@@ -7,7 +7,7 @@ import {holderCondition, RolloutStateStore} from '../../cluster/state-store.js'
 import {UserError} from '../../model/errors.js'
 import {clusterTarget, rolloutCommand, shellQuote, type ClusterTarget} from '../../model/follow-up.js'
 import {percent} from '../../rollout/plan-format.js'
-import type {RolloutState} from '../../rollout/types.js'
+import type {RolloutState, WorkloadRecord} from '../../rollout/types.js'
 import {watchRolloutStatus} from '../../cli/follow-rollout.js'
 import {parseDuration} from '../../rollout/run-apply.js'
 import {statusExitCode} from '../../rollout/follow-status.js'
@@ -71,13 +71,23 @@ function statusJson(s: RolloutState) {
     phase: s.phase,
     step: s.step,
     steps: s.plan.steps.map((st) => ({index: st.index, name: st.name, items: st.items.length, pauseAfter: st.pauseAfter})),
-    workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, strategy: w.strategy, batchesDone: w.batchesDone, batches: w.shares.length})),
+    workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, strategy: w.strategy, batchesDone: w.batchesDone, batches: w.shares.length, analysis: w.analysis ?? null})),
     reason: s.reason ?? null,
     holder: s.holder ?? null,
     stopRequested: s.stopRequested ?? null,
     startedAt: s.startedAt,
     updatedAt: s.updatedAt,
   }
+}
+
+/** The last measurements of each analysis of a workload's latest analysed batch, oldest first. */
+export function analysisLines(a: NonNullable<WorkloadRecord['analysis']>, last = 10): string[] {
+  const lines = [`    analysis of batch ${a.batch} (started ${a.startedAt})${a.verdict ? `: ${a.verdict}` : ''}${a.reason ? ` — ${a.reason}` : ''}`]
+  for (const [name, ms] of Object.entries(a.measurements)) {
+    if (ms.length > last) lines.push(`      ${name}: ${ms.length - last} earlier measurement(s) not shown`)
+    for (const m of ms.slice(-last)) lines.push(`      ${name} ${m.metric} ${m.at} ${m.phase}: ${m.phase === 'Error' ? m.message : JSON.stringify(m.value)}`)
+  }
+  return lines
 }
 
 export function statusText(s: RolloutState, target: ClusterTarget): string {
@@ -88,6 +98,7 @@ export function statusText(s: RolloutState, target: ClusterTarget): string {
   lines.push(current ? `step ${s.step + 1}/${total}: ${current.name}` : `all ${total} steps done`)
   for (const w of Object.values(s.workloads)) {
     lines.push(`  ${w.id.kind} ${w.id.namespace}/${w.id.name}: batch ${w.batchesDone}/${w.shares.length} (${w.shares.map(percent).join(',')}, ${w.strategy})`)
+    if (w.analysis) lines.push(...analysisLines(w.analysis))
   }
   if (s.reason) lines.push(`reason: ${s.reason}`)
   if (s.holder) lines.push(`held by pid ${s.holder.pid} on ${s.holder.host} (heartbeat ${s.holder.heartbeatAt})`)

@@ -24,3 +24,31 @@ describe('rollout status text', () => {
     assert.match(text, /^roll back: strata rollout abort shop -n team-a --kubeconfig '\/etc\/kube\/prod config' --context prod$/m)
   })
 })
+
+test('rollout status shows the analysis verdict and its measurements, errors by their message', () => {
+  const id = {key: 'apps/Deployment/team-a/web', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-a', name: 'web'}
+  const state: RolloutState = {
+    ...paused,
+    reason: 'Deployment team-a/web: analysis errors: metric rate: 1 inconclusive measurement(s), limit 0; last value [0.1]',
+    workloads: {
+      [id.key]: {
+        id,
+        strategy: 'canary',
+        previous: {},
+        batchesDone: 1,
+        shares: [0.5, 1],
+        analysis: {
+          batch: 1,
+          startedAt: '2026-01-01T00:00:00.000Z',
+          verdict: 'Inconclusive',
+          reason: 'metric rate: 1 inconclusive measurement(s), limit 0',
+          measurements: {errors: [{metric: 'rate', at: '2026-01-01T00:00:05.000Z', phase: 'Error', message: 'prom:9090: ECONNREFUSED'}, {metric: 'rate', at: '2026-01-01T00:00:10.000Z', phase: 'Inconclusive', value: [0.1]}]},
+        },
+      },
+    },
+  }
+  const text = statusText(state, {})
+  assert.match(text, /analysis of batch 1 \(started 2026-01-01T00:00:00.000Z\): Inconclusive — metric rate/)
+  assert.match(text, /errors rate 2026-01-01T00:00:05.000Z Error: prom:9090: ECONNREFUSED/)
+  assert.match(text, /errors rate 2026-01-01T00:00:10.000Z Inconclusive: \[0.1\]/)
+})
