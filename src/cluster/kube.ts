@@ -11,7 +11,7 @@ import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {splitApiVersion} from '../model/resource.js'
 import {ClusterError, clusterErrorFromStatus, type ApiStatus} from './errors.js'
-import {defaultFieldManager, type ApplyOptions, type ClusterPort, type DeleteOptions, type ListOptions, type ObjectRef, type PatchOptions, type ResourceMapping} from './port.js'
+import {defaultFieldManager, type ApplyOptions, type ClusterPort, type DeleteOptions, type ListOptions, type ObjectRef, type PatchOptions, type ResourceMapping, type WatchEvent, type WatchRequest} from './port.js'
 import {inCluster, loadKubeconfig, staticCredentials} from './kubeconfig.js'
 import {minifiedKubeconfig, type KubeconfigSelection} from './kubeconfig-merge.js'
 import {defaultRateLimit, TokenBucket, type RateLimit} from './rate-limit.js'
@@ -51,19 +51,12 @@ export async function kubeCluster(options: KubeClusterOptions = {}): Promise<Clu
   const origin = target === inCluster ? 'in-cluster service account' : target.origin
   const creds = target === inCluster ? undefined : staticCredentials(target)
   if (creds) {
-    const agent = tlsAgent({
-      keepAlive: true,
-      maxSockets: options.maxSockets ?? 32,
-      ca: creds.ca,
-      cert: creds.cert,
-      key: creds.key,
-      servername: creds.servername,
-      rejectUnauthorized: !creds.insecure,
-    }, origin)
+    const tlsOptions = {ca: creds.ca, cert: creds.cert, key: creds.key, servername: creds.servername, rejectUnauthorized: !creds.insecure}
+    const agent = tlsAgent({keepAlive: true, maxSockets: options.maxSockets ?? 32, ...tlsOptions}, origin)
     const headers: Record<string, string> = {}
     if (creds.token) headers.Authorization = `Bearer ${creds.token}`
     else if (creds.basic) headers.Authorization = `Basic ${Buffer.from(`${creds.basic.username}:${creds.basic.password}`).toString('base64')}`
-    const port = new KubeCluster(async () => headers, new URL(creds.server), agent, creds.namespace, retry, timeoutMs, limiter)
+    const port = new KubeCluster(async () => headers, new URL(creds.server), {requests: agent, watches: watchAgent(tlsOptions)}, creds.namespace, retry, timeoutMs, limiter)
     if (options.probe) await port.probe(origin)
     return port
   }
@@ -92,20 +85,17 @@ async function clientNodeCluster(target: KubeconfigSelection | typeof inCluster,
   const cluster = kc.getCurrentCluster()!
   const server = new URL(cluster.server)
   // client-node makes a new agent per call; one keep-alive agent saves a TLS handshake per request.
-  const agent: http.Agent =
-    cluster.proxyUrl || server.protocol === 'http:'
-      ? (tls.agent as http.Agent)
-      : tlsAgent({
-          keepAlive: true,
-          maxSockets: options.maxSockets ?? 32,
-          ca: tls.ca,
-          cert: tls.cert,
-          key: tls.key,
-          pfx: tls.pfx,
-          passphrase: tls.passphrase,
-          servername: tls.servername,
-          ...(tls.rejectUnauthorized !== undefined ? {rejectUnauthorized: tls.rejectUnauthorized} : {}),
-        }, origin)
+  const tlsOptions: https.AgentOptions = {
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    pfx: tls.pfx,
+    passphrase: tls.passphrase,
+    servername: tls.servername,
+    ...(tls.rejectUnauthorized !== undefined ? {rejectUnauthorized: tls.rejectUnauthorized} : {}),
+  }
+  const direct = !(cluster.proxyUrl || server.protocol === 'http:')
+  const agent: http.Agent = direct ? tlsAgent({keepAlive: true, maxSockets: options.maxSockets ?? 32, ...tlsOptions}, origin) : (tls.agent as http.Agent)
   const namespace = target === inCluster ? kc.getContextObject(kc.getCurrentContext())?.namespace?.trim() : target.namespace
   let cache: {headers: Record<string, string>; until: number} | undefined
   const auth = async (): Promise<Record<string, string>> => {
@@ -121,7 +111,7 @@ async function clientNodeCluster(target: KubeconfigSelection | typeof inCluster,
     cache = {headers, until: now + 10_000}
     return headers
   }
-  return new KubeCluster(auth, server, agent, namespace || 'default', retry, timeoutMs, limiter)
+  return new KubeCluster(auth, server, {requests: agent, watches: direct ? watchAgent(tlsOptions) : agent}, namespace || 'default', retry, timeoutMs, limiter)
 }
 
 /**
@@ -137,6 +127,14 @@ function tlsAgent(options: https.AgentOptions, origin: string): https.Agent {
   return new https.Agent(options)
 }
 
+/**
+ * Watch streams hold their connection for minutes: they get their own pool, so that however many
+ * kinds and namespaces are watched, requests never wait behind them for a socket.
+ */
+function watchAgent(options: https.AgentOptions): https.Agent {
+  return new https.Agent({...options, keepAlive: true})
+}
+
 /** client-node spells kubectl's `tokenFile` as `token-file`; everything else it reads as kubectl writes it. */
 function forClientNode(doc: Record<string, unknown>): Record<string, unknown> {
   const users = (doc.users as {name: string; user: Record<string, unknown>}[]).map((u) => (typeof u.user.tokenFile === 'string' ? {...u, user: {...u.user, 'token-file': u.user.tokenFile}} : u))
@@ -149,7 +147,7 @@ class KubeCluster implements ClusterPort {
   constructor(
     private readonly authHeaders: () => Promise<Record<string, string>>,
     private readonly server: URL,
-    private readonly agent: http.Agent,
+    private readonly agents: {requests: http.Agent; watches: http.Agent},
     readonly defaultNamespace: string,
     private readonly retry: RetryPolicy,
     private readonly timeoutMs: number,
@@ -328,6 +326,65 @@ class KubeCluster implements ClusterPort {
     await this.send('DELETE', path, JSON.stringify(body), 'application/json', describe('delete', ref), ref.kind === 'Secret')
   }
 
+  async watch(apiVersion: string, kind: string, request: WatchRequest, onEvent: (e: WatchEvent) => void): Promise<void> {
+    const mapping = await this.mapping(apiVersion, kind)
+    if (!mapping) throw new ClusterError(404, 'NotFound', `the server does not serve kind ${kind} in ${apiVersion}`)
+    const root = mapping.group ? `/apis/${mapping.group}/${mapping.version}` : `/api/${mapping.version}`
+    const ns = mapping.namespaced && request.namespace ? `/namespaces/${encodeURIComponent(request.namespace)}` : ''
+    const timeoutSeconds = request.timeoutSeconds ?? 300
+    const query = new URLSearchParams({watch: '1', allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds)})
+    if (request.resourceVersion) query.set('resourceVersion', request.resourceVersion)
+    if (request.labelSelector) query.set('labelSelector', request.labelSelector)
+    if (request.fieldSelector) query.set('fieldSelector', request.fieldSelector)
+    const what = `watch ${kind}${request.namespace ? ` in ${request.namespace}` : ''}`
+    await this.limiter.take()
+    const headers: Record<string, string> = {Accept: 'application/json', ...(await this.authHeaders())}
+    const base = this.server.pathname.replace(/\/$/, '')
+    const client = this.server.protocol === 'http:' ? http : https
+    const signal = request.signal
+    return new Promise<void>((resolve, reject) => {
+      const fail = (err: Error): void => (signal?.aborted ? resolve() : reject(err))
+      const req = client.request(
+        // The socket may idle between bookmarks; the server's own timeout ends the stream first.
+        {protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port, path: `${base}${root}${ns}/${mapping.resource}?${query}`, method: 'GET', headers, agent: this.agents.watches, timeout: (timeoutSeconds + 30) * 1000, signal},
+        (res) => {
+          res.setEncoding('utf8')
+          if (res.statusCode !== 200) {
+            let body = ''
+            res.on('data', (c: string) => (body += c))
+            res.on('end', () => fail(clusterErrorFromStatus(res.statusCode ?? 0, statusOf(body), what, false, parseRetryAfter(res.headers['retry-after'], Date.now()))))
+            res.on('error', (err) => fail(networkError(err, this.server, what)))
+            return
+          }
+          // Newline-delimited JSON: one event per line, a line may span chunks.
+          let buffered = ''
+          res.on('data', (chunk: string) => {
+            buffered += chunk
+            let nl: number
+            while ((nl = buffered.indexOf('\n')) >= 0) {
+              const line = buffered.slice(0, nl).trim()
+              buffered = buffered.slice(nl + 1)
+              if (!line) continue
+              let event: unknown
+              try {
+                event = JSON.parse(line)
+              } catch {
+                req.destroy(new ClusterError(0, 'BadResponse', `${what}: the server sent a line that is not JSON`))
+                return
+              }
+              if (isObject(event) && typeof event.type === 'string' && isObject(event.object)) onEvent(event as unknown as WatchEvent)
+            }
+          })
+          res.on('end', () => resolve())
+          res.on('error', (err) => fail(err instanceof ClusterError ? err : networkError(err, this.server, what)))
+        },
+      )
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})))
+      req.on('error', (err) => fail(err instanceof ClusterError ? err : networkError(err, this.server, what)))
+      req.end()
+    })
+  }
+
   /**
    * One request with retries; resolves undefined on 404 unless `notFoundIsError` (a POST to a
    * collection answers 404 when the namespace is missing: that is an error, not absence).
@@ -337,14 +394,7 @@ class KubeCluster implements ClusterPort {
       const res = await this.request(method, path, body, contentType, what)
       if (res.status >= 200 && res.status < 300) return parseObject(res.body, what)
       if (res.status === 404 && !notFoundIsError) return undefined
-      let status: ApiStatus | undefined
-      try {
-        const parsed = JSON.parse(res.body)
-        if (isObject(parsed)) status = parsed as ApiStatus
-      } catch {
-        // Not a Status document (a proxy's HTML page, ...): the HTTP status says enough.
-      }
-      throw clusterErrorFromStatus(res.status, status, what, sensitive, res.retryAfter)
+      throw clusterErrorFromStatus(res.status, statusOf(res.body), what, sensitive, res.retryAfter)
     }, this.retry)
   }
 
@@ -359,7 +409,7 @@ class KubeCluster implements ClusterPort {
     const client = this.server.protocol === 'http:' ? http : https
     return new Promise<Response>((resolve, reject) => {
       const req = client.request(
-        {protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port, path: base + path, method, headers, agent: this.agent, timeout: this.timeoutMs},
+        {protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port, path: base + path, method, headers, agent: this.agents.requests, timeout: this.timeoutMs},
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
@@ -380,6 +430,16 @@ class KubeCluster implements ClusterPort {
 function networkError(err: Error & {code?: string}, server: URL, what: string): ClusterError {
   const code = err.code ?? 'NetworkError'
   return new ClusterError(0, code, `${what}: cannot reach the API server at ${server.origin} (${code})`)
+}
+
+function statusOf(body: string): ApiStatus | undefined {
+  try {
+    const parsed = JSON.parse(body)
+    return isObject(parsed) ? (parsed as ApiStatus) : undefined
+  } catch {
+    // Not a Status document (a proxy's HTML page, ...): the HTTP status says enough.
+    return undefined
+  }
 }
 
 function parseObject(text: string, what: string): JsonObject {

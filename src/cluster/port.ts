@@ -54,6 +54,21 @@ export interface PatchOptions {
   dryRun?: boolean
 }
 
+/** One event of a watch stream, as the server sends it (BOOKMARK carries only metadata.resourceVersion). */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'
+  object: JsonObject
+}
+
+export interface WatchRequest extends ListOptions {
+  /** Resume after this version; omitted: the server first sends every current object as ADDED. */
+  resourceVersion?: string
+  /** The server ends the stream after this long (the caller reconnects with the last version). */
+  timeoutSeconds?: number
+  /** Aborting ends the stream; the promise then resolves. */
+  signal?: AbortSignal
+}
+
 export interface ClusterPort {
   /** The namespace of the kubeconfig context (`default` when it names none). */
   readonly defaultNamespace: string
@@ -80,6 +95,13 @@ export interface ClusterPort {
   patch(ref: ObjectRef, body: JsonValue, options: PatchOptions): Promise<JsonObject>
   /** Deletes the object; a missing object is not an error. */
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>
+  /**
+   * A watch stream of one kind (in one namespace, or cluster-wide), with bookmarks. Resolves when
+   * the server ends the stream or `signal` aborts; rejects with a ClusterError for an HTTP error
+   * (410 Gone: the version is too old, start again without one) or a broken connection.
+   * Optional: ports that cannot stream (test fakes) leave it out, and watch falls back to polling.
+   */
+  watch?(apiVersion: string, kind: string, request: WatchRequest, onEvent: (e: WatchEvent) => void): Promise<void>
 }
 
 export const defaultFieldManager = 'strata'

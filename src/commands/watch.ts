@@ -12,6 +12,7 @@ import {parseListenAddress} from '../watch/http-server.js'
 import {defaultLeaseTimings, LeaderElector} from '../watch/leader.js'
 import {createLogger, logFormats, type LogFields, type LogFormat, type LogLevel} from '../watch/log.js'
 import {MetricsRegistry} from '../watch/metrics.js'
+import {DriftWatcher} from '../watch/drift-watch.js'
 import {createReconciler} from '../watch/reconcile.js'
 import {startWatch, type RunningWatch} from '../watch/run-watch.js'
 import {normalizeSelfHealArgv, watchAppsFrom} from '../watch/run-watch-apps.js'
@@ -29,7 +30,7 @@ export default class Watch extends StrataCommand {
 
   static override description =
     'Reconciles one app (--repo, --ref, --path, --name) or every app of a config file (--config strata.yaml): fetch the ref, render the path, diff against the cluster and apply, as `strata apply` does (ordered steps, health gates, ApplySet prune). ' +
-    'The ref is polled every --interval (a `git ls-remote`; a commit is applied once it appears); the live state is compared every --drift-interval and drift is corrected (--self-heal, the default) or only reported (--no-self-heal). ' +
+    'The ref is polled every --interval (a `git ls-remote`; a commit is applied once it appears); the applied objects are watched (Kubernetes watch streams) so that a change to a field strata applied (kubectl scale, kubectl edit, a deletion) is corrected (--self-heal, the default) or only reported (--no-self-heal) within seconds, and the whole live state is compared every --drift-interval as a safety net. ' +
     'Each commit gets one automatic attempt; a commit that fails to render, validate or become healthy leaves the cluster as it was and is retried with capped, jittered backoff until a new commit arrives. A rollout paused at a pause point is never resumed by watch: it waits for `strata rollout resume`. ' +
     'With --listen, an HTTP server answers /healthz, /readyz, /metrics (Prometheus) and POST /webhook (GitHub, Gitea, GitLab push events, signed with the secret from $STRATA_WEBHOOK_SECRET or --webhook-secret-file), which reconciles the pushed apps at once. ' +
     'With --leader-elect, replicas compete for a coordination.k8s.io Lease and only the holder reconciles; a new leader reconciles every app. ' +
@@ -52,6 +53,7 @@ export default class Watch extends StrataCommand {
     interval: Flags.string({description: "how often the ref is polled (default 30s; with --config, overrides every app's interval)"}),
     'drift-interval': Flags.string({description: "how often the live state is compared with the last commit (default 5m; 0 turns drift checks off; with --config, overrides every app's)"}),
     'self-heal': Flags.boolean({description: 'correct drift; --no-self-heal (or --self-heal=false) only reports it', default: true, allowNo: true}),
+    'drift-watch': Flags.boolean({description: 'watch the applied objects (Kubernetes watch streams) and react to drift within seconds; --no-drift-watch (or --drift-watch=false) leaves only the --drift-interval check', default: true, allowNo: true}),
     'dry-run': Flags.boolean({description: 'diff and report, never change the cluster', default: false}),
     listen: Flags.string({description: 'serve /healthz, /readyz, /metrics and POST /webhook on this address (host:port or :port)'}),
     'webhook-secret-file': Flags.string({description: `file holding the webhook's shared secret (default: $STRATA_WEBHOOK_SECRET); without a secret the webhook answers 404`}),
@@ -100,6 +102,17 @@ export default class Watch extends StrataCommand {
       onEvent: (app, event) => logger.log('debug', 'reconcile-event', {app, ...eventFields(event)}),
     })
 
+    const watchStreams = cluster.watch?.bind(cluster)
+    const driftWatch =
+      flags['drift-watch'] && watchStreams
+        ? (onDrift: (app: string, changes: string[]) => void) =>
+            new DriftWatcher({
+              cluster: {watch: watchStreams},
+              onDrift,
+              onEvent: ({kind, ...fields}) => logger.log(kind === 'stream-error' ? 'warn' : 'debug', `drift-watch-${kind}`, fields),
+            })
+        : undefined
+
     let election: Parameters<typeof startWatch>[0]['election']
     if (flags['leader-elect']) {
       const identity = flags.identity ?? `${process.env.POD_NAME || os.hostname()}_${randomUUID().slice(0, 8)}`
@@ -139,6 +152,7 @@ export default class Watch extends StrataCommand {
       webhookSecret,
       election,
       maxConcurrent: flags['max-concurrent'],
+      driftWatch,
     })
     if (stopRequested) stopRequested()
     await stopped

@@ -21,12 +21,13 @@ import type {RenderOptions} from '../render/index.js'
 import type {PlanOptions} from '../rollout/plan.js'
 import {planChanges} from '../rollout/plan-changes.js'
 import {repoSource} from '../rollout/app-source.js'
-import {prepareApply, processHolder, runApply, type RunOptions} from '../rollout/run-apply.js'
+import {prepareApply, processHolder, runApply, type PreparedApply, type RunOptions} from '../rollout/run-apply.js'
 import type {ScopePolicy} from '../rollout/scope.js'
 import type {RolloutEvent} from '../rollout/types.js'
 import type {GitCache} from '../source/git-cache.js'
 import {redactUrls} from '../source/git-safety.js'
 import type {WatchedApp} from './config.js'
+import type {OwnedObject} from './drift-watch.js'
 import type {Reconcile, ReconcileResult, ReconcileStatus} from './scheduler.js'
 import {readSourceRecord, writeSourceRecord} from './source-commit.js'
 
@@ -64,7 +65,8 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
   return async (app: WatchedApp, _reason, signal): Promise<ReconcileResult> => {
     const started = now()
     let commit: string | undefined
-    const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started})
+    let owned: OwnedObject[] | undefined
+    const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started, ...(owned && {objects: owned})})
     try {
       // Each reconcile asks the remote again: the ref may have moved (or been force-pushed).
       options.gitCache.forgetResolvedRefs()
@@ -85,6 +87,7 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
         scope: options.scope,
         source: repoSource(app.repo, app.path),
       })
+      owned = ownedObjects(prepared)
       const changes = planChanges(prepared)
       const objects = prepared.plan.steps.reduce((n, s) => n + s.items.length, 0)
       emit(app.name, {kind: 'planned', commit, objects, changes, deletions: prepared.prune.delete.length})
@@ -136,4 +139,9 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
       return done('failed', redactUrls(err instanceof UserError ? err.describe() : err instanceof Error ? err.message : String(err)))
     }
   }
+}
+
+/** What the render holds (deletions are leaving): the objects whose drift a watch stream reports. */
+function ownedObjects(prepared: PreparedApply): OwnedObject[] {
+  return prepared.plan.steps.flatMap((s) => s.items.filter((it) => it.action !== 'delete').map(({id}) => ({apiVersion: id.apiVersion, kind: id.kind, namespace: id.namespace, name: id.name})))
 }

@@ -43,7 +43,10 @@ function overrides(flags: WatchAppFlags): Partial<WatchedApp> {
   return {...(flags.interval !== undefined && {intervalMs: probe.intervalMs}), ...(flags['drift-interval'] !== undefined && {driftIntervalMs: probe.driftIntervalMs})}
 }
 
-/** `--self-heal=false|true` as oclif's boolean flags spell it (they take no value). */
+/** `--self-heal=false|true` and `--drift-watch=false|true` as oclif's boolean flags spell them (they take no value). */
 export function normalizeSelfHealArgv(argv: readonly string[]): string[] {
-  return argv.map((a) => (a === '--self-heal=false' ? '--no-self-heal' : a === '--self-heal=true' ? '--self-heal' : a))
+  return argv.map((a) => {
+    const m = /^--(self-heal|drift-watch)=(true|false)$/.exec(a)
+    return m ? (m[2] === 'false' ? `--no-${m[1]}` : `--${m[1]}`) : a
+  })
 }

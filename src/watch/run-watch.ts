@@ -8,6 +8,10 @@
 // when it takes the Lease later, reconciles every app (`triggerAll('startup')`) — a new leader
 // does not know what the old one left half done.
 //
+// Event-driven drift (driftWatch): every reconcile that planned hands the app's objects to the
+// drift watcher, whose streams report drift back as `driftDetected`; a replica that stops leading
+// closes its streams (the next leader opens its own).
+//
 // Shutdown (stop): no new runs, the in-flight ones get the abort signal and `deadlineMs` to finish
 // their current request, the server stops accepting, and the Lease is handed back so a standby
 // takes over at once instead of after the lease time.
@@ -15,6 +19,7 @@ import type {WatchedApp} from './config.js'
 import {readinessOf, WatchServer, type ListenAddress, type Readiness} from './http-server.js'
 import type {Logger} from './log.js'
 import type {MetricsRegistry} from './metrics.js'
+import type {OwnedObject} from './drift-watch.js'
 import {Scheduler, type Reconcile} from './scheduler.js'
 import {realTimers, type Timers} from './timers.js'
 
@@ -38,6 +43,15 @@ export interface WatchRuntimeOptions {
   election?: {elector: Elector; identity: string; retryPeriodMs: number}
   maxConcurrent?: number
   timers?: Timers
+  /** Builds the drift watcher (watch streams), told where to report drift; absent: --drift-watch=false. */
+  driftWatch?: (onDrift: (app: string, changes: string[]) => void) => DriftWatch
+}
+
+/** The part of DriftWatcher the loop uses (a fake in tests). */
+export interface DriftWatch {
+  setInventory(app: string, objects: readonly OwnedObject[]): void
+  clear(): void
+  stop(): Promise<void>
 }
 
 export interface RunningWatch {
@@ -61,14 +75,26 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
   let stopping = false
   let electionTimer: unknown
 
+  let drift: DriftWatch | undefined
+  const reconcile: Reconcile = !options.driftWatch
+    ? options.reconcile
+    : async (app, reason, signal) => {
+        const result = await options.reconcile(app, reason, signal)
+        if (result.objects && !stopping && leading) drift?.setInventory(app.name, result.objects)
+        return result
+      }
   const scheduler = new Scheduler(options.apps, {
-    reconcile: options.reconcile,
+    reconcile,
     headOf: options.headOf,
     mayReconcile: election ? () => leading && election.elector.stillLeading() : undefined,
     maxConcurrent: options.maxConcurrent,
     timers,
     metrics,
     onEvent: (e) => logger.event(e),
+  })
+  drift = options.driftWatch?.((app, changes) => {
+    const outcome = scheduler.driftDetected(app)
+    logger.log('info', 'drift-seen', {app, changes: changes.slice(0, 5).join('; '), reconcile: outcome})
   })
   if (election) metrics.gauge(leaderMetricName, 'Whether this replica holds the leader Lease (1) or stands by (0).')
 
@@ -112,6 +138,7 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
         if (!firstRound) scheduler.triggerAll('startup')
       } else {
         logger.log('warn', 'leader-lost', {identity: election.identity, holder: election.elector.holder})
+        drift?.clear()
       }
     } else if (firstRound) {
       metrics.set(leaderMetricName, {}, leading ? 1 : 0)
@@ -139,7 +166,7 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
       stopping = true
       if (electionTimer !== undefined) timers.clearTimeout(electionTimer)
       logger.log('info', 'stopping', {deadlineMs})
-      const [abandoned] = await Promise.all([scheduler.stop(deadlineMs), server?.close(Math.min(deadlineMs, 1_000))])
+      const [abandoned] = await Promise.all([scheduler.stop(deadlineMs), server?.close(Math.min(deadlineMs, 1_000)), drift?.stop()])
       if (election && leading) {
         leading = false
         // Bounded: an unreachable API server must not hold the exit past the pod's grace period.

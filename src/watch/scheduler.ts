@@ -11,6 +11,8 @@
 //   exponential, jittered, capped delay; a new SHA resets the backoff and runs at once.
 // - `paused` (a rollout waiting at a pause point): no automatic runs until the SHA moves; watch never
 //   resumes a rollout (the injected reconcile must not either).
+// - drift seen by a watch stream (`driftDetected`) runs like a drift check: only in a good state,
+//   only when leading; it queues behind a running reconcile (which may have diffed before the edit).
 // - a webhook (or `trigger`) always runs, coalescing with a pending run — except on a standby
 //   replica (`mayReconcile` false), which reconciles nothing; `triggerAll('startup')` on taking over.
 // - an app's failure or slowness never delays another app beyond the concurrency cap.
@@ -18,6 +20,7 @@
 //   request, then return) and waits for them up to a deadline.
 import type {MetricsRegistry} from './metrics.js'
 import type {WatchedApp} from './config.js'
+import type {OwnedObject} from './drift-watch.js'
 import {backoffDelay, defaultBackoff, type BackoffPolicy} from './backoff.js'
 import {realTimers, type Timers} from './timers.js'
 
@@ -29,6 +32,8 @@ export interface ReconcileResult {
   commit?: string
   error?: string
   durationMs: number
+  /** The objects the app's render holds (once planned): what event-driven drift watches. */
+  objects?: OwnedObject[]
 }
 
 export type Reconcile = (app: WatchedApp, reason: ReconcileReason, signal: AbortSignal) => Promise<ReconcileResult>
@@ -144,6 +149,25 @@ export class Scheduler {
     if (this.stopping) return 'stopping'
     const coalesced = slot.pending !== undefined
     this.enqueue(slot, reason)
+    return coalesced ? 'coalesced' : 'queued'
+  }
+
+  /** Drift seen by a watch stream: a drift reconcile unless the app is failing, paused or not ours. */
+  driftDetected(name: string): 'queued' | 'coalesced' | 'skipped' | 'unknown' | 'stopping' {
+    const slot = this.slots.get(name)
+    if (!slot) return 'unknown'
+    if (this.stopping) return 'stopping'
+    if (!slot.attempted || slot.lastStatus === 'failed') {
+      this.skip(slot, 'drift', 'backoff')
+      return 'skipped'
+    }
+    if (slot.lastStatus === 'paused') {
+      this.skip(slot, 'drift', 'paused')
+      return 'skipped'
+    }
+    if (!this.leading(slot, 'drift')) return 'skipped'
+    const coalesced = slot.pending !== undefined
+    this.enqueue(slot, 'drift')
     return coalesced ? 'coalesced' : 'queued'
   }
 

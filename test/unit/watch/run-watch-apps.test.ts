@@ -31,4 +31,5 @@ test('input errors are UserErrors naming the flag or file', () => {
 
 test('--self-heal=false and =true become the oclif spellings; other arguments untouched', () => {
   assert.deepEqual(normalizeSelfHealArgv(['--self-heal=false', '--interval', '2s', '--self-heal=true', '--self-heal']), ['--no-self-heal', '--interval', '2s', '--self-heal', '--self-heal'])
+  assert.deepEqual(normalizeSelfHealArgv(['--drift-watch=false', '--drift-watch=true', '--drift-watch=maybe']), ['--no-drift-watch', '--drift-watch', '--drift-watch=maybe'])
 })

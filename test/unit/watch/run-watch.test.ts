@@ -153,3 +153,42 @@ function call(port: number, method: string, path: string, body?: string, headers
     req.end(body)
   })
 }
+
+test('drift watch: each planned reconcile hands its objects over, reported drift runs a drift reconcile, losing the Lease clears the streams', async () => {
+  const timers = fakeTimers()
+  const runs: string[] = []
+  const objects = [{apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}]
+  const reconcile: Reconcile = async (a, reason) => {
+    runs.push(`${a.name}:${reason}`)
+    return {status: 'applied', commit: 'c1', durationMs: 1, objects}
+  }
+  const inventories: Array<[string, number]> = []
+  let cleared = 0
+  let stopped = 0
+  let report!: (app: string, changes: string[]) => void
+  const elector = fakeElector(true)
+  const {lines, logger} = captureLogger()
+  const w = await startWatch({
+    apps: [app('a')],
+    reconcile,
+    logger,
+    metrics: new MetricsRegistry(),
+    timers,
+    election: {elector, identity: 'me', retryPeriodMs: 1_000},
+    driftWatch: (onDrift) => {
+      report = onDrift
+      return {setInventory: (name, objs) => inventories.push([name, objs.length]), clear: () => cleared++, stop: async () => void stopped++}
+    },
+  })
+  await timers.flush()
+  assert.deepEqual(inventories, [['a', 1]])
+  report('a', ['Deployment shop/web: spec.replicas changed by kubectl (scale)'])
+  await timers.flush()
+  assert.deepEqual(runs, ['a:startup', 'a:drift'])
+  assert.ok(lines.some((l) => l.msg === 'drift-seen' && l.app === 'a' && l.reconcile === 'queued'))
+  elector.wins = false
+  await timers.advance(1_000)
+  assert.equal(cleared, 1)
+  await w.stop()
+  assert.equal(stopped, 1)
+})

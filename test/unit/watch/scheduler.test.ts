@@ -299,3 +299,30 @@ test('a failing ref lookup is an error event and counted, not a reconcile', asyn
   assert.match(metrics.render(), /^strata_watch_errors_total\{app="a"\} 3$/m)
   await s.stop()
 })
+
+test('driftDetected: a drift run in a good state (queued behind a running one); skipped while failing, paused or not leading', async () => {
+  const t = fakeTimers()
+  const gate = deferred<ReconcileResult>()
+  let leading = true
+  const r = recorder(t, (name, _reason, n) => (name === 'slow' && n === 2 ? gate.promise : name === 'bad' ? {status: 'failed', error: 'x', durationMs: 1} : name === 'held' ? {status: 'paused', durationMs: 1} : ok()))
+  const events: SchedulerEvent[] = []
+  const s = new Scheduler([app('slow'), app('bad'), app('held')], {reconcile: r.reconcile, timers: t, mayReconcile: () => leading, onEvent: (e) => events.push(e)})
+  assert.equal(s.driftDetected('slow'), 'skipped', 'nothing attempted yet')
+  s.start()
+  await t.flush()
+  assert.equal(s.driftDetected('nope'), 'unknown')
+  assert.equal(s.driftDetected('bad'), 'skipped')
+  assert.equal(s.driftDetected('held'), 'skipped')
+  assert.equal(s.driftDetected('slow'), 'queued')
+  await t.flush()
+  // The second run of `slow` hangs; drift seen meanwhile runs after it.
+  assert.equal(s.driftDetected('slow'), 'queued')
+  assert.equal(s.driftDetected('slow'), 'coalesced')
+  gate.resolve(ok())
+  await t.flush()
+  assert.deepEqual(r.calls.filter((c) => c.app === 'slow').map((c) => c.reason), ['startup', 'drift', 'drift'])
+  leading = false
+  assert.equal(s.driftDetected('slow'), 'skipped')
+  assert.ok(events.some((e) => e.kind === 'skipped' && e.app === 'slow' && e.why === 'not-leading'))
+  await s.stop()
+})
