@@ -52,6 +52,14 @@ function setup(debounceMs = 1_000) {
   return {server, timers, drifts, events, watcher}
 }
 
+/** setup() with app "shop" owning `web`, its stream open (returned as `s`). */
+async function watching(debounceMs = 1_000) {
+  const ctx = setup(debounceMs)
+  ctx.watcher.setInventory('shop', [web])
+  await ctx.timers.flush()
+  return {...ctx, s: ctx.server.open()[0]!}
+}
+
 test('appliedFieldsOf: the leaf paths of strata Apply entry and its time; other managers and subresources ignored', () => {
   const seen = appliedFieldsOf(scaled('1'))
   assert.deepEqual([...seen.fields], ['f:spec/f:template/f:spec/f:containers/k:{"name":"web"}/f:image'])
@@ -79,10 +87,7 @@ test('one stream per apiVersion+kind+namespace, filtered to ApplySet members, sh
 })
 
 test('kubectl scale (a field taken from strata) is drift, reported once per debounce window with the field and the manager', async () => {
-  const {server, watcher, timers, drifts} = setup()
-  watcher.setInventory('shop', [web])
-  await timers.flush()
-  const s = server.open()[0]!
+  const {s, watcher, timers, drifts} = await watching()
   s.emit({type: 'ADDED', object: deployment({rv: '10'})})
   s.emit({type: 'MODIFIED', object: scaled('11')})
   s.emit({type: 'MODIFIED', object: scaled('12')})
@@ -95,10 +100,7 @@ test('kubectl scale (a field taken from strata) is drift, reported once per debo
 })
 
 test('status updates, other managers adding fields strata never owned, and strata own applies are not drift', async () => {
-  const {server, watcher, timers, drifts} = setup()
-  watcher.setInventory('shop', [web])
-  await timers.flush()
-  const s = server.open()[0]!
+  const {s, watcher, timers, drifts} = await watching()
   s.emit({type: 'ADDED', object: deployment({rv: '10'})})
   s.emit({type: 'MODIFIED', object: deployment({rv: '11', others: [{manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', time: '2026-12-05T03:00:01Z', fieldsV1: {'f:status': {'f:replicas': {}}}}]})})
   s.emit({type: 'MODIFIED', object: deployment({rv: '12', others: [{manager: 'kube-controller-manager', operation: 'Update', time: '2026-12-05T03:00:01Z', fieldsV1: {'f:metadata': {'f:annotations': {'f:deployment.kubernetes.io/revision': {}}}}}]})})
@@ -111,10 +113,7 @@ test('status updates, other managers adding fields strata never owned, and strat
 })
 
 test('objects of no app in the stream are ignored; a deletion of an owned object is drift', async () => {
-  const {server, watcher, timers, drifts} = setup()
-  watcher.setInventory('shop', [web])
-  await timers.flush()
-  const s = server.open()[0]!
+  const {s, watcher, timers, drifts} = await watching()
   s.emit({type: 'ADDED', object: {...scaled('5'), metadata: {...(scaled('5').metadata as JsonObject), name: 'other'}}})
   s.emit({type: 'MODIFIED', object: {...scaled('6'), metadata: {...(scaled('6').metadata as JsonObject), name: 'other'}}})
   s.emit({type: 'DELETED', object: deployment({rv: '7'})})
@@ -167,10 +166,7 @@ test('a broken stream reconnects with capped backoff, keeping its resourceVersio
 })
 
 test('clear() (leadership lost) closes every stream and drops pending drift', async () => {
-  const {server, watcher, timers, drifts} = setup()
-  watcher.setInventory('shop', [web])
-  await timers.flush()
-  const s = server.open()[0]!
+  const {s, server, watcher, timers, drifts} = await watching()
   s.emit({type: 'ADDED', object: deployment({rv: '10'})})
   s.emit({type: 'MODIFIED', object: scaled('11')})
   watcher.clear()
