@@ -13,7 +13,8 @@ import {defaultLeaseTimings, LeaderElector} from '../watch/leader.js'
 import {createLogger, logFormats, type LogFields, type LogFormat, type LogLevel} from '../watch/log.js'
 import {MetricsRegistry} from '../watch/metrics.js'
 import {DriftWatcher} from '../watch/drift-watch.js'
-import {createReconciler} from '../watch/reconcile.js'
+import {createReconciler, gitRefOf} from '../watch/reconcile.js'
+import {headMaxAge, SharedHeads} from '../watch/shared-heads.js'
 import {startWatch, type RunningWatch} from '../watch/run-watch.js'
 import {normalizeSelfHealArgv, watchAppsFrom} from '../watch/run-watch-apps.js'
 import {loadWebhookSecret} from '../watch/webhook-secret.js'
@@ -92,9 +93,12 @@ export default class Watch extends StrataCommand {
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags)})
     const gitCache = new GitCache({dir: flags['cache-dir']})
 
+    // One ls-remote per repository and ref per interval, shared by polls and reconciles of every app on it.
+    const heads = new SharedHeads((repo, ref) => new GitCache({dir: flags['cache-dir']}).resolveRef(repo, gitRefOf(ref)))
     const reconcile = createReconciler({
       cluster,
       gitCache,
+      headOf: (app) => heads.resolve(app.repo, app.ref, headMaxAge(app.intervalMs)),
       selfHeal: flags['self-heal'],
       dryRun: flags['dry-run'],
       run,
@@ -144,8 +148,8 @@ export default class Watch extends StrataCommand {
     watch = await startWatch({
       apps,
       reconcile,
-      // A fresh cache object per look-up: GitCache remembers resolved refs for its lifetime.
-      headOf: (app) => new GitCache({dir: flags['cache-dir']}).resolveRef(app.repo, app.ref === 'HEAD' ? '' : app.ref),
+      headOf: (app) => heads.resolve(app.repo, app.ref, headMaxAge(app.intervalMs)),
+      heads,
       logger,
       metrics,
       listen,

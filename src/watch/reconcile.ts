@@ -52,6 +52,8 @@ export interface ReconcilerOptions {
   scope?: ScopePolicy
   now?: () => number
   onEvent?: (app: string, event: ReconcileEvent) => void
+  /** The commit the app's ref names now, from the look-up shared by the apps on its repository (shared-heads.ts). */
+  headOf?: (app: WatchedApp) => Promise<string>
 }
 
 /** `ref` as the apps spell it ('HEAD': the remote's default branch) to GitCache's ('' for that). */
@@ -68,9 +70,12 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
     let owned: OwnedObject[] | undefined
     const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started, ...(owned && {objects: owned})})
     try {
-      // Each reconcile asks the remote again: the ref may have moved (or been force-pushed).
-      options.gitCache.forgetResolvedRefs()
-      const tree = await options.gitCache.checkoutTree(app.repo, gitRefOf(app.ref))
+      // The ref may have moved (or been force-pushed): asked again per reconcile, or through the
+      // look-up the apps on this repository share (then the tree is checked out by its SHA).
+      let ref = gitRefOf(app.ref)
+      if (options.headOf) ref = await options.headOf(app)
+      else options.gitCache.forgetResolvedRefs()
+      const tree = await options.gitCache.checkoutTree(app.repo, ref)
       commit = tree.commit
       emit(app.name, {kind: 'fetched', commit})
       if (signal.aborted) return done('failed', 'stopped')

@@ -21,6 +21,7 @@ import type {Logger} from './log.js'
 import type {MetricsRegistry} from './metrics.js'
 import type {OwnedObject} from './drift-watch.js'
 import {Scheduler, type Reconcile} from './scheduler.js'
+import {headKey, type SharedHeads} from './shared-heads.js'
 import {realTimers, type Timers} from './timers.js'
 
 /** The part of LeaderElector the loop uses (a fake in tests). */
@@ -43,6 +44,11 @@ export interface WatchRuntimeOptions {
   election?: {elector: Elector; identity: string; retryPeriodMs: number}
   maxConcurrent?: number
   timers?: Timers
+  /**
+   * Shared ref look-ups (one per repository and ref): a push webhook expires its repository's
+   * answers; a look-up that finds a ref moved wakes every app on it (wired here).
+   */
+  heads?: Pick<SharedHeads, 'expire' | 'onMoved'>
   /** Builds the drift watcher (watch streams), told where to report drift; absent: --drift-watch=false. */
   driftWatch?: (onDrift: (app: string, changes: string[]) => void) => DriftWatch
 }
@@ -92,6 +98,12 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
     metrics,
     onEvent: (e) => logger.event(e),
   })
+  const appsByName = new Map(options.apps.map((a) => [a.name, a]))
+  const appsOnRef = new Map<string, string[]>()
+  for (const a of options.apps) appsOnRef.set(headKey(a.repo, a.ref), [...(appsOnRef.get(headKey(a.repo, a.ref)) ?? []), a.name])
+  options.heads?.onMoved((repo, ref, head) => {
+    for (const name of appsOnRef.get(headKey(repo, ref)) ?? []) scheduler.headMoved(name, head)
+  })
   drift = options.driftWatch?.((app, changes) => {
     const outcome = scheduler.driftDetected(app)
     logger.log('info', 'drift-seen', {app, changes: changes.slice(0, 5).join('; '), reconcile: outcome})
@@ -106,7 +118,12 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
     server = new WatchServer({
       apps: options.apps,
       // On a standby the run is skipped (not-leading); the leader sees the commit on its next poll.
-      trigger: (app) => scheduler.trigger(app, 'webhook'),
+      trigger: (app) => {
+        // The reconciles a push wakes share one fresh look-up of the pushed repository.
+        const repo = appsByName.get(app)?.repo
+        if (repo !== undefined) options.heads?.expire(repo)
+        return scheduler.trigger(app, 'webhook')
+      },
       metrics,
       readiness,
       webhookSecret: options.webhookSecret,

@@ -171,6 +171,18 @@ export class Scheduler {
     return coalesced ? 'coalesced' : 'queued'
   }
 
+  /**
+   * Another app's look-up found the ref this app follows at `head` (shared look-ups): a poll run
+   * when that is news to it, without waiting for its own poll.
+   */
+  headMoved(name: string, head: string): 'queued' | 'unchanged' | 'skipped' | 'unknown' | 'stopping' {
+    const slot = this.slots.get(name)
+    if (!slot) return 'unknown'
+    if (this.stopping) return 'stopping'
+    if (!this.leading(slot, 'poll')) return 'skipped'
+    return this.newHead(slot, head) ? 'queued' : 'unchanged'
+  }
+
   /** Queues every app (e.g. `startup` when this replica becomes the leader). */
   triggerAll(reason: ReconcileReason): void {
     for (const name of this.slots.keys()) this.trigger(name, reason)
@@ -264,14 +276,7 @@ export class Scheduler {
         return
       }
       if (this.stopping) return
-      if (head !== slot.lastCommit) {
-        // A new commit gets its one automatic attempt now, whatever happened to the previous one;
-        // recorded before the run so a failure that cannot name its commit still backs off on it.
-        this.resetBackoff(slot)
-        slot.lastCommit = head
-        this.enqueue(slot, 'poll')
-        return
-      }
+      if (this.newHead(slot, head)) return
       // Same commit: a failed one waits for its retry timer, a paused or good one waits for news.
       this.skip(slot, 'poll', slot.lastStatus === 'failed' ? 'backoff' : slot.lastStatus === 'paused' ? 'paused' : 'unchanged-head')
       return
@@ -279,6 +284,16 @@ export class Scheduler {
     if (slot.lastStatus === 'failed') return this.skip(slot, 'poll', 'backoff')
     if (slot.lastStatus === 'paused') return this.skip(slot, 'poll', 'paused')
     this.enqueue(slot, 'poll')
+  }
+
+  /** A new commit gets its one automatic attempt now, whatever happened to the previous one. */
+  private newHead(slot: Slot, head: string): boolean {
+    if (head === slot.lastCommit) return false
+    // Recorded before the run so a failure that cannot name its commit still backs off on it.
+    this.resetBackoff(slot)
+    slot.lastCommit = head
+    this.enqueue(slot, 'poll')
+    return true
   }
 
   private driftTick(slot: Slot): void {

@@ -120,7 +120,9 @@ test('a release that hangs does not hold the stop past its bound', async () => {
 test('the HTTP server: a signed webhook to /webhook/<app> triggers it; /readyz, /metrics; the secret never logged', async () => {
   const {runs, reconcile} = recorder()
   const {lines, logger} = captureLogger()
-  const w = await startWatch({apps: [app('a')], reconcile, logger, metrics: new MetricsRegistry(), listen: {host: '127.0.0.1', port: 0}, webhookSecret: 's3cr3t'})
+  const expired: string[] = []
+  const heads = {expire: (repo: string) => void expired.push(repo), onMoved: () => undefined}
+  const w = await startWatch({apps: [app('a')], reconcile, logger, metrics: new MetricsRegistry(), listen: {host: '127.0.0.1', port: 0}, webhookSecret: 's3cr3t', heads})
   try {
     const port = w.address!.port
     await new Promise((r) => setTimeout(r, 20))
@@ -133,6 +135,7 @@ test('the HTTP server: a signed webhook to /webhook/<app> triggers it; /readyz, 
     assert.equal(r.status, 202)
     await new Promise((res) => setTimeout(res, 20))
     assert.deepEqual(runs.map((x) => x.reason), ['startup', 'webhook'])
+    assert.deepEqual(expired, ['https://git.example.com/org/a.git'], 'the push expires the shared look-up of its repository')
     assert.equal((await call(port, 'POST', '/webhook/a', body, {'X-Hub-Signature-256': 'sha256=00'})).status, 401)
   } finally {
     await w.stop(1000)
@@ -191,4 +194,27 @@ test('drift watch: each planned reconcile hands its objects over, reported drift
   assert.equal(cleared, 1)
   await w.stop()
   assert.equal(stopped, 1)
+})
+
+test('shared look-ups: a moved ref wakes every app on that repository and ref (any spelling), not the others', async () => {
+  const timers = fakeTimers()
+  const {runs, reconcile} = recorder()
+  const {logger} = captureLogger()
+  let listener!: (repo: string, ref: string, head: string) => void
+  const expired: string[] = []
+  const on = (name: string, repo: string): WatchedApp => ({...app(name), repo})
+  const w = await startWatch({
+    apps: [on('a', 'https://git.example.com/org/shared.git'), on('b', 'git@git.example.com:org/shared'), app('c')],
+    reconcile,
+    logger,
+    metrics: new MetricsRegistry(),
+    timers,
+    heads: {expire: (repo) => expired.push(repo), onMoved: (l) => (listener = l)},
+  })
+  await timers.flush()
+  runs.length = 0
+  listener('https://git.example.com/org/shared', 'main', 'c9')
+  await timers.flush()
+  assert.deepEqual(runs.map((r) => `${r.app}:${r.reason}`).sort(), ['a:poll', 'b:poll'])
+  await w.stop()
 })

@@ -326,3 +326,17 @@ test('driftDetected: a drift run in a good state (queued behind a running one); 
   assert.ok(events.some((e) => e.kind === 'skipped' && e.app === 'slow' && e.why === 'not-leading'))
   await s.stop()
 })
+
+test('headMoved: an app hears of its new commit from a shared look-up and runs once; the same commit again is no news', async () => {
+  const t = fakeTimers()
+  const r = recorder(t, () => ok('c1'))
+  const s = new Scheduler([app('a'), app('b')], {reconcile: r.reconcile, timers: t, headOf: async () => 'c1'})
+  s.start()
+  await t.flush()
+  assert.equal(s.headMoved('a', 'c2'), 'queued')
+  assert.equal(s.headMoved('a', 'c2'), 'unchanged')
+  assert.equal(s.headMoved('zz', 'c2'), 'unknown')
+  await t.flush()
+  assert.deepEqual(r.calls.map((c) => `${c.app}:${c.reason}`), ['a:startup', 'b:startup', 'a:poll'])
+  await s.stop()
+})
