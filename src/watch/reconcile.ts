@@ -68,30 +68,44 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
     const started = now()
     let commit: string | undefined
     let owned: OwnedObject[] | undefined
-    const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started, ...(owned && {objects: owned})})
+    let pending: string | undefined
+    const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started, ...(owned && {objects: owned}), ...(pending !== undefined && {pending})})
     try {
       // The ref may have moved (or been force-pushed): asked again per reconcile, or through the
       // look-up the apps on this repository share (then the tree is checked out by its SHA).
       let ref = gitRefOf(app.ref)
       if (options.headOf) ref = await options.headOf(app)
       else options.gitCache.forgetResolvedRefs()
-      const tree = await options.gitCache.checkoutTree(app.repo, ref)
-      commit = tree.commit
-      emit(app.name, {kind: 'fetched', commit})
+      const prepareAt = async (at: string) => {
+        const tree = await options.gitCache.checkoutTree(app.repo, at)
+        emit(app.name, {kind: 'fetched', commit: tree.commit})
+        const prepared = await prepareApply(options.cluster, {
+          dir: path.join(tree.dir, app.path),
+          name: app.name,
+          namespace: app.namespace,
+          loadRestrictor: 'rootOnly',
+          concurrency: options.run.concurrency,
+          plan: options.plan ?? {},
+          maxDeletions: options.maxDeletions,
+          allowMassDelete: false,
+          render: {...options.render, cacheDir: options.render?.cacheDir ?? options.gitCache.root},
+          scope: options.scope,
+          source: repoSource(app.repo, app.path),
+        })
+        return {commit: tree.commit, prepared}
+      }
+      let {commit: at, prepared} = await prepareAt(ref)
+      commit = at
       if (signal.aborted) return done('failed', 'stopped')
-      const prepared = await prepareApply(options.cluster, {
-        dir: path.join(tree.dir, app.path),
-        name: app.name,
-        namespace: app.namespace,
-        loadRestrictor: 'rootOnly',
-        concurrency: options.run.concurrency,
-        plan: options.plan ?? {},
-        maxDeletions: options.maxDeletions,
-        allowMassDelete: false,
-        render: {...options.render, cacheDir: options.render?.cacheDir ?? options.gitCache.root},
-        scope: options.scope,
-        source: repoSource(app.repo, app.path),
-      })
+      // The inventory's namespace is known once rendered: that is where a rollback pin is kept.
+      const record = await readSourceRecord(options.cluster, app.name, prepared.namespace)
+      if (record?.pinned !== undefined && record.pinned !== commit) {
+        // Pinned by `strata rollback`: the newer commit waits; the pinned one is kept (and healed).
+        pending = commit
+        emit(app.name, {kind: 'held', commit, why: `pinned at ${record.pinned} by strata rollback: waiting for \`strata rollback ${app.name} --unpin\``})
+        ;({commit: at, prepared} = await prepareAt(record.pinned))
+        commit = at
+      }
       owned = ownedObjects(prepared)
       const changes = planChanges(prepared)
       const objects = prepared.plan.steps.reduce((n, s) => n + s.items.length, 0)
@@ -105,7 +119,6 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
       if (saved?.state.phase === 'aborted' && saved.state.plan.digest === prepared.plan.digest && changes > 0) {
         return done('failed', `the rollout of this render was aborted (${saved.state.reason ?? 'strata rollout abort'}); waiting for a new commit`)
       }
-      const record = await readSourceRecord(options.cluster, app.name, prepared.namespace)
       if (changes === 0) {
         if (!options.dryRun && record?.commit !== commit) await writeSourceRecord(options.cluster, app.name, prepared.namespace, {commit, repo: app.repo, path: app.path})
         return done('unchanged')

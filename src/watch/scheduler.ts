@@ -34,13 +34,15 @@ export interface ReconcileResult {
   durationMs: number
   /** The objects the app's render holds (once planned): what event-driven drift watches. */
   objects?: OwnedObject[]
+  /** A newer commit held back because the app is pinned (`strata rollback`); `commit` is the pinned one. */
+  pending?: string
 }
 
 export type Reconcile = (app: WatchedApp, reason: ReconcileReason, signal: AbortSignal) => Promise<ReconcileResult>
 
 export type SchedulerEvent =
   | {kind: 'reconcile-start'; at: number; app: string; reason: ReconcileReason}
-  | {kind: 'reconcile-done'; at: number; app: string; reason: ReconcileReason; status: ReconcileStatus; commit?: string; error?: string; durationMs: number}
+  | {kind: 'reconcile-done'; at: number; app: string; reason: ReconcileReason; status: ReconcileStatus; commit?: string; pending?: string; error?: string; durationMs: number}
   | {kind: 'retry-scheduled'; at: number; app: string; commit?: string; failures: number; delayMs: number}
   | {kind: 'head-error'; at: number; app: string; error: string}
   | {kind: 'skipped'; at: number; app: string; reason: ReconcileReason; why: 'paused' | 'backoff' | 'unchanged-head' | 'not-leading'}
@@ -378,6 +380,7 @@ export class Scheduler {
       reason,
       status: result.status,
       ...(result.commit !== undefined && {commit: result.commit}),
+      ...(result.pending !== undefined && {pending: result.pending}),
       ...(result.error !== undefined && {error: result.error}),
       durationMs: result.durationMs,
     })

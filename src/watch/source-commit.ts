@@ -11,12 +11,16 @@ export const sourceAnnotations = {
   commit: 'strata.dev/source-commit',
   repo: 'strata.dev/source-repo',
   path: 'strata.dev/source-path',
+  /** Set by `strata rollback --to`: watch keeps the app on this commit until `rollback --unpin`. */
+  pinned: 'strata.dev/pinned-commit',
 } as const
 
 export interface SourceRecord {
   commit: string
   repo: string
   path: string
+  /** The commit `strata rollback` pinned the app to, if any. */
+  pinned?: string
 }
 
 const parentRef = (app: string, namespace: string) => ({apiVersion: 'v1', kind: 'Secret', name: applySetParent(app, namespace).name, namespace})
@@ -27,7 +31,19 @@ export async function readSourceRecord(cluster: ClusterPort, app: string, namesp
   const a = md && isObject(md.annotations) ? md.annotations : undefined
   const commit = a?.[sourceAnnotations.commit]
   if (typeof commit !== 'string' || commit === '') return undefined
-  return {commit, repo: String(a?.[sourceAnnotations.repo] ?? ''), path: String(a?.[sourceAnnotations.path] ?? '')}
+  const pinned = a?.[sourceAnnotations.pinned]
+  return {commit, repo: String(a?.[sourceAnnotations.repo] ?? ''), path: String(a?.[sourceAnnotations.path] ?? ''), ...(typeof pinned === 'string' && pinned !== '' && {pinned})}
+}
+
+/** Pins the app to `commit`, or (null) removes the pin. False when there is no parent. */
+export async function writePin(cluster: ClusterPort, app: string, namespace: string, commit: string | null): Promise<boolean> {
+  try {
+    await cluster.patch(parentRef(app, namespace), {metadata: {annotations: {[sourceAnnotations.pinned]: commit}}}, {type: 'merge', fieldManager: 'strata'})
+    return true
+  } catch (e) {
+    if (e instanceof ClusterError && e.notFound) return false
+    throw e
+  }
 }
 
 /**
@@ -35,7 +51,7 @@ export async function readSourceRecord(cluster: ClusterPort, app: string, namesp
  * own parent writes (read-modify-PUT of the applyset ones) keep these. The repository is recorded
  * without credentials. False when there is no parent (an app that never applied anything).
  */
-export async function writeSourceRecord(cluster: ClusterPort, app: string, namespace: string, record: SourceRecord): Promise<boolean> {
+export async function writeSourceRecord(cluster: ClusterPort, app: string, namespace: string, record: Omit<SourceRecord, 'pinned'>): Promise<boolean> {
   const annotations = {[sourceAnnotations.commit]: record.commit, [sourceAnnotations.repo]: redactUrls(record.repo), [sourceAnnotations.path]: record.path}
   try {
     await cluster.patch(parentRef(app, namespace), {metadata: {annotations}}, {type: 'merge', fieldManager: 'strata'})

@@ -12,6 +12,7 @@ import {watchRolloutStatus} from '../../cli/follow-rollout.js'
 import {parseDuration} from '../../rollout/run-apply.js'
 import {statusExitCode} from '../../rollout/follow-status.js'
 import {kubeconfigFlags} from '../../cli/cluster-flags.js'
+import {readSourceRecord} from '../../watch/source-commit.js'
 
 export default class RolloutStatus extends StrataCommand {
   static override summary = "Show where an app's rollout stands: phase, current step, batches, why it stopped."
@@ -58,8 +59,10 @@ export default class RolloutStatus extends StrataCommand {
       throw new UserError(`no rollout of app '${args.name}' in namespace ${namespace}`, {field: 'NAME'}, 'Check the app name and pass its namespace with -n (the namespace of its applyset Secret).')
     }
     const s = stored.state
-    if (flags.json) process.stdout.write(`${JSON.stringify(statusJson(s), null, 2)}\n`)
-    else process.stdout.write(statusText(s, clusterTarget(flags)))
+    // A rollback pin (strata rollback --to) holds watch on one commit: part of where the app stands.
+    const pinned = (await readSourceRecord(cluster, args.name, namespace))?.pinned
+    if (flags.json) process.stdout.write(`${JSON.stringify({...statusJson(s), pinned: pinned ?? null}, null, 2)}\n`)
+    else process.stdout.write(statusText(s, clusterTarget(flags)) + (pinned ? pinText(s.app, pinned) : ''))
     process.exitCode = statusExitCode(s.phase)
   }
 }
@@ -126,4 +129,8 @@ export function statusText(s: RolloutState, target: ClusterTarget): string {
     lines.push(...next)
   }
   return lines.join('\n') + '\n'
+}
+
+export function pinText(app: string, commit: string): string {
+  return `pinned at ${commit} by strata rollback: watch keeps this commit and holds newer ones (unpin: strata rollback ${app} --unpin)\n`
 }

@@ -7,7 +7,9 @@ import {prepareApply, processHolder, runApply, type RunOptions} from '../../../s
 import {GitCache} from '../../../src/source/git-cache.js'
 import type {WatchedApp} from '../../../src/watch/config.js'
 import {createReconciler, type ReconcileEvent} from '../../../src/watch/reconcile.js'
-import {readSourceRecord} from '../../../src/watch/source-commit.js'
+import {readSourceRecord, writePin} from '../../../src/watch/source-commit.js'
+import {prepareRollback, unpin} from '../../../src/rollback/prepare-rollback.js'
+import {UserError} from '../../../src/model/errors.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 import {LocalRepo, tmpDir} from '../source/git-repos.js'
 
@@ -25,10 +27,48 @@ function setup(selfHeal = true) {
   const app: WatchedApp = {name: 'shop', repo: repo.url, ref: 'main', path: 'app', intervalMs: 30_000, driftIntervalMs: 60_000, selfHeal: true}
   const signal = new AbortController().signal
   const level = () => (cluster.peek('v1', 'ConfigMap', 'settings', 'shop')?.data as {level?: string} | undefined)?.level
-  return {repo, cluster, events, app, signal, level, once: (a: WatchedApp = app) => reconcile(a, 'poll', signal)}
+  return {root, repo, cluster, events, app, signal, level, once: (a: WatchedApp = app) => reconcile(a, 'poll', signal)}
 }
 
 describe('reconcile (watch)', () => {
+  test('a pinned app keeps the pinned commit (applied, then unchanged) and reports newer ones as pending; unpinned, it moves to the head', async () => {
+    const s = setup()
+    const c1 = s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
+    await s.once()
+    const c2 = s.repo.commit({'app/cm.yaml': cm('debug')})
+    await s.once()
+    assert.equal(s.level(), 'debug')
+    await writePin(s.cluster, 'shop', 'shop', c1)
+    const held = await s.once()
+    assert.deepEqual([held.status, held.commit, held.pending], ['applied', c1, c2])
+    assert.equal(s.level(), 'info')
+    assert.ok(s.events.some((e) => e.kind === 'held' && /pinned at/.test(e.why)))
+    const c3 = s.repo.commit({'app/cm.yaml': cm('warn')})
+    const still = await s.once()
+    assert.deepEqual([still.status, still.commit, still.pending], ['unchanged', c1, c3])
+    assert.equal(await unpin(s.cluster, 'shop', 'shop'), c1)
+    assert.equal((await readSourceRecord(s.cluster, 'shop', 'shop'))?.pinned, undefined)
+    const moved = await s.once()
+    assert.deepEqual([moved.status, moved.commit, moved.pending], ['applied', c3, undefined])
+    assert.equal(s.level(), 'warn')
+  })
+
+  test('prepareRollback: plans the recorded source at the commit and pins it; an app with no recorded source is a UserError naming NAME', async () => {
+    const s = setup()
+    const c1 = s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
+    await s.once()
+    s.repo.commit({'app/cm.yaml': cm('debug')})
+    await s.once()
+    const cache = new GitCache({dir: path.join(s.root, 'cache')})
+    const request = {loadRestrictor: 'rootOnly' as const, concurrency: 4, plan: {}, allowMassDelete: false}
+    const r = await prepareRollback(s.cluster, cache, 'shop', 'shop', c1.slice(0, 10), request)
+    assert.equal(r.commit, c1)
+    assert.equal(r.record.path, 'app')
+    assert.ok(r.prepared.plan.steps.some((st) => st.items.some((it) => it.action === 'update')))
+    assert.equal((await readSourceRecord(s.cluster, 'shop', 'shop'))?.pinned, c1)
+    await assert.rejects(prepareRollback(s.cluster, cache, 'other', 'shop', c1, request), (e: unknown) => e instanceof UserError && /no recorded git source/.test(e.message) && e.origin.field === 'NAME')
+  })
+
   test('a new commit is applied and recorded; the same commit again is unchanged', async () => {
     const s = setup()
     const c1 = s.repo.commit({'app/kustomization.yaml': kustomization, 'app/cm.yaml': cm('info')})
