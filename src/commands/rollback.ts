@@ -33,7 +33,7 @@ export default class Rollback extends StrataCommand {
 
   static override flags = {
     to: Flags.string({description: 'commit to go back to (full or abbreviated SHA, or a tag)', exactlyOne: ['to', 'unpin']}),
-    unpin: Flags.boolean({description: 'remove the pin: watch applies the head of its ref again', default: false, exactlyOne: ['to', 'unpin']}),
+    unpin: Flags.boolean({description: 'remove the pin: watch applies the head of its ref again', exactlyOne: ['to', 'unpin']}),
     namespace: Flags.string({char: 'n', description: "namespace of the app's inventory (default: the kubeconfig's namespace, else the one namespace that has a rollout of NAME)"}),
     ...executionFlags,
     ...planFlags,
