@@ -1,0 +1,31 @@
+import {Args, Flags} from '@oclif/core'
+import {StrataCommand} from '../../../cli/base-command.js'
+import {editFlags, runEdit} from '../../../cli/edit-command.js'
+import {addMetadata, parsePairs} from '../../../edit/metadata.js'
+
+export default class EditAddAnnotation extends StrataCommand {
+  static override summary = 'Add commonAnnotations to the kustomization (as kustomize edit add annotation).'
+
+  static override description = 'Pairs are KEY:VALUE, several per argument separated by commas. A key already set is refused unless --force. Exit codes: 0 written, 2 invalid key, key present, or no kustomization. Comments, key order and formatting of the file are kept; the file is written atomically.'
+
+  static override examples = [
+    {description: 'Annotate everything', command: '<%= config.bin %> edit add annotation owner:payments-team'},
+    {description: 'Overwrite', command: '<%= config.bin %> edit add annotation owner:platform --force'},
+  ]
+
+  static override strict = false
+
+  static override args = {
+    annotations: Args.string({description: 'KEY:VALUE[,KEY:VALUE...]', required: true}),
+  }
+
+  static override flags = {
+    ...editFlags,
+    force: Flags.boolean({char: 'f', description: 'overwrite an annotation that is already set', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(EditAddAnnotation)
+    runEdit(flags, (k) => addMetadata(k.doc, 'annotation', parsePairs(argv.map(String), 'annotation'), {force: flags.force}))
+  }
+}

@@ -1,0 +1,34 @@
+import {Args, Flags} from '@oclif/core'
+import {StrataCommand} from '../../../cli/base-command.js'
+import {editFlags, runEdit} from '../../../cli/edit-command.js'
+import {addGenerator} from '../../../edit/generators.js'
+import {diskFileSystem} from '../../../source/filesystem.js'
+
+export default class EditAddConfigMap extends StrataCommand {
+  static override summary = 'Add a configMapGenerator, or sources to the one of that name (as kustomize edit add configmap).'
+
+  static override description = 'Sources are appended to the generator named NAME (created when absent); files and env files must exist, a key may appear once. Exit codes: 0 written, 2 bad source or no kustomization. Comments, key order and formatting of the file are kept; the file is written atomically.'
+
+  static override examples = [
+    {description: 'Literals and a file', command: '<%= config.bin %> edit add configmap app-config --from-literal=LOG_LEVEL=info --from-file=config.json'},
+    {description: "An env file, merged into a base's generator", command: '<%= config.bin %> edit add configmap app-config --from-env-file=prod.env --behavior=merge'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'generator name', required: true}),
+  }
+
+  static override flags = {
+    ...editFlags,
+    'from-literal': Flags.string({description: 'KEY=VALUE; repeatable', multiple: true, default: []}),
+    'from-file': Flags.string({description: '[KEY=]FILE (relative to the kustomization); repeatable, or comma-separated', multiple: true, default: []}),
+    'from-env-file': Flags.string({description: 'file of KEY=VALUE lines; repeatable', multiple: true, default: []}),
+    behavior: Flags.string({description: 'create, merge or replace (merge/replace override a generator of a base)'}),
+    disableNameSuffixHash: Flags.boolean({description: 'no content hash suffix on the generated name', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(EditAddConfigMap)
+    runEdit(flags, (k) => addGenerator(k.doc, 'configmap', args.name, {literals: flags['from-literal'], files: flags['from-file'].flatMap((f) => f.split(',')), envFiles: flags['from-env-file'], behavior: flags.behavior, disableNameSuffixHash: flags.disableNameSuffixHash}, k.dir, diskFileSystem))
+  }
+}
