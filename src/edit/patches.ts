@@ -4,18 +4,12 @@
 import * as path from 'node:path'
 import type {Document} from 'yaml'
 import {UserError} from '../model/errors.js'
+import type {Selector} from '../render/select.js'
 import type {FileSystem} from '../source/filesystem.js'
 import {itemsOf, seqAt} from './document.js'
 
-export interface PatchTarget {
-  group?: string
-  version?: string
-  kind?: string
-  name?: string
-  namespace?: string
-  labelSelector?: string
-  annotationSelector?: string
-}
+/** kustomize's patch target (types.Selector). */
+export type PatchTarget = Selector
 
 export interface PatchSpec {
   path?: string

@@ -1,6 +1,6 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {StrataCommand} from '../../../cli/base-command.js'
-import {editFlags, runEdit} from '../../../cli/edit-command.js'
+import {editFlags, generatorFlags, generatorSourcesFrom, runEdit} from '../../../cli/edit-command.js'
 import {addGenerator} from '../../../edit/generators.js'
 import {diskFileSystem} from '../../../source/filesystem.js'
 
@@ -20,15 +20,11 @@ export default class EditAddConfigMap extends StrataCommand {
 
   static override flags = {
     ...editFlags,
-    'from-literal': Flags.string({description: 'KEY=VALUE; repeatable', multiple: true, default: []}),
-    'from-file': Flags.string({description: '[KEY=]FILE (relative to the kustomization); repeatable, or comma-separated', multiple: true, default: []}),
-    'from-env-file': Flags.string({description: 'file of KEY=VALUE lines; repeatable', multiple: true, default: []}),
-    behavior: Flags.string({description: 'create, merge or replace (merge/replace override a generator of a base)'}),
-    disableNameSuffixHash: Flags.boolean({description: 'no content hash suffix on the generated name', default: false}),
+    ...generatorFlags,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(EditAddConfigMap)
-    runEdit(flags, (k) => addGenerator(k.doc, 'configmap', args.name, {literals: flags['from-literal'], files: flags['from-file'].flatMap((f) => f.split(',')), envFiles: flags['from-env-file'], behavior: flags.behavior, disableNameSuffixHash: flags.disableNameSuffixHash}, k.dir, diskFileSystem))
+    runEdit(flags, (k) => addGenerator(k.doc, 'configmap', args.name, generatorSourcesFrom(flags), k.dir, diskFileSystem))
   }
 }

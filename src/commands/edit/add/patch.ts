@@ -1,6 +1,5 @@
-import {Flags} from '@oclif/core'
 import {StrataCommand} from '../../../cli/base-command.js'
-import {editFlags, runEdit} from '../../../cli/edit-command.js'
+import {editFlags, patchFlags, patchSpecFrom, runEdit} from '../../../cli/edit-command.js'
 import {addPatch} from '../../../edit/patches.js'
 import {diskFileSystem} from '../../../source/filesystem.js'
 
@@ -16,19 +15,11 @@ export default class EditAddPatch extends StrataCommand {
 
   static override flags = {
     ...editFlags,
-    path: Flags.string({description: 'patch file, relative to the kustomization'}),
-    patch: Flags.string({description: 'patch text (strategic merge or JSON 6902)'}),
-    group: Flags.string({description: 'target group'}),
-    version: Flags.string({description: 'target version'}),
-    kind: Flags.string({description: 'target kind'}),
-    name: Flags.string({description: 'target name (a regular expression)'}),
-    namespace: Flags.string({description: 'target namespace'}),
-    'label-selector': Flags.string({description: 'target label selector'}),
-    'annotation-selector': Flags.string({description: 'target annotation selector'}),
+    ...patchFlags,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(EditAddPatch)
-    runEdit(flags, (k) => addPatch(k.doc, {path: flags.path, patch: flags.patch, target: {group: flags.group, version: flags.version, kind: flags.kind, name: flags.name, namespace: flags.namespace, labelSelector: flags['label-selector'], annotationSelector: flags['annotation-selector']}}, k.dir, diskFileSystem))
+    runEdit(flags, (k) => addPatch(k.doc, patchSpecFrom(flags), k.dir, diskFileSystem))
   }
 }
