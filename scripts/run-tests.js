@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs the test tiers with Node's built-in runner (TypeScript through tsx).
-//   node scripts/run-tests.js                 all tiers: unit + conformance, then e2e
+//   node scripts/run-tests.js                 all tiers: unit + conformance, then package, then e2e
 //   node scripts/run-tests.js --tier unit     unit + conformance + hardening (no cluster)
 //   node scripts/run-tests.js --tier e2e      end-to-end only (real control plane, see scripts/cluster)
+//   node scripts/run-tests.js --tier package  the packed tarball installed globally on a clean prefix (needs the built tree and the npm registry)
 // Extra arguments after `--` go to `node --test` (e.g. -- --test-name-pattern=render).
 import {spawnSync} from 'node:child_process'
 import {readdirSync, statSync} from 'node:fs'
@@ -14,8 +15,8 @@ const passThrough = dashdash >= 0 ? args.slice(dashdash + 1) : []
 const own = dashdash >= 0 ? args.slice(0, dashdash) : args
 const tierIndex = own.indexOf('--tier')
 const tier = tierIndex >= 0 ? own[tierIndex + 1] : 'all'
-if (!['all', 'unit', 'e2e'].includes(tier)) {
-  console.error(`unknown tier ${tier}: use unit, e2e or all`)
+if (!['all', 'unit', 'package', 'e2e'].includes(tier)) {
+  console.error(`unknown tier ${tier}: use unit, package, e2e or all`)
   process.exit(2)
 }
 
@@ -45,6 +46,9 @@ let status = 0
 if (tier === 'all' || tier === 'unit') {
   const files = [...findTests('test/unit', '.test.ts'), ...findTests('test/conformance', '.test.ts'), ...findTests('test/hardening', '.test.ts').filter((f) => !f.endsWith('.e2e.test.ts'))]
   status = run(files, []) || status
+}
+if (tier === 'all' || tier === 'package') {
+  status = run(findTests('test/package', '.test.ts'), []) || status
 }
 if (tier === 'all' || tier === 'e2e') {
   // One control plane for the whole tier: files run one after another.
