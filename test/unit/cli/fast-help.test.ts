@@ -22,7 +22,10 @@ function run(args: string[], fastPath: boolean) {
 }
 
 test('the build rendered help for the root, every topic and every command', () => {
-  const ids = ['', 'rollout', ...Object.keys(manifest.commands)].sort()
+  // Topics are every proper prefix of a command id (rollout, edit, edit:add, ...).
+  const commands = Object.keys(manifest.commands)
+  const topics = commands.flatMap((id) => id.split(':').slice(0, -1).map((_, i, words) => words.slice(0, i + 1).join(':')))
+  const ids = [...new Set(['', ...topics, ...commands])].sort()
   assert.deepEqual(Object.keys(help.texts).sort(), ids)
   assert.equal(help.version, pjson.version)
 })
