@@ -1,4 +1,4 @@
-// `edit add label|annotation K:V,...` and `edit remove label K,...`, with kustomize edit's rules:
+// `edit add label|annotation K:V...` and `edit remove label K,...`, with kustomize edit's rules:
 // labels go to commonLabels (selectors too) or, with --without-selector, to a `labels` entry that
 // leaves selectors alone; annotations to commonAnnotations; a key already there is refused unless
 // --force; removing a key that is not there is refused unless --ignore-non-existence.
@@ -8,15 +8,20 @@ import {mapAt, seqAt} from './document.js'
 
 export type MetadataKind = 'label' | 'annotation'
 
-/** `k:v,k2:"v 2"` (several arguments allowed): a missing `:` means an empty value, quotes around a value are dropped. */
+/**
+ * `k:v k2:"v 2"`, one pair per argument as kustomize edit (v5) takes them: a comma is part of the
+ * value (`owner:a,b` is one annotation), a missing `:` means an empty value, and one pair of double
+ * quotes around a value is dropped.
+ */
 export function parsePairs(args: string[], kind: MetadataKind): Map<string, string> {
   const out = new Map<string, string>()
-  for (const part of args.flatMap((a) => a.split(','))) {
+  for (const part of args) {
     if (part === '') continue
     const c = part.indexOf(':')
     if (c === 0) throw new UserError(`invalid ${kind} ${JSON.stringify(part)}: no key before ':'`, {field: 'KEY:VALUE'}, `Write ${kind}s as key:value, e.g. app:web.`)
     const key = c < 0 ? part : part.slice(0, c)
-    const value = c < 0 ? '' : part.slice(c + 1).replace(/^["']+|["']+$/g, '')
+    const raw = c < 0 ? '' : part.slice(c + 1)
+    const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw
     validate(kind, key, value)
     out.set(key, value)
   }

@@ -123,7 +123,7 @@ describe('strata edit add/remove resource and component', () => {
 
 describe('strata edit add/remove label, add annotation', () => {
   test('add label: commonLabels grows; a key already set is refused unless --force', () => {
-    expectEdits(run((k) => addMetadata(k.doc, 'label', parsePairs(['tier:web,env:prod'], 'label'), {force: false})).written, [['  team: payments\n', '  team: payments\n  tier: web\n  env: prod\n']])
+    expectEdits(run((k) => addMetadata(k.doc, 'label', parsePairs(['tier:web', 'env:prod'], 'label'), {force: false})).written, [['  team: payments\n', '  team: payments\n  tier: web\n  env: prod\n']])
     assert.throws(() => run((k) => addMetadata(k.doc, 'label', parsePairs(['team:core'], 'label'), {force: false})), userError(/label team already in kustomization file/))
     expectEdits(run((k) => addMetadata(k.doc, 'label', parsePairs(['team:core'], 'label'), {force: true})).written, [['team: payments', 'team: core']])
   })
@@ -137,8 +137,10 @@ describe('strata edit add/remove label, add annotation', () => {
     assert.throws(() => parsePairs(['bad key:x'], 'label'), userError(/invalid label key "bad key"/))
     assert.throws(() => parsePairs(['app:has space'], 'label'), userError(/invalid label value/))
     assert.deepEqual([...parsePairs(['note:"any text"'], 'annotation')], [['note', 'any text']])
-    // As kustomize edit: commas separate pairs, a key alone has an empty value.
-    assert.deepEqual([...parsePairs(['a:1,b', 'c:'], 'annotation')], [['a', '1'], ['b', ''], ['c', '']])
+    // As kustomize edit: one pair per argument (a comma belongs to the value), a key alone has an empty value.
+    assert.deepEqual([...parsePairs(['a:1,b', 'c:', 'd'], 'annotation')], [['a', '1,b'], ['c', ''], ['d', '']])
+    assert.deepEqual([...parsePairs(['q:"quoted"', "s:'single'"], 'annotation')], [['q', 'quoted'], ['s', "'single'"]])
+    assert.throws(() => parsePairs(['tier:web,env:prod'], 'label'), userError(/invalid label value "web,env:prod"/))
     assert.deepEqual([...parsePairs(['example.com/owner:team-a'], 'annotation')], [['example.com/owner', 'team-a']])
   })
 

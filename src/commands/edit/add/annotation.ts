@@ -6,7 +6,7 @@ import {addMetadata, parsePairs} from '../../../edit/metadata.js'
 export default class EditAddAnnotation extends StrataCommand {
   static override summary = 'Add commonAnnotations to the kustomization (as kustomize edit add annotation).'
 
-  static override description = 'Pairs are KEY:VALUE, several per argument separated by commas. A key already set is refused unless --force. Exit codes: 0 written, 2 invalid key, key present, or no kustomization. Comments, key order and formatting of the file are kept; the file is written atomically.'
+  static override description = 'One KEY:VALUE pair per argument, as kustomize edit takes them (a comma belongs to the value; one pair of double quotes around a value is dropped). A key already set is refused unless --force. Exit codes: 0 written, 2 invalid key, key present, or no kustomization. Comments, key order and formatting of the file are kept; the file is written atomically.'
 
   static override examples = [
     {description: 'Annotate everything', command: '<%= config.bin %> edit add annotation owner:payments-team'},
@@ -16,7 +16,7 @@ export default class EditAddAnnotation extends StrataCommand {
   static override strict = false
 
   static override args = {
-    annotations: Args.string({description: 'KEY:VALUE[,KEY:VALUE...]', required: true}),
+    annotations: Args.string({description: 'KEY:VALUE (one pair per argument)', required: true}),
   }
 
   static override flags = {

@@ -6,17 +6,17 @@ import {addMetadata, parsePairs} from '../../../edit/metadata.js'
 export default class EditAddLabel extends StrataCommand {
   static override summary = 'Add labels to the kustomization: commonLabels, or labels without selectors (as kustomize edit add label).'
 
-  static override description = 'Pairs are KEY:VALUE, several per argument separated by commas. They go to commonLabels (which also sets selectors), or with --without-selector to a labels entry that leaves selectors alone (--include-templates: pod templates too). A key already set is refused unless --force. Exit codes: 0 written, 2 invalid label, key present, or no kustomization. Comments, key order and formatting of the file are kept; the file is written atomically.'
+  static override description = 'One KEY:VALUE pair per argument, as kustomize edit takes them (a comma belongs to the value; one pair of double quotes around a value is dropped). They go to commonLabels (which also sets selectors), or with --without-selector to a labels entry that leaves selectors alone (--include-templates: pod templates too). A key already set is refused unless --force. Exit codes: 0 written, 2 invalid label, key present, or no kustomization. Comments, key order and formatting of the file are kept; the file is written atomically.'
 
   static override examples = [
-    {description: 'Label everything', command: '<%= config.bin %> edit add label team:payments,tier:backend'},
+    {description: 'Label everything', command: '<%= config.bin %> edit add label team:payments tier:backend'},
     {description: 'Without touching selectors', command: '<%= config.bin %> edit add label release:2026-12 --without-selector'},
   ]
 
   static override strict = false
 
   static override args = {
-    labels: Args.string({description: 'KEY:VALUE[,KEY:VALUE...]', required: true}),
+    labels: Args.string({description: 'KEY:VALUE (one pair per argument)', required: true}),
   }
 
   static override flags = {
