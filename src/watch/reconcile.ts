@@ -78,6 +78,8 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
       else options.gitCache.forgetResolvedRefs()
       const prepareAt = async (at: string) => {
         const tree = await options.gitCache.checkoutTree(app.repo, at)
+        // Known before the render, so a commit that fails to render is reported by its SHA.
+        commit = tree.commit
         emit(app.name, {kind: 'fetched', commit: tree.commit})
         const prepared = await prepareApply(options.cluster, {
           dir: path.join(tree.dir, app.path),

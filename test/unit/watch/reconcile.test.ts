@@ -104,9 +104,10 @@ describe('reconcile (watch)', () => {
     s.cluster.onWrite = () => count++
     const writes = () => count
     const before = writes()
-    s.repo.commit({'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings\n'})
+    const badCommit = s.repo.commit({'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings\n'})
     const bad = await s.once()
     assert.equal(bad.status, 'failed')
+    assert.equal(bad.commit, badCommit, 'a commit that fails to render is reported by its SHA')
     assert.match(bad.error!, /cm\.yaml/)
     assert.equal(writes(), before, 'a render error writes nothing')
     s.repo.commit({'app/cm.yaml': cm('warn'), 'app/kustomization.yaml': `${kustomization}patches:\n- target: {kind: Deployment, name: missing}\n  patch: '[{"op": "add", "path": "/x", "value": 1}]'\n`})
