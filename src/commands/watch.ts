@@ -12,6 +12,7 @@ import {parseListenAddress} from '../watch/http-server.js'
 import {defaultLeaseTimings, LeaderElector} from '../watch/leader.js'
 import {createLogger, logFormats, type LogFields, type LogFormat, type LogLevel} from '../watch/log.js'
 import {MetricsRegistry} from '../watch/metrics.js'
+import {ShardMembership} from '../watch/shard.js'
 import {DriftWatcher} from '../watch/drift-watch.js'
 import {createReconciler, gitRefOf} from '../watch/reconcile.js'
 import {headMaxAge, SharedHeads} from '../watch/shared-heads.js'
@@ -35,6 +36,7 @@ export default class Watch extends StrataCommand {
     'Each commit gets one automatic attempt; a commit that fails to render, validate or become healthy leaves the cluster as it was and is retried with capped, jittered backoff until a new commit arrives. A rollout paused at a pause point is never resumed by watch: it waits for `strata rollout resume`. ' +
     'With --listen, an HTTP server answers /healthz, /readyz, /metrics (Prometheus) and POST /webhook (GitHub, Gitea, GitLab push events, signed with the secret from $STRATA_WEBHOOK_SECRET or --webhook-secret-file), which reconciles the pushed apps at once. ' +
     'With --leader-elect, replicas compete for a coordination.k8s.io Lease and only the holder reconciles; a new leader reconciles every app. ' +
+    'With --shard, every replica reconciles a share of the apps instead: each keeps a membership Lease (named after --leader-name, in --leader-namespace), and each app belongs to one live member by rendezvous hashing, so a replica joining or leaving moves only its share and the apps of a replica whose Lease lapses are taken over within the lease duration; /metrics shows the apps per member. ' +
     'One log line per event on stdout (--log-format json|text). SIGTERM or SIGINT: stop scheduling, let the current request finish, hand the Lease back and exit 0 within 10 s.'
 
   static override examples = [
@@ -42,6 +44,7 @@ export default class Watch extends StrataCommand {
     {description: 'Several apps from a config file, with the webhook and metrics on port 8080', command: 'STRATA_WEBHOOK_SECRET=... <%= config.bin %> watch --config strata.yaml --listen :8080'},
     {description: 'Report drift without correcting it, polling every 10 s', command: '<%= config.bin %> watch --config strata.yaml --interval 10s --drift-interval 1m --no-self-heal'},
     {description: 'Inside a cluster with two replicas (see deploy/): only the Lease holder reconciles', command: '<%= config.bin %> watch --config /etc/strata/strata.yaml --listen :8080 --leader-elect --log-format json'},
+    {description: 'Inside a cluster with N replicas sharing the apps (deploy/overlays/sharded): each reconciles its share', command: '<%= config.bin %> watch --config /etc/strata/strata.yaml --listen :8080 --shard --log-format json'},
   ]
 
   static override flags = {
@@ -58,9 +61,10 @@ export default class Watch extends StrataCommand {
     'dry-run': Flags.boolean({description: 'diff and report, never change the cluster', default: false}),
     listen: Flags.string({description: 'serve /healthz, /readyz, /metrics and POST /webhook on this address (host:port or :port)'}),
     'webhook-secret-file': Flags.string({description: `file holding the webhook's shared secret (default: $STRATA_WEBHOOK_SECRET); without a secret the webhook answers 404`}),
-    'leader-elect': Flags.boolean({description: 'compete for a Lease so that only one of several replicas reconciles', default: false}),
-    'leader-namespace': Flags.string({description: "the Lease's namespace (default: $POD_NAMESPACE, else the kubeconfig's namespace)"}),
-    'leader-name': Flags.string({description: "the Lease's name", default: 'strata-watch'}),
+    'leader-elect': Flags.boolean({description: 'compete for a Lease so that only one of several replicas reconciles', default: false, exclusive: ['shard']}),
+    shard: Flags.boolean({description: 'share the apps among the replicas: each keeps a membership Lease and reconciles the apps rendezvous hashing gives it among the live members', default: false}),
+    'leader-namespace': Flags.string({description: "the Lease's namespace, membership Leases' with --shard (default: $POD_NAMESPACE, else the kubeconfig's namespace)"}),
+    'leader-name': Flags.string({description: "the Lease's name; with --shard, the group the replicas' membership Leases share (Leases NAME-member-HASH)", default: 'strata-watch'}),
     identity: Flags.string({description: 'this replica in the Lease (default: $POD_NAME or the host name, plus a random suffix)'}),
     'leader-lease-duration': Flags.string({description: 'how long a Lease that is not renewed blocks the other replicas', default: '15s'}),
     'leader-renew-deadline': Flags.string({description: 'how long the leader keeps acting without a successful renewal', default: '10s'}),
@@ -82,7 +86,7 @@ export default class Watch extends StrataCommand {
     const leaseDurationMs = durationOf('--leader-lease-duration', flags['leader-lease-duration'])
     const renewDeadlineMs = durationOf('--leader-renew-deadline', flags['leader-renew-deadline'])
     const retryPeriodMs = durationOf('--leader-retry-period', flags['leader-retry-period'])
-    if (flags['leader-elect'] && !(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
+    if ((flags['leader-elect'] || flags.shard) && !(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
       throw new UserError('the leader timings must satisfy retry period < renew deadline < lease duration', {field: '--leader-lease-duration'}, `Got ${flags['leader-retry-period']} < ${flags['leader-renew-deadline']} < ${flags['leader-lease-duration']}; the defaults are 2s < 10s < 15s.`)
     }
     const listen = flags.listen === undefined ? undefined : parseListenAddress(flags.listen)
@@ -118,11 +122,16 @@ export default class Watch extends StrataCommand {
         : undefined
 
     let election: Parameters<typeof startWatch>[0]['election']
+    let shard: Parameters<typeof startWatch>[0]['shard']
+    const identity = flags.identity ?? `${process.env.POD_NAME || os.hostname()}_${randomUUID().slice(0, 8)}`
+    const leaseNamespace = flags['leader-namespace'] ?? (process.env.POD_NAMESPACE || cluster.defaultNamespace)
+    const timings = {leaseDurationMs, renewDeadlineMs, retryPeriodMs}
     if (flags['leader-elect']) {
-      const identity = flags.identity ?? `${process.env.POD_NAME || os.hostname()}_${randomUUID().slice(0, 8)}`
-      const namespace = flags['leader-namespace'] ?? (process.env.POD_NAMESPACE || cluster.defaultNamespace)
-      const elector = new LeaderElector(cluster, {name: flags['leader-name'], namespace, identity, leaseDurationMs, renewDeadlineMs, retryPeriodMs})
+      const elector = new LeaderElector(cluster, {name: flags['leader-name'], namespace: leaseNamespace, identity, ...timings})
       election = {elector, identity, retryPeriodMs}
+    }
+    if (flags.shard) {
+      shard = {membership: new ShardMembership(cluster, {group: flags['leader-name'], namespace: leaseNamespace, identity, ...timings}), retryPeriodMs}
     }
 
     // Handlers first: a SIGTERM during the first election round or the bind still exits 0.
@@ -155,6 +164,7 @@ export default class Watch extends StrataCommand {
       listen,
       webhookSecret,
       election,
+      shard,
       maxConcurrent: flags['max-concurrent'],
       driftWatch,
     })

@@ -15,6 +15,8 @@ export interface LeaderElectionConfig {
   leaseDurationMs: number
   renewDeadlineMs: number
   retryPeriodMs: number
+  /** Labels on the Lease (shard membership Leases carry their group, to be listed together). */
+  labels?: Record<string, string>
 }
 
 export const defaultLeaseTimings = {leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000} as const
@@ -72,13 +74,17 @@ export class LeaderElector {
     return this.observed?.holder || undefined
   }
 
-  /** One round: true when this candidate holds the Lease afterwards. Lost CAS races and API errors count as not holding. */
-  async tryAcquireOrRenew(): Promise<boolean> {
+  /**
+   * One round: true when this candidate holds the Lease afterwards. Lost CAS races and API errors
+   * count as not holding. `seen` is the Lease as the caller just read it (null: it does not exist),
+   * which saves the GET (shard membership lists every member's Lease anyway).
+   */
+  async tryAcquireOrRenew(seen?: JsonObject | null): Promise<boolean> {
     const now = this.now()
     const {identity} = this.config
     const durationSeconds = Math.max(1, Math.ceil(this.config.leaseDurationMs / 1000))
     try {
-      const live = await this.cluster.get(this.ref)
+      const live = seen === undefined ? await this.cluster.get(this.ref) : (seen ?? undefined)
       if (!live) {
         const created = await this.cluster.create(this.leaseObject({holder: identity, durationSeconds, renewTime: now, acquireTime: now, transitions: 0}), {dryRun: false})
         this.observed = leaseRecordOf(created)
@@ -123,7 +129,7 @@ export class LeaderElector {
   }
 
   private leaseObject(r: LeaseRecord): JsonObject {
-    const metadata: JsonObject = {name: this.config.name, namespace: this.config.namespace}
+    const metadata: JsonObject = {name: this.config.name, namespace: this.config.namespace, ...(this.config.labels && {labels: {...this.config.labels}})}
     if (r.resourceVersion) metadata.resourceVersion = r.resourceVersion
     return {
       apiVersion: 'coordination.k8s.io/v1',

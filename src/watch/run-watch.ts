@@ -8,6 +8,12 @@
 // when it takes the Lease later, reconciles every app (`triggerAll('startup')`) — a new leader
 // does not know what the old one left half done.
 //
+// Sharding (shard): every retry period the membership round renews this replica's Lease and lists
+// the live members; the apps rendezvous hashing gives this replica are its own (`mayReconcile`), the
+// ones gained from a departed member are reconciled at once, the ones handed to a newcomer lose their
+// drift streams. The scheduler starts after a second round one retry period after joining, so
+// replicas started together begin on disjoint shares.
+//
 // Event-driven drift (driftWatch): every reconcile that planned hands the app's objects to the
 // drift watcher, whose streams report drift back as `driftDetected`; a replica that stops leading
 // closes its streams (the next leader opens its own).
@@ -22,6 +28,7 @@ import type {MetricsRegistry} from './metrics.js'
 import type {OwnedObject} from './drift-watch.js'
 import {Scheduler, type Reconcile} from './scheduler.js'
 import {headKey, type SharedHeads} from './shared-heads.js'
+import {assignApps, type Membership} from './shard.js'
 import {realTimers, type Timers} from './timers.js'
 
 /** The part of LeaderElector the loop uses (a fake in tests). */
@@ -42,6 +49,8 @@ export interface WatchRuntimeOptions {
   listen?: ListenAddress
   webhookSecret?: string
   election?: {elector: Elector; identity: string; retryPeriodMs: number}
+  /** --shard: this replica reconciles the apps rendezvous hashing gives it among the live members. */
+  shard?: {membership: Membership; retryPeriodMs: number}
   maxConcurrent?: number
   timers?: Timers
   /**
@@ -71,6 +80,9 @@ export interface RunningWatch {
 }
 
 export const leaderMetricName = 'strata_watch_leader'
+export const shardAppsMetricName = 'strata_watch_shard_apps'
+export const shardMembersMetricName = 'strata_watch_shard_members'
+export const shardOwnedMetricName = 'strata_watch_shard_owned_apps'
 const releaseDeadlineMs = 1_000
 
 export async function startWatch(options: WatchRuntimeOptions): Promise<RunningWatch> {
@@ -82,17 +94,23 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
   let electionTimer: unknown
 
   let drift: DriftWatch | undefined
+  const shard = options.shard
+  // The apps this replica's shard owns (all of them without --shard).
+  let owned = new Set<string>()
+  let members: string[] = []
+  let shardTimer: unknown
+  const mine = (app: string): boolean => !shard || (owned.has(app) && shard.membership.stillMember())
   const reconcile: Reconcile = !options.driftWatch
     ? options.reconcile
     : async (app, reason, signal) => {
         const result = await options.reconcile(app, reason, signal)
-        if (result.objects && !stopping && leading) drift?.setInventory(app.name, result.objects)
+        if (result.objects && !stopping && leading && mine(app.name)) drift?.setInventory(app.name, result.objects)
         return result
       }
   const scheduler = new Scheduler(options.apps, {
     reconcile,
     headOf: options.headOf,
-    mayReconcile: election ? () => leading && election.elector.stillLeading() : undefined,
+    mayReconcile: election ? () => leading && election.elector.stillLeading() : shard ? mine : undefined,
     maxConcurrent: options.maxConcurrent,
     timers,
     metrics,
@@ -110,7 +128,7 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
   })
   if (election) metrics.gauge(leaderMetricName, 'Whether this replica holds the leader Lease (1) or stands by (0).')
 
-  const readiness = (): Readiness => readinessOf({allAttempted: scheduler.allAttempted(), election: election ? {leading, roundDone} : undefined})
+  const readiness = (): Readiness => readinessOf({allAttempted: scheduler.allAttempted(mine), election: election ? {leading, roundDone} : undefined})
 
   let server: WatchServer | undefined
   let address: ListenAddress | undefined
@@ -170,11 +188,64 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
     }, election.retryPeriodMs)
   }
 
+  // One membership round: renew, list, and recompute this replica's apps when the members changed.
+  let shownMembers: string[] = []
+  let wasMember = false
+  // `initial`: before the scheduler starts (it queues every app then; nothing to trigger, nothing to skip).
+  const shardRound = async (initial: boolean): Promise<void> => {
+    if (!shard || stopping) return
+    let view: string[] | undefined
+    try {
+      view = await shard.membership.round()
+    } catch (err) {
+      logger.log('error', 'shard-membership-error', {error: err instanceof Error ? err.message : String(err)})
+    }
+    if (stopping) return
+    if (view) members = view
+    const me = shard.membership.identity
+    const member = shard.membership.stillMember()
+    const seen = member ? members : members.filter((m) => m !== me)
+    if (!initial && sameList(seen, shownMembers) && member === wasMember) return
+    wasMember = member
+    const assignment = assignApps(options.apps.map((a) => a.name), seen)
+    const next = new Set(member ? (assignment.get(me) ?? []) : [])
+    const gained = [...next].filter((a) => !owned.has(a))
+    const lost = [...owned].filter((a) => !next.has(a))
+    owned = next
+    for (const m of shownMembers) if (!assignment.has(m)) metrics.remove({member: m})
+    shownMembers = [...seen]
+    for (const [m, apps] of assignment) metrics.set(shardAppsMetricName, {member: m}, apps.length)
+    metrics.set(shardMembersMetricName, {}, seen.length)
+    metrics.set(shardOwnedMetricName, {}, owned.size)
+    logger.log(member ? 'info' : 'warn', member ? 'shard-members' : 'shard-membership-lost', {identity: me, members: seen, owned: owned.size, gained: gained.length, lost: lost.length})
+    for (const a of lost) drift?.setInventory(a, [])
+    // Apps taken over from a member that left: reconciled at once (it may have left them half done).
+    if (!initial) for (const a of gained) scheduler.trigger(a, 'startup')
+  }
+  const armShard = (): void => {
+    if (!shard || stopping) return
+    shardTimer = timers.setTimeout(() => {
+      shardTimer = undefined
+      void shardRound(false).finally(armShard)
+    }, shard.retryPeriodMs)
+  }
+
   if (election) {
     await electionRound()
     armElection()
   }
-  logger.log('info', 'started', {apps: options.apps.map((a) => a.name), leaderElection: election !== undefined})
+  if (shard) {
+    metrics.gauge(shardAppsMetricName, 'Apps per live shard member, as this replica assigns them (rendezvous hashing).')
+    metrics.gauge(shardMembersMetricName, 'Live shard members this replica sees.')
+    metrics.gauge(shardOwnedMetricName, 'Apps this replica reconciles.')
+    // Join, then look again one retry period later before reconciling anything: replicas started
+    // together (a Deployment's pods) then see each other and start on disjoint apps.
+    await shardRound(true)
+    await new Promise<void>((resolve) => timers.setTimeout(resolve, shard.retryPeriodMs))
+    await shardRound(true)
+    armShard()
+  }
+  logger.log('info', 'started', {apps: options.apps.map((a) => a.name), leaderElection: election !== undefined, shard: shard !== undefined})
   scheduler.start()
 
   let stopped: Promise<string[]> | undefined
@@ -182,6 +253,7 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
     stopped ??= (async () => {
       stopping = true
       if (electionTimer !== undefined) timers.clearTimeout(electionTimer)
+      if (shardTimer !== undefined) timers.clearTimeout(shardTimer)
       logger.log('info', 'stopping', {deadlineMs})
       const [abandoned] = await Promise.all([scheduler.stop(deadlineMs), server?.close(Math.min(deadlineMs, 1_000)), drift?.stop()])
       if (election && leading) {
@@ -194,6 +266,13 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
         ])
         timers.clearTimeout(timer)
         logger.log(released ? 'info' : 'warn', released ? 'leader-released' : 'leader-release-timeout', {identity: election.identity})
+      }
+      if (shard) {
+        // Bounded like the leader release; the others take this replica's apps at their next round.
+        let timer: unknown
+        await Promise.race([shard.membership.release(), new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, releaseDeadlineMs)))])
+        timers.clearTimeout(timer)
+        logger.log('info', 'shard-left', {identity: shard.membership.identity})
       }
       logger.log('info', 'shutdown-complete', {abandoned})
       return abandoned
@@ -208,4 +287,8 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
     leading: () => leading,
     stop,
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }

@@ -53,7 +53,7 @@ export interface SchedulerOptions {
   /** The commit the app's ref points to now (ls-remote); lets a poll skip a reconcile when nothing moved. */
   headOf?: (app: WatchedApp) => Promise<string>
   /** False on a standby replica: ticks are skipped (leader election). Checked when a run would start. */
-  mayReconcile?: () => boolean
+  mayReconcile?: (app: string) => boolean
   maxConcurrent?: number
   backoff?: BackoffPolicy
   timers?: Timers
@@ -198,9 +198,9 @@ export class Scheduler {
     return this.running
   }
 
-  /** True once every app has finished at least one reconcile attempt (for /readyz). */
-  allAttempted(): boolean {
-    for (const s of this.slots.values()) if (!s.attempted) return false
+  /** True once every app (of those `which` selects: a shard's own) has finished at least one reconcile attempt (for /readyz). */
+  allAttempted(which: (app: string) => boolean = () => true): boolean {
+    for (const s of this.slots.values()) if (which(s.name) && !s.attempted) return false
     return true
   }
 
@@ -307,7 +307,7 @@ export class Scheduler {
   }
 
   private leading(slot: Slot, reason: ReconcileReason): boolean {
-    if (!this.options.mayReconcile || this.options.mayReconcile()) return true
+    if (!this.options.mayReconcile || this.options.mayReconcile(slot.name)) return true
     this.skip(slot, reason, 'not-leading')
     return false
   }
@@ -339,7 +339,7 @@ export class Scheduler {
   private run(slot: Slot): void {
     const reason = slot.pending!
     slot.pending = undefined
-    if (this.options.mayReconcile && !this.options.mayReconcile()) {
+    if (this.options.mayReconcile && !this.options.mayReconcile(slot.name)) {
       this.skip(slot, reason, 'not-leading')
       return
     }

@@ -11,7 +11,7 @@ import {renderKustomization} from '../../../src/render/index.js'
 import {parseWatchConfig} from '../../../src/watch/config.js'
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-const trees = ['deploy/base', 'deploy/overlays/example']
+const trees = ['deploy/base', 'deploy/overlays/example', 'deploy/overlays/sharded']
 
 for (const tree of trees) {
   test(`${tree} renders byte for byte as kubectl kustomize`, async () => {
@@ -70,6 +70,23 @@ test('deploy/overlays/example: 2 replicas with --leader-elect, probes, hardened 
   assert.deepEqual(config.apps.map((a) => a.name), ['web', 'payments'])
   const volume = pod.volumes.find((v: {configMap?: {name: string}}) => v.configMap)
   assert.equal(volume.configMap.name, (cm.metadata as JsonObject).name)
+})
+
+test('deploy/overlays/sharded: N replicas with --shard (never with --leader-elect), Lease rights to list and collect the members', async () => {
+  const r = await renderKustomization(path.join(repo, 'deploy/overlays/sharded'), {displayBase: repo})
+  const objs = [...r.resources].map((res) => res.obj)
+  const [dep] = byKind(objs, 'Deployment') as Array<{spec: any}>
+  assert.equal(dep.spec.replicas, 3)
+  const [c] = dep.spec.template.spec.containers
+  assert.ok(c.args.includes('--shard'))
+  assert.ok(!c.args.includes('--leader-elect'), '--shard and --leader-elect exclude each other')
+  assert.ok(c.args.includes('--listen=:8080'), 'each replica serves its own /metrics with the apps per member')
+  assert.ok(c.env.some((e: {name: string}) => e.name === 'POD_NAMESPACE'), 'membership Leases go to the pod namespace')
+  const [role] = byKind(objs, 'Role') as Array<{rules: Array<{apiGroups: string[]; resources: string[]; verbs: string[]}>}>
+  assert.deepEqual(role.rules, [{apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'create', 'update', 'delete']}])
+  // Everything else is the base's.
+  const base = await renderKustomization(path.join(repo, 'deploy/base'), {displayBase: repo})
+  assert.deepEqual(objs.map((o) => `${o.kind}/${(o.metadata as JsonObject).name}`), [...base.resources].map((res) => `${res.obj.kind}/${(res.obj.metadata as JsonObject).name}`))
 })
 
 test('deploy/base/strata.yaml is a valid config', () => {

@@ -6,6 +6,7 @@ import {createLogger} from '../../../src/watch/log.js'
 import {MetricsRegistry} from '../../../src/watch/metrics.js'
 import {startWatch, type Elector} from '../../../src/watch/run-watch.js'
 import type {Reconcile, ReconcileReason} from '../../../src/watch/scheduler.js'
+import {assignApps, type Membership} from '../../../src/watch/shard.js'
 import {fakeTimers} from './fake-timers.js'
 
 const app = (name: string): WatchedApp => ({name, repo: `https://git.example.com/org/${name}.git`, ref: 'main', path: '.', intervalMs: 10_000, driftIntervalMs: 0, selfHeal: true})
@@ -217,4 +218,104 @@ test('shared look-ups: a moved ref wakes every app on that repository and ref (a
   await timers.flush()
   assert.deepEqual(runs.map((r) => `${r.app}:${r.reason}`).sort(), ['a:poll', 'b:poll'])
   await w.stop()
+})
+
+/** A shard membership whose view of the members the test sets. */
+function fakeMembership(identity: string, members: string[]) {
+  const m = {
+    identity,
+    members,
+    member: true,
+    listFails: false,
+    released: 0,
+    async round() {
+      return m.listFails ? undefined : [...m.members].sort()
+    },
+    stillMember() {
+      return m.member
+    },
+    async release() {
+      m.released++
+    },
+  }
+  return m satisfies Membership
+}
+
+test('--shard: a replica reconciles only its rendezvous share; takes over a departed member\'s apps at once; a lapsed membership stops it; /metrics shows apps per member', async () => {
+  const timers = fakeTimers()
+  const names = Array.from({length: 30}, (_, i) => `app-${i}`)
+  const {runs, reconcile} = recorder()
+  const {lines, logger} = captureLogger()
+  const metrics = new MetricsRegistry()
+  const membership = fakeMembership('me', ['me', 'other', 'third'])
+  const inventories: Array<[string, number]> = []
+  const starting = startWatch({
+    apps: names.map(app),
+    reconcile: async (a, reason, signal) => ({...(await reconcile(a, reason, signal)), objects: [{apiVersion: 'v1', kind: 'ConfigMap', namespace: 'x', name: a.name}]}),
+    logger,
+    metrics,
+    timers,
+    shard: {membership, retryPeriodMs: 2_000},
+    driftWatch: () => ({setInventory: (name, objs) => inventories.push([name, objs.length]), clear: () => undefined, stop: async () => undefined}),
+  })
+  await timers.advance(2_000)
+  const w = await starting
+  await timers.flush()
+  const share = assignApps(names, ['me', 'other', 'third'])
+  const mine = share.get('me')!
+  assert.ok(mine.length > 0 && mine.length < names.length)
+  assert.deepEqual(runs.map((r) => r.app).sort(), [...mine].sort(), 'startup reconciles exactly this replica\'s share')
+  assert.ok(runs.every((r) => r.reason === 'startup'))
+  assert.equal(w.readiness().ready, true, 'ready once its own apps were attempted')
+  const text = metrics.render()
+  for (const [m, apps] of share) assert.match(text, new RegExp(`strata_watch_shard_apps\\{member="${m}"\\} ${apps.length}\\n`))
+  assert.match(text, /strata_watch_shard_members 3\n/)
+
+  // A webhook for an app of another member is not this replica's to run.
+  const foreign = share.get('other')![0]
+  runs.length = 0
+  w.scheduler.trigger(foreign)
+  await timers.flush()
+  assert.deepEqual(runs, [])
+
+  // "third" leaves (its Lease lapsed): this replica takes the apps rendezvous now gives it, at once, and only those.
+  membership.members = ['me', 'other']
+  await timers.advance(2_000)
+  const after = assignApps(names, ['me', 'other']).get('me')!
+  const gained = after.filter((a) => !mine.includes(a))
+  assert.ok(mine.every((a) => after.includes(a)), 'a member leaving never takes apps away from the others')
+  assert.deepEqual(runs.map((r) => `${r.app}:${r.reason}`).sort(), gained.map((a) => `${a}:startup`).sort())
+  assert.ok(gained.every((a) => share.get('third')!.includes(a)))
+  assert.ok(lines.some((l) => l.msg === 'shard-members' && l.gained === gained.length && l.lost === 0))
+  assert.doesNotMatch(metrics.render(), /member="third"/, 'a departed member\'s series go')
+
+  // A failed list keeps the last view: nothing moves.
+  membership.listFails = true
+  runs.length = 0
+  await timers.advance(2_000)
+  assert.deepEqual(runs, [])
+
+  // A new member joins: this replica hands over the apps it wins and closes their drift streams.
+  membership.listFails = false
+  membership.members = ['me', 'other', 'newcomer']
+  inventories.length = 0
+  await timers.advance(2_000)
+  const kept = assignApps(names, ['me', 'other', 'newcomer']).get('me')!
+  const handed = after.filter((a) => !kept.includes(a))
+  assert.deepEqual(inventories.filter(([, n]) => n === 0).map(([a]) => a).sort(), [...handed].sort())
+  assert.ok(kept.every((a) => after.includes(a)))
+
+  // Its own renewals fail past the renew deadline: it reconciles nothing, not even a webhook.
+  membership.member = false
+  await timers.advance(2_000)
+  assert.ok(lines.some((l) => l.msg === 'shard-membership-lost'))
+  runs.length = 0
+  w.scheduler.trigger(kept[0])
+  await timers.advance(30_000)
+  assert.deepEqual(runs, [])
+  assert.match(metrics.render(), /strata_watch_shard_owned_apps 0\n/)
+
+  await w.stop(1000)
+  assert.equal(membership.released, 1)
+  assert.ok(lines.some((l) => l.msg === 'shard-left'))
 })
