@@ -69,6 +69,7 @@ interface Stream {
   namespace: string
   /** Object name → the app that owns it. */
   owners: Map<string, string>
+  /** Every object of the stream by name (not only owned ones; see handle). */
   seen: Map<string, Seen>
   resourceVersion?: string
   failures: number
@@ -134,7 +135,6 @@ export class DriftWatcher {
       const existing = this.streams.get(key)
       if (existing) {
         existing.owners = owners
-        for (const name of existing.seen.keys()) if (!owners.has(name)) existing.seen.delete(name)
         continue
       }
       const [apiVersion, kind, namespace] = key.split('|') as [string, string, string]
@@ -207,16 +207,20 @@ export class DriftWatcher {
     if (e.type === 'BOOKMARK') return undefined
     const name = typeof md.name === 'string' ? md.name : ''
     const app = stream.owners.get(name)
-    if (app === undefined) return undefined
     const what = `${stream.kind} ${stream.namespace ? `${stream.namespace}/` : ''}${name}`
     if (e.type === 'DELETED') {
       stream.seen.delete(name)
-      this.drift(app, what, 'deleted')
+      if (app !== undefined) this.drift(app, what, 'deleted')
       return undefined
     }
+    // Every object of the stream is remembered, owned yet or not: a stream shared by several apps
+    // opens with the first app's inventory, and another app's object seen only then (at the stream
+    // start, or at that app's own apply) must be known when its first change after its reconcile is
+    // a kubectl scale — otherwise that change would be a first sight, and no drift.
     const now = appliedFieldsOf(e.object, this.fieldManager)
     const before = stream.seen.get(name)
     stream.seen.set(name, now)
+    if (app === undefined) return undefined
     // First sight (stream start) only records; strata's own apply moves its entry's time.
     if (!before || now.time !== before.time) return undefined
     const lost = [...before.fields].filter((f) => !now.fields.has(f))

@@ -175,3 +175,18 @@ test('clear() (leadership lost) closes every stream and drops pending drift', as
   assert.equal(server.open().length, 0)
   await watcher.stop()
 })
+
+test('a stream shared by apps: an app whose objects the stream saw before its inventory arrived gets its first kubectl scale reported', async () => {
+  const {s, watcher, timers, drifts} = await watching()
+  const other = (o: JsonObject): JsonObject => ({...o, metadata: {...(o.metadata as JsonObject), name: 'api'}})
+  // The stream opened for "shop"; app "api"'s Deployment is listed (ADDED) before api's reconcile hands its inventory over.
+  s.emit({type: 'ADDED', object: other(deployment({rv: '10'}))})
+  watcher.setInventory('api', [{...web, name: 'api'}])
+  await timers.flush()
+  assert.equal(watcher.streamKeys().length, 1, 'the same stream, no new one')
+  // The first change of api's Deployment since then is a kubectl scale: drift, not a first sight.
+  s.emit({type: 'MODIFIED', object: other(scaled('11'))})
+  await timers.advance(1_000)
+  assert.deepEqual(drifts.map((d) => d.app), ['api'])
+  await watcher.stop()
+})
