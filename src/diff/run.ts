@@ -10,6 +10,7 @@ import {BugError, UserError} from '../model/errors.js'
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {objectPolicy} from '../model/object-policy.js'
 import {identityKey, resIdOf, splitApiVersion, type Resource} from '../model/resource.js'
+import {blueGreenActiveService, comparedAs, isOwnVersion, type ComparedAs} from './blue-green-view.js'
 import {alignOrder, changedPaths} from './changes.js'
 import {ignoredPointers, removeAt, type IgnoreRule} from './ignore.js'
 import {schemaOf} from './list-keys.js'
@@ -71,6 +72,7 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
     secrets: secretValues(list.map((r) => r.obj)),
     showSecrets: options.showSecrets ?? false,
     members,
+    blueGreen: new Set(),
   }
   const compared = await mapLimit(list, concurrency, async (r) => createOnly(r, await diffOne(ctx, r)))
 
@@ -84,6 +86,7 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
       const md = isObject(live.metadata) ? live.metadata : {}
       const key = identityKey({...rid, namespace: typeof md.namespace === 'string' ? md.namespace : ''})
       if (rendered.has(key)) continue
+      if (isOwnVersion(live, typeof md.namespace === 'string' ? md.namespace : '', ctx.blueGreen)) continue
       // Neither kept objects (strata.dev/prune: disabled, Prune=false, …) nor Argo CD's IgnoreExtraneous ones are drift.
       const policy = objectPolicy(live, `${rid.kind} ${rid.name}`, 'live')
       if (policy.keepOnPrune || policy.ignoreExtraneous) continue
@@ -125,6 +128,8 @@ interface Context {
   showSecrets: boolean
   /** Live members of the app's ApplySet by apiVersion + identity. */
   members: Map<string, JsonObject>
+  /** `namespace/name` of the rendered blue/green Deployments: their version Deployments are not deletions. */
+  blueGreen: Set<string>
 }
 
 interface Compared {
@@ -159,8 +164,17 @@ async function diffOne(ctx: Context, r: Resource): Promise<Compared> {
   if (mapping.namespaced) md.namespace = typeof md.namespace === 'string' && md.namespace ? md.namespace : ctx.targetNamespace
   else delete md.namespace
   const namespace = mapping.namespaced ? (md.namespace as string) : ''
-  const ref = {apiVersion, kind, name: rid.name, namespace}
-  let live = ctx.members.get(liveKey(obj))
+  if (blueGreenActiveService(obj) !== undefined) ctx.blueGreen.add(`${namespace}/${rid.name}`)
+  let as: ComparedAs
+  try {
+    as = await comparedAs(ctx.cluster, obj, namespace)
+  } catch (err) {
+    return failed(ctx, r, namespace, err)
+  }
+  const view = as.view
+  const target = as.obj
+  const ref = {apiVersion, kind, name: resIdOf(target).name, namespace}
+  let live = ctx.members.get(liveKey(target))
   // In a namespace this render creates and the cluster lacks, every object is new: no GET, no
   // dry-run (which would fail on the missing namespace anyway) — a fresh 20-namespace app saves two
   // requests per object.
@@ -173,6 +187,7 @@ async function diffOne(ctx: Context, r: Resource): Promise<Compared> {
     return failed(ctx, r, namespace, err)
   }
   if (live && isSecretObj(live)) for (const v of secretValues([live])) ctx.secrets.add(v)
+  if (live) live = view(live)
   if (ctx.mode === 'read-only') return readOnly(ctx, r, obj, live, namespace, '--mode read-only')
   if (live && ctx.mode === 'auto') {
     // When the live object already holds every rendered field with the rendered value, and
@@ -186,7 +201,7 @@ async function diffOne(ctx: Context, r: Resource): Promise<Compared> {
   }
   let after: JsonObject
   try {
-    after = live ? await ctx.cluster.apply(obj, {dryRun: true, force: true, fieldManager: ctx.manager}) : await ctx.cluster.create(obj, {dryRun: true, fieldManager: ctx.manager})
+    after = view(live ? await ctx.cluster.apply(target, {dryRun: true, force: true, fieldManager: ctx.manager}) : await ctx.cluster.create(target, {dryRun: true, fieldManager: ctx.manager}))
   } catch (err) {
     if (err instanceof ClusterError && err.forbidden && ctx.mode === 'auto') return readOnly(ctx, r, obj, live, namespace, 'dry-run forbidden')
     if (!live && err instanceof ClusterError && err.notFound && namespace && ctx.namespaces.has(namespace)) {

@@ -9,6 +9,7 @@ import {applyObjects} from './apply-objects.js'
 import type {MetricsPort} from './analysis/run.js'
 import {abortWorkload, runNextBatch, startWorkloadRecord, type BatchContext} from './batches/index.js'
 import {rollBack} from './roll-back.js'
+import {blueGreenLiveItem, startBlueGreenRecord} from './strategies/blue-green/run.js'
 import {waitForHealthy} from './wait-healthy.js'
 import type {PlanItem, RolloutEvent, RolloutHolder, RolloutPhase, RolloutState, RolloutStep, StopRequest} from './types.js'
 
@@ -128,7 +129,8 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
       if (signal.aborted) return yield* stopInterrupted(i)
     } else {
       // Abort needs the template a plain (non-batched) workload had before this plan changed it.
-      const plain = step.items.filter((it) => !it.batches)
+      // A blue/green Deployment without a template change is applied under its serving version's name.
+      const plain = await Promise.all(step.items.filter((it) => !it.batches).map((it) => blueGreenLiveItem(deps.cluster, it)))
       let remembered = false
       for (const it of plain) {
         if (it.action !== 'update' || !workloadKinds.has(it.id.kind) || state.previousTemplates[it.id.key]) continue
@@ -155,13 +157,20 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
         if (!it.batches) continue
         let record = state.workloads[it.id.key]
         if (!record) {
-          const live = await deps.cluster.get(refOf(it))
-          record = startWorkloadRecord(it, live ?? {})
+          record = it.batches.strategy === 'blue-green' ? await startBlueGreenRecord(ctx, it) : startWorkloadRecord(it, (await deps.cluster.get(refOf(it))) ?? {})
           state.workloads[it.id.key] = record
           await save('running')
         }
+        const key = it.id.key
+        const itemCtx: BatchContext = {
+          ...ctx,
+          saveRecord: async (r) => {
+            state.workloads[key] = r
+            await save('running')
+          },
+        }
         while (record.batchesDone < record.shares.length) {
-          const outcome = yield* runNextBatch(ctx, it, record)
+          const outcome = yield* runNextBatch(itemCtx, it, record)
           record = outcome.record
           state.workloads[it.id.key] = record
           if (!outcome.ok) {
@@ -194,7 +203,9 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
         }
       }
 
-      const gate = yield* waitForHealthy(deps.cluster, step.items.filter((it) => it.action !== 'delete').map((it) => it.id), {
+      // A blue/green change was gated by its own verify phase, and its Deployment may be gone (the previous version).
+      const gated = [...plain, ...step.items.filter((it) => it.batches && it.batches.strategy !== 'blue-green')]
+      const gate = yield* waitForHealthy(deps.cluster, gated.filter((it) => it.action !== 'delete').map((it) => it.id), {
         timeoutMs: options.stepTimeoutMs,
         signal,
         now: deps.now,

@@ -13,6 +13,7 @@ import {renderDigest} from './digest.js'
 import {categoryOf, categoryOrder, categoryRank} from './order.js'
 import {StepCategory, type PlanItem, type PlanObjectId, type PlannedAnalysis, type RolloutPlan, type RolloutStep, type WorkloadBatches} from './types.js'
 import {parseAnalysis, parseArgList, resolveArgs} from './analysis/spec.js'
+import {readBlueGreenSpec} from './strategies/blue-green/spec.js'
 
 /** An Analysis document from the render, with the file it came from (for errors). */
 export interface AnalysisDocument {
@@ -100,7 +101,10 @@ export function buildPlan(input: PlanInput, options: PlanOptions = {}): RolloutP
     const item: PlanItem = {id, action, object: o.object}
     const decided = [policy.wave?.by, policy.createOnly && o.action !== 'create' ? policy.createOnly.by : undefined].filter((b): b is string => b !== undefined)
     if (decided.length > 0) item.decidedBy = decided
-    const batches = batchesFor(id, gv.group, {...o, action}, annotations, defaultShares, plannedAnalyses(id, annotations, options))
+    const blueGreen = gv.group === 'apps' ? readBlueGreenSpec(o.object, {describe: describeId(id)}) : undefined
+    const analyses = plannedAnalyses(id, annotations, options)
+    const batches = blueGreen ? blueGreenBatches(id, {...o, action}, annotations, analyses) : batchesFor(id, gv.group, {...o, action}, annotations, defaultShares, analyses)
+    if (blueGreen) item.blueGreen = blueGreen
     if (batches) item.batches = batches
     nodes.push({item, natural: {wave: policy.wave?.value ?? 0, rank: categoryRank(categoryOf(gv.group, id.kind)), level: 0}, deps: []})
   }
@@ -167,6 +171,18 @@ function batchesFor(id: PlanObjectId, group: string, o: PlanObjectInput, annotat
   if (!strategy || !shares || (shares.length < 2 && analyses.length === 0)) return undefined
   if (o.action !== 'update' || !o.changedPaths.some(touchesPodTemplate)) return undefined
   return analyses.length > 0 ? {strategy, shares, analyses} : {strategy, shares}
+}
+
+/**
+ * A blue/green Deployment whose template changes is one "batch": the new version beside the old,
+ * then one switch. Batch shares mean nothing here, so an explicit strata.dev/rollout is refused.
+ */
+function blueGreenBatches(id: PlanObjectId, o: PlanObjectInput, annotations: JsonObject, analyses: PlannedAnalysis[]): WorkloadBatches | undefined {
+  if (annotations[rolloutAnnotation] !== undefined) {
+    throw new UserError(`${describeId(id)}: ${rolloutAnnotation} does not apply to strata.dev/strategy: blue-green (the new version runs in full beside the old, then one switch)`, annotationField(rolloutAnnotation), 'Remove strata.dev/rollout; use strata.dev/auto-promote: "false" to pause before the switch.')
+  }
+  if (o.action !== 'update' || !o.changedPaths.some(touchesPodTemplate)) return undefined
+  return analyses.length > 0 ? {strategy: 'blue-green', shares: [1], analyses} : {strategy: 'blue-green', shares: [1]}
 }
 
 function touchesPodTemplate(path: string): boolean {

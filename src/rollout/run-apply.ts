@@ -22,6 +22,7 @@ import {deleteMembers} from './delete-members.js'
 import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execute.js'
 import {buildPlan, planInputFromDiff, type PlanOptions} from './plan.js'
 import {selectPrunable, type PruneSelection} from './prune.js'
+import {checkBlueGreenServices} from './strategies/blue-green/check.js'
 import {checkScope, isUnrestricted, kindScopes, type ScopePolicy} from './scope.js'
 import type {PlanObjectId, RolloutEvent, RolloutHolder, RolloutPlan, RolloutState, RolloutStep} from './types.js'
 
@@ -74,6 +75,8 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
   if (request.scope && !isUnrestricted(request.scope)) {
     checkScope(resources, request.scope, {defaultNamespace: request.namespace ?? cluster.defaultNamespace, appNamespace: namespace, kindScope: await kindScopes(resources, cluster)})
   }
+  // A wrong Service would send traffic to the wrong pods: refused before the diff, like every input error.
+  await checkBlueGreenServices(cluster, resources, request.namespace ?? cluster.defaultNamespace)
   // -n is where namespace-less objects land too, as with kubectl apply -n (the diff places them).
   const report = await diffResources(resources, cluster, {name: app, namespace: request.namespace, targetNamespace: request.namespace, mode: 'auto', concurrency: request.concurrency, ignore: [], showSecrets: false})
   const plan = buildPlan(planInputFromDiff(app, namespace, report, resources.map((r) => r.obj)), {...request.plan, analyses})

@@ -5,6 +5,8 @@
 import type {JsonObject} from '../model/json.js'
 import type {AnalysisEvent} from './analysis/run.js'
 import type {Measurement} from './analysis/verdict.js'
+import type {BlueGreenPhase, BlueGreenRecord} from './strategies/blue-green/phases.js'
+import type {BlueGreenSpec} from './strategies/blue-green/spec.js'
 
 /** One object's identity in a plan: `key` is identityKey (group/kind/namespace/name, no version). */
 export interface PlanObjectId {
@@ -37,10 +39,13 @@ export const StepCategory = {
 } as const
 export type StepCategory = (typeof StepCategory)[keyof typeof StepCategory]
 
-/** How an existing workload whose pod template changes is moved to it: in batches. */
+/** How an existing workload whose pod template changes is moved to it: in batches, or blue/green. */
 export interface WorkloadBatches {
-  /** `canary` for Deployments, `partition` for StatefulSets. */
-  strategy: 'canary' | 'partition'
+  /**
+   * `canary` for Deployments, `partition` for StatefulSets; `blue-green` for a Deployment annotated
+   * `strata.dev/strategy: blue-green` (one batch: the new version beside the old, then one switch).
+   */
+  strategy: 'canary' | 'partition' | 'blue-green'
   /**
    * Cumulative share of the desired replicas on the new template after each batch, ascending,
    * the last one 1 (`25%,50%,100%` → [0.25, 0.5, 1]). A pause follows every batch but the last.
@@ -70,6 +75,11 @@ export interface PlanItem {
   batches?: WorkloadBatches
   /** Explicit dependencies (`strata.dev/depends-on`), as PlanObjectId keys. */
   dependsOn?: string[]
+  /**
+   * A blue/green Deployment (any action): it lives as a version Deployment named from its template
+   * hash, so the executor applies it under that name; a template change also carries `batches`.
+   */
+  blueGreen?: BlueGreenSpec
   /**
    * The annotations (`name: value`) that decided this item's wave or kept an update from being
    * applied (Flux create-only), from object-policy.ts: what `apply --plan` shows.
@@ -112,7 +122,7 @@ export type RolloutPhase = (typeof RolloutPhase)[keyof typeof RolloutPhase]
 /** What a batched workload looked like before the plan touched it, and how far its batches got. */
 export interface WorkloadRecord {
   id: PlanObjectId
-  strategy: 'canary' | 'partition'
+  strategy: WorkloadBatches['strategy']
   /** The live object before the plan changed it (status and managedFields dropped): abort restores its template. */
   previous: JsonObject
   /** Batches completed (0 = none yet); equals shares.length when the workload is fully rolled out. */
@@ -120,6 +130,8 @@ export interface WorkloadRecord {
   shares: number[]
   /** Deployment canary: the name of the canary Deployment while it exists. */
   canaryName?: string
+  /** Blue/green: the state machine's record (phases.ts), saved after every action it performs. */
+  blueGreen?: BlueGreenRecord
   /** The running batch's analysis: when it started and its measurements so far, per Analysis (resume continues them). */
   analysis?: {batch: number; startedAt: string; measurements: Record<string, Measurement[]>; verdict?: string; reason?: string}
 }
@@ -183,6 +195,8 @@ export type RolloutEvent =
   | {type: 'deleted'; id: PlanObjectId; result: 'deleted' | 'kept' | 'failed'; reason?: string}
   | {type: 'paused'; step: number; reason: string; workload?: PlanObjectId; batch?: number; resumeCommand: string; abortCommand: string}
   | {type: 'breaker'; id: PlanObjectId; reason: string; aborted: boolean}
+  /** A blue/green Deployment moved: a Service switched, the new version applied or removed, a wait. */
+  | {type: 'blue-green'; id: PlanObjectId; phase: BlueGreenPhase; message: string}
   /** An analysis began for a workload's batch, took a measurement, or reached its verdict. */
   | {type: 'analysis'; id: PlanObjectId; batch: number; event: AnalysisEvent}
   | {type: 'gate-failed'; id: PlanObjectId; health: Health; report: string}

@@ -8,6 +8,7 @@ import {UserError} from '../../model/errors.js'
 import {clusterTarget, rolloutCommand, shellQuote, type ClusterTarget} from '../../model/follow-up.js'
 import {percent} from '../../rollout/plan-format.js'
 import type {RolloutState, WorkloadRecord} from '../../rollout/types.js'
+import type {BlueGreenPhase, BlueGreenRecord} from '../../rollout/strategies/blue-green/phases.js'
 import {watchRolloutStatus} from '../../cli/follow-rollout.js'
 import {parseDuration} from '../../rollout/run-apply.js'
 import {statusExitCode} from '../../rollout/follow-status.js'
@@ -74,13 +75,37 @@ function statusJson(s: RolloutState) {
     phase: s.phase,
     step: s.step,
     steps: s.plan.steps.map((st) => ({index: st.index, name: st.name, items: st.items.length, pauseAfter: st.pauseAfter})),
-    workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, strategy: w.strategy, batchesDone: w.batchesDone, batches: w.shares.length, analysis: w.analysis ?? null})),
+    workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, strategy: w.strategy, batchesDone: w.batchesDone, batches: w.shares.length, analysis: w.analysis ?? null, blueGreen: w.blueGreen ? blueGreenJson(w.blueGreen) : null})),
     reason: s.reason ?? null,
     holder: s.holder ?? null,
     stopRequested: s.stopRequested ?? null,
     startedAt: s.startedAt,
     updatedAt: s.updatedAt,
   }
+}
+
+function blueGreenJson(bg: BlueGreenRecord) {
+  const removeAt = bg.promotedAt === undefined ? null : new Date(bg.promotedAt + bg.spec.scaleDownDelayMs).toISOString()
+  return {phase: bg.phase, activeService: bg.spec.activeService, previewService: bg.spec.previewService ?? null, previous: bg.previous, next: bg.next, promotedAt: bg.promotedAt === undefined ? null : new Date(bg.promotedAt).toISOString(), previousRemovedAt: removeAt, scaleDownDelayMs: bg.spec.scaleDownDelayMs}
+}
+
+const blueGreenPhaseText: Record<BlueGreenPhase, string> = {
+  pin: 'keeping traffic on the old pods',
+  start: 'starting the new version',
+  preview: 'pointing the preview Service at the new version',
+  verify: 'waiting for the new version to be Ready (and its analyses)',
+  ready: 'new version Ready, not yet promoted',
+  promoted: 'promoted; old version kept for the scale-down delay',
+  done: 'promoted; old version removed',
+}
+
+/** A blue/green workload: phase, the two versions, which one the active Service serves, when the old one goes. */
+export function blueGreenLines(bg: BlueGreenRecord): string[] {
+  const serving = bg.phase === 'promoted' || bg.phase === 'done' ? bg.next.deployment : bg.previous.deployment
+  const lines = [`  Deployment ${bg.id.namespace}/${bg.id.name}: blue-green ${bg.phase} (${blueGreenPhaseText[bg.phase]})`]
+  lines.push(`    ${bg.previous.deployment} → ${bg.next.deployment}; ${bg.spec.activeService} serves ${serving}${bg.spec.previewService ? `, ${bg.spec.previewService} previews ${bg.next.deployment}` : ''}`)
+  if (bg.phase === 'promoted' && bg.promotedAt !== undefined) lines.push(`    promoted ${new Date(bg.promotedAt).toISOString()}; ${bg.previous.deployment} removed after ${new Date(bg.promotedAt + bg.spec.scaleDownDelayMs).toISOString()}`)
+  return lines
 }
 
 /** The last measurements of each analysis of a workload's latest analysed batch, oldest first. */
@@ -100,7 +125,8 @@ export function statusText(s: RolloutState, target: ClusterTarget): string {
   const lines = [`rollout ${s.app} (namespace ${s.namespace}): ${s.phase}`]
   lines.push(current ? `step ${s.step + 1}/${total}: ${current.name}` : `all ${total} steps done`)
   for (const w of Object.values(s.workloads)) {
-    lines.push(`  ${w.id.kind} ${w.id.namespace}/${w.id.name}: batch ${w.batchesDone}/${w.shares.length} (${w.shares.map(percent).join(',')}, ${w.strategy})`)
+    if (w.blueGreen) lines.push(...blueGreenLines(w.blueGreen))
+    else lines.push(`  ${w.id.kind} ${w.id.namespace}/${w.id.name}: batch ${w.batchesDone}/${w.shares.length} (${w.shares.map(percent).join(',')}, ${w.strategy})`)
     if (w.analysis) lines.push(...analysisLines(w.analysis))
   }
   if (s.reason) lines.push(`reason: ${s.reason}`)

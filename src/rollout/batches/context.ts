@@ -22,6 +22,11 @@ export interface BatchContext {
   metrics?: MetricsPort
   /** The app being rolled out: the {{app}} of an Analysis. */
   app?: string
+  /**
+   * Saves a workload's record in the rollout state mid-batch. Blue/green saves after every action
+   * (a Service switch, the new version applied) so another process sees where it stands.
+   */
+  saveRecord?: (record: WorkloadRecord) => Promise<void>
 }
 
 export type BatchOutcome =

@@ -10,6 +10,7 @@ import {analysisRuns, runAnalysedBatch} from './analysed-batch.js'
 import {abortCanary, runCanaryBatch} from './deployment-canary.js'
 import {refOf, withoutServerFields} from './objects.js'
 import {abortPartition, runPartitionBatch} from './statefulset-partition.js'
+import {abortBlueGreen, runBlueGreen} from '../strategies/blue-green/run.js'
 
 export type {BatchContext, BatchOutcome} from './context.js'
 export {canaryNameOf, canaryOfLabel} from './context.js'
@@ -24,13 +25,16 @@ export function startWorkloadRecord(item: PlanItem, live: JsonObject): WorkloadR
 
 /** Moves the workload to batch record.batchesDone+1 (the last batch promotes: Deployment stable gets the new template and replicas, canary removed; StatefulSet partition 0) and waits until that batch's new pods are Ready. */
 export function runNextBatch(ctx: BatchContext, item: PlanItem, record: WorkloadRecord): AsyncGenerator<RolloutEvent, BatchOutcome> {
+  // Blue/green runs its analyses itself, against the new version only.
+  if (record.strategy === 'blue-green') return runBlueGreen(ctx, item, record)
   const run = (c: BatchContext) => (record.strategy === 'canary' ? runCanaryBatch(c, item, record) : runPartitionBatch(c, item, record))
   if (!item.batches?.analyses?.length) return run(ctx)
   return runAnalysedBatch(ctx, item, record, analysisRuns(item, item.id.namespace, ctx.app ?? '', {}), run)
 }
 
-/** Back to record.previous's template everywhere; canary removed; partition reset. */
+/** Back to record.previous's template everywhere; canary removed; partition reset; blue/green switched back. */
 export function abortWorkload(ctx: BatchContext, record: WorkloadRecord): AsyncGenerator<RolloutEvent, void> {
+  if (record.strategy === 'blue-green') return abortBlueGreen(ctx, record)
   return record.strategy === 'canary' ? abortCanary(ctx, record) : abortPartition(ctx, record)
 }
 

@@ -54,6 +54,8 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
       return [theme.warn(`warning: ${e.message}`)]
     case 'analysis':
       return describeAnalysis(e, theme)
+    case 'blue-green':
+      return [`  ${describeId(e.id)} blue/green ${e.phase}: ${e.message}`]
     case 'done':
       return [theme.header(`done in ${seconds(e.elapsedMs)}: ${e.applied} applied, ${e.unchanged} unchanged, ${e.deleted} deleted`)]
   }

@@ -159,6 +159,7 @@ export function makeTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: ()
         case 'interrupted':
           if (steps[e.step]) steps[e.step].status = 'paused'
           return log(describeEvent(e, stepCount, theme))
+        case 'blue-green':
         case 'aborted':
         case 'stopping':
         case 'stop-requested':

@@ -88,3 +88,27 @@ export function withoutVersionSelector(live: JsonObject, rendered: JsonObject): 
   for (const key of [blueGreenHashLabel, podTemplateHashLabel]) if (!(key in own)) delete spec.selector[key]
   return out
 }
+
+/**
+ * A version Deployment seen as the rendered Deployment `name`: renamed, without strata's version
+ * label on metadata, selector and pods. Diff compares the render with this view, so a repeated
+ * apply of the same template shows no change. Does not modify `version`.
+ */
+export function asRenderedDeployment(version: JsonObject, name: string): JsonObject {
+  const out = cloneJson(version)
+  const meta = isObject(out.metadata) ? out.metadata : (out.metadata = {})
+  meta.name = name
+  const drop = (labels: unknown) => {
+    if (isObject(labels)) delete labels[blueGreenHashLabel]
+  }
+  drop(meta.labels)
+  const spec = isObject(out.spec) ? out.spec : undefined
+  if (spec && isObject(spec.selector)) drop(spec.selector.matchLabels)
+  if (spec && isObject(spec.template) && isObject(spec.template.metadata)) drop(spec.template.metadata.labels)
+  return out
+}
+
+/** Whether live Deployment `liveName` is a version (hash `hash`) of the rendered blue/green Deployment `renderedName`. */
+export function isVersionOf(liveName: string, hash: string, renderedName: string): boolean {
+  return versionName(renderedName, hash) === liveName
+}

@@ -30,6 +30,9 @@ export interface BlueGreenRecord {
   phase: BlueGreenPhase
   /** Epoch ms of the switch; the old version goes at promotedAt + spec.scaleDownDelayMs. */
   promotedAt?: number
+  /** Paused before promotion (auto-promote false); the next run, a `rollout resume`, releases it. */
+  promotionHeld?: boolean
+  promotionReleased?: boolean
 }
 
 /** Verdict of the analyses gating promotion ('none' when the Deployment has none). */

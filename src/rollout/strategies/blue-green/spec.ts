@@ -3,6 +3,7 @@
 //   strata.dev/active-service: SVC        (required: the Service users reach; switched on promotion)
 //   strata.dev/preview-service: SVC       (optional: selects the new pods before promotion)
 //   strata.dev/scale-down-delay: 30s      (optional: how long the old pods stay after promotion)
+//   strata.dev/auto-promote: "false"      (optional: pause before the switch until `rollout resume`)
 // A wrong Service here sends traffic to the wrong pods, so every mistake is refused up front
 // (exit 2) naming the Deployment, the annotation and the fix.
 import {UserError} from '../../../model/errors.js'
@@ -14,6 +15,7 @@ export const strategyAnnotation = 'strata.dev/strategy'
 export const activeServiceAnnotation = 'strata.dev/active-service'
 export const previewServiceAnnotation = 'strata.dev/preview-service'
 export const scaleDownDelayAnnotation = 'strata.dev/scale-down-delay'
+export const autoPromoteAnnotation = 'strata.dev/auto-promote'
 
 /** Argo Rollouts' default scaleDownDelaySeconds. */
 export const defaultScaleDownDelayMs = 30_000
@@ -24,6 +26,8 @@ export interface BlueGreenSpec {
   activeService: string
   previewService?: string
   scaleDownDelayMs: number
+  /** false: pause before promotion (Argo Rollouts' autoPromotionEnabled: false); absent means true. */
+  autoPromote?: boolean
 }
 
 export interface SpecOrigin {
@@ -43,7 +47,7 @@ export function readBlueGreenSpec(obj: JsonObject, origin: SpecOrigin): BlueGree
   const ann = annotationsOf(obj)
   const field = (name: string) => ({file: origin.file, field: `metadata.annotations.${name}`})
   const strategy = ann[strategyAnnotation]
-  const bgOnly = [activeServiceAnnotation, previewServiceAnnotation, scaleDownDelayAnnotation].filter((a) => ann[a] !== undefined)
+  const bgOnly = [activeServiceAnnotation, previewServiceAnnotation, scaleDownDelayAnnotation, autoPromoteAnnotation].filter((a) => ann[a] !== undefined)
   if (strategy === undefined) {
     if (bgOnly.length > 0) {
       throw new UserError(`${origin.describe}: ${bgOnly.join(', ')} set without ${strategyAnnotation}: blue-green`, field(bgOnly[0]), `Add ${strategyAnnotation}: blue-green, or remove ${bgOnly.join(', ')}.`)
@@ -91,6 +95,13 @@ export function readBlueGreenSpec(obj: JsonObject, origin: SpecOrigin): BlueGree
   }
   const spec: BlueGreenSpec = {activeService, scaleDownDelayMs}
   if (previewService !== undefined) spec.previewService = previewService
+  const autoPromote = ann[autoPromoteAnnotation]
+  if (autoPromote !== undefined) {
+    if (autoPromote !== 'true' && autoPromote !== 'false' && autoPromote !== true && autoPromote !== false) {
+      throw new UserError(`${origin.describe}: ${autoPromoteAnnotation} ${JSON.stringify(autoPromote)} is neither "true" nor "false"`, field(autoPromoteAnnotation), 'Write "false" to pause before the switch (resume promotes), or remove the annotation.')
+    }
+    if (String(autoPromote) === 'false') spec.autoPromote = false
+  }
   return spec
 }
 
