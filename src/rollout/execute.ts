@@ -179,7 +179,8 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
               // An inconclusive analysis: a person decides (resume goes on, abort rolls back).
               const reason = `${it.id.kind} ${it.id.namespace}/${it.id.name}: ${outcome.reason}`
               await save('paused', reason)
-              yield {type: 'paused', step: i, reason, workload: it.id, batch: record.batchesDone, resumeCommand, abortCommand}
+              // A blue/green pause has no batch number: it waits before its one switch.
+              yield {type: 'paused', step: i, reason, workload: it.id, ...(record.strategy === 'blue-green' ? {} : {batch: record.batchesDone}), resumeCommand, abortCommand}
               return state
             }
             if (outcome.breaker && options.autoAbort) {

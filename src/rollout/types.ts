@@ -195,7 +195,7 @@ export type RolloutEvent =
   | {type: 'deleted'; id: PlanObjectId; result: 'deleted' | 'kept' | 'failed'; reason?: string}
   | {type: 'paused'; step: number; reason: string; workload?: PlanObjectId; batch?: number; resumeCommand: string; abortCommand: string}
   | {type: 'breaker'; id: PlanObjectId; reason: string; aborted: boolean}
-  /** A blue/green Deployment moved: a Service switched, the new version applied or removed, a wait. */
+  /** A blue/green Deployment moved (a Service switched, the new version applied, a version removed, a wait); `phase`: where its record stands after. */
   | {type: 'blue-green'; id: PlanObjectId; phase: BlueGreenPhase; message: string}
   /** An analysis began for a workload's batch, took a measurement, or reached its verdict. */
   | {type: 'analysis'; id: PlanObjectId; batch: number; event: AnalysisEvent}

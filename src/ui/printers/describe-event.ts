@@ -29,7 +29,7 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
       return [`  ${e.result === 'deleted' ? theme.removed(`${describeId(e.id)} deleted`) : e.result === 'kept' ? theme.dim(`${describeId(e.id)} kept`) : theme.error(`${describeId(e.id)} not deleted`)}${e.reason ? `: ${e.reason}` : ''}`]
     case 'paused':
       return [
-        theme.warn(`paused after step ${e.step + 1}/${steps}${e.workload ? `, ${describeId(e.workload)} batch ${e.batch}` : ''}: ${e.reason}`),
+        theme.warn(`paused after step ${e.step + 1}/${steps}${e.workload && e.batch !== undefined ? `, ${describeId(e.workload)} batch ${e.batch}` : ''}: ${e.reason}`),
         `  continue: ${e.resumeCommand}`,
         `  roll back: ${e.abortCommand}`,
       ]
@@ -55,7 +55,7 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
     case 'analysis':
       return describeAnalysis(e, theme)
     case 'blue-green':
-      return [`  ${describeId(e.id)} blue/green ${e.phase}: ${e.message}`]
+      return [`  ${describeId(e.id)} blue/green: ${e.message}`]
     case 'done':
       return [theme.header(`done in ${seconds(e.elapsedMs)}: ${e.applied} applied, ${e.unchanged} unchanged, ${e.deleted} deleted`)]
   }

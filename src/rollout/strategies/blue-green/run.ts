@@ -157,21 +157,23 @@ export async function* runBlueGreen(ctx: BatchContext, item: PlanItem, start: Wo
       continue
     }
     lastWait = ''
+    // The executor names the workload in front of the reason itself.
+    const own = (reason: string) => (reason.startsWith(`${describeId(item.id)}: `) ? reason.slice(describeId(item.id).length + 2) : reason)
     if (a.type === 'pause') {
       await save({...step.record, promotionHeld: true, promotionReleased: false})
-      return {ok: false, paused: true, breaker: false, interrupted: false, reason: a.reason, record}
+      return {ok: false, paused: true, breaker: false, interrupted: false, reason: own(a.reason), record}
     }
-    if (a.type === 'fail') return {ok: false, breaker: true, interrupted: false, reason: a.reason, record}
+    if (a.type === 'fail') return {ok: false, breaker: true, interrupted: false, reason: own(a.reason), record}
     if (a.type === 'done') {
       await save(step.record, {batchesDone: 1})
       return {ok: true, record}
     }
     if (a.type === 'apply-new') {
       await applyWorkload(ctx, versionDeployment(rendered, bg.next.hash, desired))
-      yield event('start', `${bg.next.deployment} applied (${desired} replica${desired === 1 ? '' : 's'})`)
+      yield event(step.record.phase, `${bg.next.deployment} applied (${desired} replica${desired === 1 ? '' : 's'})`)
     } else {
       const message = yield* perform(ctx, ns, a)
-      if (message) yield event(bg.phase, message)
+      if (message) yield event(step.record.phase, message)
     }
     await save(step.record)
   }
