@@ -3,6 +3,7 @@
 import type {JsonObject} from '../model/json.js'
 import {objectPolicy} from '../model/object-policy.js'
 import type {Theme} from '../ui/theme.js'
+import {formatDuration} from '../watch/duration.js'
 import {describeId} from './plan.js'
 import type {PlanItem, RolloutPlan, RolloutStep} from './types.js'
 
@@ -38,7 +39,10 @@ const glyphs = {create: '+', update: '~', unchanged: '=', delete: '-'} as const
 
 function itemLine(i: PlanItem, names: Map<string, string>, theme: Theme): string {
   const notes: string[] = [i.action]
-  if (i.batches) notes.push(`batches ${i.batches.shares.map(percent).join(',')}`)
+  if (i.batches?.strategy === 'blue-green' && i.blueGreen) {
+    const b = i.blueGreen
+    notes.push(`blue-green: ${b.previewService ? `preview ${b.previewService}, ` : ''}switch ${b.activeService}${b.autoPromote === false ? ' after resume' : ''}, old version removed ${formatDuration(b.scaleDownDelayMs)} later`)
+  } else if (i.batches) notes.push(`batches ${i.batches.shares.map(percent).join(',')}`)
   if (i.dependsOn && i.dependsOn.length > 0) notes.push(`after ${i.dependsOn.map((k) => names.get(k) ?? k).join(', ')}`)
   if (i.decidedBy) notes.push(...i.decidedBy)
   const kept = i.action === 'delete' && i.object ? keptBy(i) : undefined

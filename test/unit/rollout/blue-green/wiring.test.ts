@@ -7,6 +7,8 @@ import {UserError} from '../../../../src/model/errors.js'
 import {cloneJson, type JsonObject} from '../../../../src/model/json.js'
 import {newResource} from '../../../../src/model/resource.js'
 import {buildPlan, type PlanObjectInput} from '../../../../src/rollout/plan.js'
+import {formatPlanText} from '../../../../src/rollout/plan-format.js'
+import {makeTheme} from '../../../../src/ui/theme.js'
 import {checkBlueGreenServices} from '../../../../src/rollout/strategies/blue-green/check.js'
 import {templateHash, versionDeployment} from '../../../../src/rollout/strategies/blue-green/objects.js'
 import {FakeCluster} from '../../diff/helpers/fake-cluster.js'
@@ -94,5 +96,12 @@ describe('diff', () => {
     const plain = web('web:2')
     const report = await diffResources(rendered(svc('web')), promoted(plain), {name: 'shop'})
     assert.equal(report.summary.delete, 1)
+  })
+})
+
+describe('plan text', () => {
+  test('a blue/green change says what it will do instead of batch shares', () => {
+    const p = buildPlan({app: 'shop', namespace: ns, objects: [{object: web('web:2', {'strata.dev/preview-service': 'web-preview', 'strata.dev/auto-promote': 'false'}), action: 'update', changedPaths: ['spec.template']}], deletions: []})
+    assert.match(formatPlanText(p, makeTheme(false)), /~ Deployment shop\/web \(update, blue-green: preview web-preview, switch web after resume, old version removed 30s later\)/)
   })
 })
