@@ -16,7 +16,7 @@ import {desiredReplicas, observed, refOf, selectorString, specOf, statusNumber, 
 import {waitForBatch, type BatchProbe} from '../../batches/wait-batch.js'
 import {describeId, planObjectId} from '../../plan.js'
 import type {PlanItem, RolloutEvent, WorkloadRecord} from '../../types.js'
-import {selectedVersion, templateHash, versionDeployment, versionName} from './objects.js'
+import {isVersionOf, selectedVersion, templateHash, versionDeployment, versionName} from './objects.js'
 import {abortBlueGreenSteps, nextBlueGreenStep, type AnalysisVerdict, type BlueGreenAction, type BlueGreenObservation, type BlueGreenOrigin, type BlueGreenPhase, type BlueGreenRecord} from './phases.js'
 import {activeServiceAnnotation, blueGreenHashLabel, podTemplateHashLabel, serviceSelectorOf, type BlueGreenSpec} from './spec.js'
 
@@ -165,6 +165,10 @@ export async function* runBlueGreen(ctx: BatchContext, item: PlanItem, start: Wo
     }
     if (a.type === 'fail') return {ok: false, breaker: true, interrupted: false, reason: own(a.reason), record}
     if (a.type === 'done') {
+      for (const name of await strayVersions(ctx, bg)) {
+        await ctx.cluster.delete({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name}, {propagationPolicy: 'Background'})
+        yield event('done', `Deployment ${name} removed (an earlier version no Service serves)`)
+      }
       await save(step.record, {batchesDone: 1})
       return {ok: true, record}
     }
@@ -177,6 +181,25 @@ export async function* runBlueGreen(ctx: BatchContext, item: PlanItem, start: Wo
     }
     await save(step.record)
   }
+}
+
+/**
+ * Versions of this Deployment other than the one now serving: left by a rollout that was replaced
+ * while paused (`apply --replace-paused`) or interrupted and never resumed. Diff never counts them
+ * as prunable (they are versions of a rendered Deployment), so the rollout that finishes removes them.
+ */
+async function strayVersions(ctx: BatchContext, bg: BlueGreenRecord): Promise<string[]> {
+  const live = await ctx.cluster.list('apps/v1', 'Deployment', {namespace: bg.id.namespace, labelSelector: blueGreenHashLabel})
+  const out: string[] = []
+  for (const d of live) {
+    const meta = isObject(d.metadata) ? d.metadata : {}
+    const hash = isObject(meta.labels) ? meta.labels[blueGreenHashLabel] : undefined
+    const name = String(meta.name)
+    if (typeof hash === 'string' && name !== bg.next.deployment && isVersionOf(name, hash, bg.id.name)) out.push(name)
+  }
+  // The Deployment as it ran before blue/green, when a replaced rollout switched away from it but never removed it.
+  if (bg.next.deployment !== bg.id.name && (await ctx.cluster.get(refOf(bg.id)))) out.push(bg.id.name)
+  return out
 }
 
 /** The new version's pods Ready (a batch wait: breaker on crashed pods and the timeout), analyses beside it. */

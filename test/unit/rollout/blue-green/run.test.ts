@@ -270,3 +270,40 @@ test('startBlueGreenRecord refuses a missing active Service, naming the annotati
   fake.objects.delete('Service/shop/web')
   await assert.rejects(startBlueGreenRecord(ctx, itemOf(deployment('app:2'))), (e: Error & {field?: string}) => /active Service web does not exist/.test(e.message))
 })
+
+test('a rollout replaced while paused leaves versions behind; the next one to finish removes them', async () => {
+  const {fake, ctx} = await setup()
+  const first = itemOf(deployment('app:2'))
+  await drain(runNextBatch(ctx, first, await startBlueGreenRecord(ctx, first)))
+  // app:3 paused before its switch, then replaced (apply --replace-paused) by app:4.
+  const paused = itemOf(deployment('app:3', {'strata.dev/auto-promote': 'false'}))
+  const held = await drain(runNextBatch(ctx, paused, await startBlueGreenRecord(ctx, paused)))
+  assert.ok(!held.ok && held.paused)
+  const stray = versionName('web', templateHash(paused.object!))
+  assert.ok(await fake.get(deploymentRef(stray)))
+  const next = itemOf(deployment('app:4'))
+  const events: RolloutEvent[] = []
+  const done = await drain(runNextBatch(ctx, next, await startBlueGreenRecord(ctx, next)), events)
+  assert.equal(done.ok, true)
+  const left = (await fake.list('apps/v1', 'Deployment', {namespace: 'shop'})).map((d) => String((d.metadata as JsonObject).name))
+  assert.deepEqual(left, [versionName('web', templateHash(next.object!))])
+  assert.ok(events.some((e) => e.type === 'blue-green' && e.message === `Deployment ${stray} removed (an earlier version no Service serves)`))
+})
+
+test('an inconclusive analysis pauses before any switch; resume runs it afresh and promotes', async () => {
+  let value: Value = [0.07]
+  const {fake, ctx, saved} = await setup({metrics: {measure: async () => value}})
+  const doc = structuredClone(analysisDoc)
+  ;((doc.spec as JsonObject).metrics as JsonObject[])[0].failureCondition = 'result[0] > 0.1'
+  const item = itemOf(deployment('app:2'), [{name: 'errors', file: 'analysis.yaml', document: doc, args: {}}])
+  const out = await drain(runNextBatch(ctx, item, await startBlueGreenRecord(ctx, item)))
+  assert.ok(!out.ok && out.paused, JSON.stringify(out))
+  assert.equal(out.record.analysis?.verdict, 'Inconclusive')
+  assert.deepEqual(imagesBehind(fake, 'web'), ['app:1', 'app:1', 'app:1'])
+  value = [0.01]
+  const resumed = await drain(runNextBatch(ctx, item, out.record))
+  assert.equal(resumed.ok, true)
+  assert.equal(resumed.record.analysis?.verdict, 'Successful')
+  assert.deepEqual(imagesBehind(fake, 'web'), ['app:2', 'app:2', 'app:2'])
+  assert.ok(saved.length > 0)
+})
