@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: what the CLI needs to start fast, from src/.
 //   1. tsc: type check, and dist/ for tools that import modules one by one;
-//   2. esbuild: dist/bundle/ — the entry (src/cli/main.ts) and each command as one ES module each,
+//   2. esbuild: dist/bundle/ — the entry (src/cli/main.ts, as main.cjs: see bin/run.js) and each
+//      command as one ES module each,
 //      code they share in chunks, every dynamic import() a chunk loaded only when reached (render
 //      never loads the cluster client, git or helm code); packages stay in node_modules; source maps
 //      beside them (`node --enable-source-maps bin/run.js ...` maps a bug's stack to src/);
@@ -26,12 +27,29 @@ function commandFiles(dir) {
 
 const out = path.join('dist', 'bundle')
 fs.rmSync(out, {recursive: true, force: true})
-const entryPoints = {main: 'src/cli/main.ts'}
+const entryPoints = {}
 for (const file of commandFiles(path.join('src', 'commands'))) entryPoints[path.relative('src', file).replace(/\.ts$/, '')] = file
 
 const esbuild = await import('esbuild')
 const common = {bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning'}
 const {metafile} = await esbuild.build({...common, entryPoints, outdir: out, splitting: true, chunkNames: 'chunks/[name]-[hash]', metafile: true})
+
+// The entry, CommonJS like bin/run.js: only the fast path's few modules; oclif is imported when
+// reached, and the render is fast-render.cjs (below), required rather than bundled in.
+await esbuild.build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['src/cli/main.ts'],
+  outfile: path.join(out, 'main.cjs'),
+  plugins: [
+    {
+      name: 'fast-render-beside',
+      setup(build) {
+        build.onResolve({filter: /^\.\/fast-render\.js$/}, () => ({path: './fast-render.cjs', external: true}))
+      },
+    },
+  ],
+})
 
 // Worker threads start from a file found beside the module that spawns them (import.meta.url):
 // each such worker is bundled whole and written next to every output that holds its spawner.

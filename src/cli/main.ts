@@ -1,9 +1,10 @@
-// The CLI's entry (bin/run.js runs the bundle `npm run build` makes of it): the start-up fast
-// path where it is certain to behave as oclif does (fast-path.ts), else oclif itself. Everything
-// heavy is imported lazily, so each call loads only what it uses.
+// The CLI's entry (bin/run.js requires the CommonJS bundle `npm run build` makes of it): the
+// start-up fast path where it is certain to behave as oclif does (fast-path.ts), else oclif itself.
+// Everything heavy is loaded lazily, so each call loads only what it uses. The entry and this
+// bundle are CommonJS because Node's ES module loader alone costs a --help or --version call about
+// a sixth of `node -e 0` (its start-up, before any of our code runs).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {loadWithCodeCache} from './code-cache.js'
 import {fastPlan, type HelpTexts, type Manifest, type PackageJson} from './fast-path.js'
 
@@ -15,15 +16,8 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-/** The package root: the nearest directory above this file holding package.json (as oclif finds it). */
-function packageRoot(from: string): string {
-  let dir = path.dirname(from)
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
-  return dir
-}
-
-export async function main(entryUrl: string, argv: string[]): Promise<void> {
-  const root = packageRoot(fileURLToPath(entryUrl))
+/** `root`: the package's directory (bin/run.js knows it: its parent). */
+export async function main(root: string, argv: string[]): Promise<void> {
   const pjson = process.env.STRATA_FAST_PATH === 'off' ? undefined : readJson<PackageJson>(path.join(root, 'package.json'))
   const plan = pjson?.oclif ? fastPlan(argv, pjson, readJson<Manifest>(path.join(root, 'oclif.manifest.json')), {stdoutIsTTY: Boolean(process.stdout.isTTY), env: process.env}) : undefined
   if (plan?.kind === 'version') {
@@ -47,5 +41,6 @@ export async function main(entryUrl: string, argv: string[]): Promise<void> {
     return
   }
   const {execute} = await import('@oclif/core')
-  await execute({dir: entryUrl})
+  // The root itself, not the entry: oclif would take bin/package.json (which only makes bin/ CommonJS) for the package's.
+  await execute({dir: root})
 }

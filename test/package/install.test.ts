@@ -19,7 +19,7 @@ function sh(cmd: string, args: string[], opts: {cwd: string; env?: NodeJS.Proces
 
 describe('the packed tarball, installed globally on a clean prefix', () => {
   test('installs and runs every command', async (t) => {
-    assert.ok(fs.existsSync(path.join(repo, 'dist', 'bundle', 'main.js')), 'dist/ is missing: run `npm run build` first')
+    assert.ok(fs.existsSync(path.join(repo, 'dist', 'bundle', 'main.cjs')), 'dist/ is missing: run `npm run build` first')
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-package-'))
     t.after(() => fs.rmSync(tmp, {recursive: true, force: true}))
 
