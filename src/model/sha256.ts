@@ -1,6 +1,18 @@
-// SHA-256 (FIPS 180-4) of a UTF-8 string, in hex. Render hashes generator content with it instead
-// of node:crypto, whose loading costs a new process more than every hash of a render together.
+// SHA-256 (FIPS 180-4) of a UTF-8 string, in hex. Render hashes generator content with its own
+// code for the first few hashes of a process: loading node:crypto costs a small render more than
+// all its hashes. The JavaScript runs unoptimized that early (~0.1 ms a hash), so from the
+// (nativeAfter+1)th hash on, node:crypto (loaded then: the bundle defers builtins to their first
+// call, scripts/build.js) is cheaper: a tree with hundreds of generators paid tens of ms here.
 // Checked against node:crypto in test/unit/model/sha256.test.ts.
+import {createHash} from 'node:crypto'
+
+const nativeAfter = 16
+let hashes = 0
+
+export function sha256Hex(text: string): string {
+  if (++hashes > nativeAfter) return createHash('sha256').update(text, 'utf8').digest('hex')
+  return sha256HexPortable(text)
+}
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -9,7 +21,8 @@ const K = new Uint32Array([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ])
 
-export function sha256Hex(text: string): string {
+/** The hash in plain JavaScript (exported for its test). */
+export function sha256HexPortable(text: string): string {
   const bytes = new TextEncoder().encode(text)
   // Message, the 0x80 marker, zero padding and the 64-bit bit length, to a multiple of 64 bytes.
   const blocks = Math.ceil((bytes.length + 9) / 64)

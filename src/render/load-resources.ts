@@ -8,7 +8,12 @@ import {parseYamlDocuments} from './yaml/parse.js'
  * does: empty documents dropped, every object needs a kind and (unless a List) a name, and `*List` kinds with `items` are inlined after the file's other documents.
  */
 export function resourcesFromText(text: string, displayFile: string): Resource[] {
-  const queue: JsonValue[] = parseYamlDocuments(text, displayFile, '1.2', {emptyNulls: true})
+  return resourcesFromDocuments(parseYamlDocuments(text, displayFile, '1.2', {emptyNulls: true}), displayFile)
+}
+
+/** resourcesFromText over documents already parsed as it parses them (YAML 1.2, empty nulls kept); takes over the array. */
+export function resourcesFromDocuments(docs: JsonValue[], displayFile: string): Resource[] {
+  const queue = docs
   const out: Resource[] = []
   for (let i = 0; i < queue.length; i++) {
     const doc = queue[i]

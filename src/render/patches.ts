@@ -6,7 +6,7 @@ import type {ResourceSet} from '../model/resource-set.js'
 import {restrictPath} from '../source/restrictor.js'
 import type {KustTarget, RenderContext} from './accumulate.js'
 import type {PatchEntry, Selector} from './kustomization.js'
-import {resourcesFromText} from './load-resources.js'
+import {resourcesFromDocuments, resourcesFromText} from './load-resources.js'
 import {noteSchemaUse} from './openapi.js'
 import {applyJson6902, parseJson6902} from './patch/json6902.js'
 import {builtinMergeSchema, type MergeSchemaLookup} from './patch/merge-schema.js'
@@ -34,14 +34,15 @@ function readPatchFile(ctx: RenderContext, target: KustTarget, rel: string, fiel
 /** kustomize tells the two patch kinds apart by shape: a list of operations is JSON 6902, objects are strategic merge. */
 function classifyPatch(text: string, source: string, displayFile: string, field: string): LoadedPatch {
   if (text.trim() === '') throw new UserError(`empty patch ${source}`, {file: displayFile, field}, 'Give the patch some content or remove the entry.')
-  const docs = parseYamlDocuments(text, `${displayFile} (${field})`)
+  // Parsed once, as resources are (empty nulls kept): the same documents decide the kind and become the patches.
+  const docs = parseYamlDocuments(text, `${displayFile} (${field})`, '1.2', {emptyNulls: true})
   if (docs.length === 1 && Array.isArray(docs[0])) {
     return {kind: 'json6902', ops: parseJson6902(text, `${displayFile} (${field})`), text, source}
   }
   if (docs.some((d) => d !== null && !isObject(d))) {
     throw new UserError(`unable to parse SM or JSON patch from ${source}`, {file: displayFile, field}, 'A patch is either Kubernetes objects (strategic merge) or a list of JSON 6902 operations.')
   }
-  return {kind: 'smp', patches: resourcesFromText(text, `${displayFile} (${field})`), source}
+  return {kind: 'smp', patches: resourcesFromDocuments(docs, `${displayFile} (${field})`), source}
 }
 
 /** Id lookup over current and previous ids, as kustomize's GetById (exact GVK, name, effective namespace). */

@@ -36,8 +36,19 @@ const sshScheme = 'ssh://'
 const gitRootDelimiter = '_git/'
 const gitSuffix = '.git'
 
-/** Why an entry is not a git URL; the wording is kustomize's. */
-export class NotGitUrlError extends Error {}
+/**
+ * Why an entry is not a git URL; the wording is kustomize's. Every local `resources:` entry is
+ * asked whether it is a git URL and answers with this error, so it records no stack: capturing
+ * one cost a large render more than the rest of the question.
+ */
+export class NotGitUrlError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    super(message)
+    Error.stackTraceLimit = limit
+  }
+}
 
 /** A `resources:` entry kustomize fetches over HTTP(S) before trying it as a repository. */
 export function isRemoteFileUrl(entry: string): boolean {
