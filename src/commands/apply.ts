@@ -16,6 +16,7 @@ import {clusterTarget, rolloutCommand, type ClusterTarget} from '../model/follow
 import {planChanges} from '../rollout/plan-changes.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {describeSource} from '../rollout/app-source.js'
+import {defaultKeepGenerated} from '../rollout/retention.js'
 import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest, type PreparedApply, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
 import type {RolloutEvent, RolloutState} from '../rollout/types.js'
 import {choosePrinterKind, makePrinter} from '../ui/printers/index.js'
@@ -126,6 +127,7 @@ export const planFlags = {
   analysis: Flags.string({description: 'Analysis (kind: Analysis in the render) judging each batch of every Deployment/StatefulSet without its own strata.dev/analysis annotation; repeatable or comma-separated', multiple: true}),
   'max-deletions': Flags.integer({description: "most objects prune may delete (default: 25% of the inventory's members, at least 1)", min: 0}),
   'allow-mass-delete': Flags.boolean({description: 'prune even past --max-deletions', default: false}),
+  'keep-generated': Flags.integer({description: 'previous versions of each generated (hash-suffixed) ConfigMap/Secret prune keeps while a ReplicaSet or ControllerRevision of the app still uses them; 0 prunes them at once', default: defaultKeepGenerated, min: 0}),
   'replace-paused': Flags.boolean({description: 'start a new rollout although one of this app is paused, failed or interrupted', default: false}),
   adopt: Flags.boolean({description: 'take the app over although its inventory was last applied from another source (directory, or repository and path); without it such an apply is refused before any change', default: false}),
   ...renderFlags,
@@ -142,6 +144,7 @@ type PlanFlagValues = RenderFlagValues & ScopeFlagValues & {
   analysis?: string[]
   'max-deletions'?: number
   'allow-mass-delete': boolean
+  'keep-generated': number
   adopt: boolean
 }
 
@@ -157,6 +160,7 @@ export function applyRequestFrom(dir: string, flags: PlanFlagValues): ApplyReque
     plan: {batchSize: flags['batch-size'], pauseAfter: pauseAfter?.includes('each') ? 'each' : pauseAfter, rollout: flags.rollout, analysis: flags.analysis?.flatMap((a) => a.split(',').map((s) => s.trim()).filter(Boolean))},
     maxDeletions: flags['max-deletions'],
     allowMassDelete: flags['allow-mass-delete'],
+    keepGenerated: flags['keep-generated'],
     onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     render: renderOptionsFrom(flags),
     scope: scopePolicyFrom(flags),
@@ -204,6 +208,7 @@ export default class Apply extends StrataCommand {
     {description: 'Canary in batches, each judged by the Analysis named error-rate in the render (Failed aborts, Inconclusive pauses)', command: '<%= config.bin %> apply overlays/prod --rollout 20%,50%,100% --analysis error-rate'},
     {description: 'Start over although a rollout of this app is paused', command: '<%= config.bin %> apply overlays/prod --replace-paused'},
     {description: 'Allow a large prune', command: '<%= config.bin %> apply overlays/prod --max-deletions 40'},
+    {description: 'Keep one previous version of each generated ConfigMap/Secret while old ReplicaSets use it (default 3)', command: '<%= config.bin %> apply overlays/prod --keep-generated 1'},
     {description: 'Two trees with the same directory name into one namespace: name each app', command: '<%= config.bin %> apply teams/billing/overlays/prod --name billing -n shop'},
     {description: 'The overlay moved to a new directory: take its app over from the old one', command: '<%= config.bin %> apply deploy/overlays/prod --name shop --adopt'},
   ]

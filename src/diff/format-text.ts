@@ -18,7 +18,8 @@ export function formatDiffText(report: DiffReport, theme: Theme, options: {conte
   const parts: string[] = []
   for (const r of report.resources) {
     if (r.action === 'unchanged') continue
-    parts.push(formatResourceDiff(r, theme, options.context ?? 3))
+    if (r.retainedBy !== undefined) parts.push(theme.dim(`= ${formatDiffId(r.id)}: kept while in use (${r.retainedBy})`) + '\n')
+    else parts.push(formatResourceDiff(r, theme, options.context ?? 3))
   }
   parts.push(formatSummary(report, theme))
   return parts.join('\n')
@@ -58,6 +59,7 @@ const modeWords: Record<DiffMode, string> = {
 export function formatSummary(report: DiffReport, theme: Theme): string {
   const s = report.summary
   const counts = [`${s.add} to add`, `${s.change} to change`, `${s.delete} to delete`, `${s.unchanged} unchanged`]
+  if (s.retained) counts.push(`${s.retained} kept while in use`)
   if (s.error) counts.push(theme.error(`${s.error} failed`))
   const used = (Object.keys(report.modes) as DiffMode[]).filter((m) => report.modes[m] > 0)
   const how = used.length === 1 ? modeWords[used[0]] : used.map((m) => `${modeWords[m]} for ${report.modes[m]}`).join(', ')

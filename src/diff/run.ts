@@ -8,7 +8,7 @@ import {ClusterError} from '../cluster/errors.js'
 import {defaultFieldManager, type ClusterPort, type ResourceMapping} from '../cluster/port.js'
 import {BugError, UserError} from '../model/errors.js'
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../model/json.js'
-import {objectPolicy} from '../model/object-policy.js'
+import {objectPolicy, policyAnnotations} from '../model/object-policy.js'
 import {identityKey, resIdOf, splitApiVersion, type Resource} from '../model/resource.js'
 import {blueGreenActiveService, comparedAs, isOwnVersion, type ComparedAs} from './blue-green-view.js'
 import {alignOrder, changedPaths} from './changes.js'
@@ -93,7 +93,12 @@ export async function diffResources(resources: Iterable<Resource>, port: Cluster
       const before = normalizeObject(live)
       for (const p of ignoredPointers(undefined, before, ctx.ignore)) removeAt(before, p)
       const masked = options.showSecrets ? {before} : maskSecretPair(before, undefined)
-      results.push({id: diffId(live, typeof md.namespace === 'string' ? md.namespace : ''), action: 'delete', changedPaths: [], before: masked.before})
+      // Generated config an apply kept while old ReplicaSets use it (rollout/retention.ts): the
+      // plan still lists it, so the next apply looks again, but it is not drift.
+      const annotations = isObject(md.annotations) ? md.annotations : {}
+      const by = annotations[policyAnnotations.retainedBy]
+      const retainedBy = typeof by === 'string' ? by : undefined
+      results.push({id: diffId(live, typeof md.namespace === 'string' ? md.namespace : ''), action: 'delete', changedPaths: [], before: masked.before, ...(retainedBy !== undefined && {retainedBy})})
     }
   }
   return reportOf(results, {name: parent.name, namespace, id, found: !(inv instanceof Error) && inv.found})
@@ -338,10 +343,11 @@ export function appNamespace(list: readonly Resource[], fallback: string): strin
 }
 
 function reportOf(resources: ResourceDiff[], inventory: DiffReport['inventory']): DiffReport {
-  const summary = {add: 0, change: 0, delete: 0, unchanged: 0, error: 0}
+  const summary = {add: 0, change: 0, delete: 0, unchanged: 0, error: 0, retained: 0}
   const modes: Record<DiffMode, number> = {server: 0, matched: 0, 'read-only': 0, rendered: 0}
   for (const r of resources) {
-    summary[r.action]++
+    if (r.retainedBy !== undefined) summary.retained++
+    else summary[r.action]++
     if (r.mode) modes[r.mode]++
   }
   return {resources, summary, modes, inventory}

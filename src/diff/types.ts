@@ -46,6 +46,8 @@ export interface ResourceDiff {
   error?: string
   /** Render file the object came from (absent for deletions). */
   file?: string
+  /** A deletion prune leaves for now: generated config still used (its strata.dev/retained-by). Not a change. */
+  retainedBy?: string
 }
 
 export interface DiffSummary {
@@ -54,6 +56,8 @@ export interface DiffSummary {
   delete: number
   unchanged: number
   error: number
+  /** Members prune keeps while in use (retainedBy); not counted in `delete`. */
+  retained: number
 }
 
 export interface DiffReport {

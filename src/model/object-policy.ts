@@ -9,6 +9,8 @@ import {isObject, type JsonObject} from './json.js'
 export const policyAnnotations = {
   wave: 'strata.dev/wave',
   prune: 'strata.dev/prune',
+  /** Written by prune on generated config it keeps while in use (rollout/retention.ts); diff reads it. */
+  retainedBy: 'strata.dev/retained-by',
   argoWave: 'argocd.argoproj.io/sync-wave',
   argoSyncOptions: 'argocd.argoproj.io/sync-options',
   argoCompareOptions: 'argocd.argoproj.io/compare-options',

@@ -10,6 +10,8 @@ import type {PlanItem, PlanObjectId, RolloutPlan} from './types.js'
 export interface PruneSelection {
   delete: PlanItem[]
   protected: PlanObjectId[]
+  /** Generated config still used by the app's ReplicaSets/ControllerRevisions (retention.ts): kept, not counted against the cap. */
+  retained: PlanObjectId[]
   refused?: {count: number; cap: number; reason: string}
 }
 
@@ -35,7 +37,7 @@ function isBookkeeping(item: PlanItem): boolean {
   return applySetLabels.id in labels || rolloutOfLabel in labels || item.id.name.startsWith('strata-rollout-')
 }
 
-export function selectPrunable(plan: RolloutPlan, inventoryCount: number, options: {maxDeletions?: number; allowMassDelete: boolean; allowEmptyRender?: boolean}): PruneSelection {
+export function selectPrunable(plan: RolloutPlan, inventoryCount: number, options: {maxDeletions?: number; allowMassDelete: boolean; allowEmptyRender?: boolean; retained?: ReadonlySet<string>}): PruneSelection {
   const candidates: PlanItem[] = []
   let rendered = 0
   for (const step of plan.steps) {
@@ -46,12 +48,14 @@ export function selectPrunable(plan: RolloutPlan, inventoryCount: number, option
   }
   const toDelete: PlanItem[] = []
   const protectedIds: PlanObjectId[] = []
+  const retainedIds: PlanObjectId[] = []
   for (const item of candidates) {
     if (isBookkeeping(item)) continue
     if (keptOnPrune(item)) protectedIds.push(item.id)
+    else if (options.retained?.has(item.id.key)) retainedIds.push(item.id)
     else toDelete.push(item)
   }
-  const selection: PruneSelection = {delete: toDelete, protected: protectedIds}
+  const selection: PruneSelection = {delete: toDelete, protected: protectedIds, retained: retainedIds}
   const cap = options.maxDeletions ?? defaultMaxDeletions(inventoryCount)
   if (rendered === 0 && toDelete.length > 0 && !options.allowEmptyRender) {
     selection.refused = {count: toDelete.length, cap, reason: `the render is empty: pruning would delete all ${toDelete.length} members of the inventory (pass --allow-empty-render if that is what you want)`}

@@ -8,6 +8,7 @@ import {recordMembers, shrinkMembers, type ApplySetMembers} from '../cluster/app
 import type {ClusterPort} from '../cluster/port.js'
 import {RolloutStateStore, StateConflictError, startHeartbeat, type StoredState} from '../cluster/state-store.js'
 import {appNamespace, diffResources} from '../diff/run.js'
+import {ClusterError} from '../cluster/errors.js'
 import {UserError} from '../model/errors.js'
 import {applyCommand, rolloutCommand, type ClusterTarget} from '../model/follow-up.js'
 import {splitApiVersion} from '../model/resource.js'
@@ -23,8 +24,10 @@ import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execu
 import {buildPlan, planInputFromDiff, type PlanOptions} from './plan.js'
 import {selectPrunable, type PruneSelection} from './prune.js'
 import {checkBlueGreenServices} from './strategies/blue-green/check.js'
+import {defaultKeepGenerated, retainedByAnnotation, type RetainedItem} from './retention.js'
+import {markRetained, retainGenerated} from './retention-live.js'
 import {checkScope, isUnrestricted, kindScopes, type ScopePolicy} from './scope.js'
-import type {PlanObjectId, RolloutEvent, RolloutHolder, RolloutPlan, RolloutState, RolloutStep} from './types.js'
+import type {PlanItem, PlanObjectId, RolloutEvent, RolloutHolder, RolloutPlan, RolloutState, RolloutStep} from './types.js'
 
 export const fieldManager = 'strata'
 
@@ -48,6 +51,8 @@ export interface ApplyRequest {
   source?: AppSource
   /** Take the app over although its inventory was last applied from another source (--adopt). */
   adopt?: boolean
+  /** --keep-generated: previous versions of generated config kept while in use (default 3; 0 prunes them at once). */
+  keepGenerated?: number
 }
 
 export interface PreparedApply {
@@ -95,7 +100,9 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
     members: inventoryCount,
     pruned,
   })
-  const prune = selectPrunable(plan, inventoryCount, {maxDeletions: request.maxDeletions, allowMassDelete: request.allowMassDelete})
+  plan.keepGenerated = request.keepGenerated ?? defaultKeepGenerated
+  const retained = await retainedAtPlan(cluster, plan, request.onWarning)
+  const prune = selectPrunable(plan, inventoryCount, {maxDeletions: request.maxDeletions, allowMassDelete: request.allowMassDelete, retained})
   if (prune.refused) {
     throw new UserError(
       `refusing to apply ${app}: prune would delete ${prune.refused.count} objects, over the cap of ${prune.refused.cap} — ${prune.refused.reason}`,
@@ -104,6 +111,21 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
     )
   }
   return {app, defaultName: request.name === undefined, namespace, plan, prune, inventoryCount, source, ownership}
+}
+
+/**
+ * Generated config the prune step would keep (it decides again with what is live then): noted on
+ * the plan's items and left out of the prune cap, which counts only real deletions.
+ */
+async function retainedAtPlan(cluster: ClusterPort, plan: RolloutPlan, onWarning?: (message: string) => void): Promise<Set<string>> {
+  const deletions = plan.steps.flatMap((s) => s.items.filter((it) => it.action === 'delete'))
+  const kept = await retainGenerated(cluster, deletions, plan, plan.keepGenerated ?? 0).catch((e: unknown) => {
+    if (!(e instanceof ClusterError)) throw e
+    onWarning?.(`generated config is pruned without retention: listing ReplicaSets/ControllerRevisions failed: ${e.message}`)
+    return {retained: []}
+  })
+  for (const r of kept.retained) r.item.decidedBy = [...(r.item.decidedBy ?? []), `kept while in use (--keep-generated ${plan.keepGenerated}): ${r.by.join(', ')}`]
+  return new Set(kept.retained.map((r) => r.item.id.key))
 }
 
 /** A local tree as a source: its real path, and its repository and path there when it has a git remote. */
@@ -249,16 +271,18 @@ async function* execute(store: RolloutStateStore, start: StoredState, deps: RunD
  */
 export function membershipHooks(cluster: ClusterPort, parent: ApplySetParent, id: string, annotations: Record<string, string> = {}): MembershipHooks {
   let rendered: ApplySetMembers = {groupKinds: [], namespaces: []}
+  let plan: RolloutPlan | undefined
   return {
     async record(state) {
+      plan = state.plan
       rendered = membersOf(state.plan.steps.flatMap((s) => s.items.filter((it) => it.action !== 'delete').map((it) => it.id)))
       await recordMembers(cluster, parent, rendered, annotations)
     },
     async *prune(step: RolloutStep, signal: AbortSignal) {
-      const plan: RolloutPlan = {app: '', namespace: parent.namespace, digest: '', steps: [step]}
       // The cap was checked by apply before anything changed; here only protection matters.
-      const selection = selectPrunable(plan, 0, {allowMassDelete: true, allowEmptyRender: true})
-      const tally = yield* deleteMembers(cluster, selection.delete, id, {signal})
+      const selection = selectPrunable({app: '', namespace: parent.namespace, digest: '', steps: [step]}, 0, {allowMassDelete: true, allowEmptyRender: true})
+      const toDelete = yield* keepGeneratedInUse(cluster, selection.delete, plan ?? {steps: [step]}, plan?.keepGenerated ?? 0)
+      const tally = yield* deleteMembers(cluster, toDelete, id, {signal})
       if (!signal.aborted) {
         // Keep the render's kinds and namespaces plus wherever members still live (protected, failed).
         const left = await readApplySet(cluster, parent)
@@ -268,6 +292,32 @@ export function membershipHooks(cluster: ClusterPort, parent: ApplySetParent, id
       return {deleted: tally.deleted}
     },
   }
+}
+
+/** Marks and reports the generated config still in use now; returns what is left to delete. */
+async function* keepGeneratedInUse(cluster: ClusterPort, candidates: PlanItem[], plan: Pick<RolloutPlan, 'steps'>, keep: number): AsyncGenerator<RolloutEvent, PlanItem[]> {
+  let split: {retained: RetainedItem[]; rest: PlanItem[]}
+  try {
+    split = await retainGenerated(cluster, candidates, plan, keep)
+  } catch (e) {
+    if (!(e instanceof ClusterError)) throw e
+    yield {type: 'warning', message: `generated config is pruned without retention: listing ReplicaSets/ControllerRevisions failed: ${e.message}`}
+    return candidates
+  }
+  const rest = [...split.rest]
+  for (const r of split.retained) {
+    try {
+      await markRetained(cluster, r, fieldManager)
+      yield {type: 'deleted', id: r.item.id, result: 'kept', reason: `still used by ${r.by.join(', ')} (${retainedByAnnotation}; --keep-generated ${keep})`}
+    } catch (e) {
+      if (!(e instanceof ClusterError)) throw e
+      // Gone since it was listed: deleteMembers re-reads it and reports that. Otherwise it is in
+      // use all the same: kept, unmarked.
+      if (e.status === 404) rest.push(r.item)
+      else yield {type: 'deleted', id: r.item.id, result: 'kept', reason: `still used by ${r.by.join(', ')} (--keep-generated ${keep}; marking it failed: ${e.message})`}
+    }
+  }
+  return rest
 }
 
 function membersOf(ids: readonly Pick<PlanObjectId, 'apiVersion' | 'kind' | 'namespace'>[]): ApplySetMembers {

@@ -105,6 +105,8 @@ export interface RolloutPlan {
   /** sha256 (hex) of the rendered set in canonical JSON: tells a resume of the same render apart. */
   digest: string
   steps: RolloutStep[]
+  /** --keep-generated: previous versions of a generated ConfigMap/Secret kept while in use (retention.ts); absent in plans saved before it, meaning 0. */
+  keepGenerated?: number
 }
 
 export const RolloutPhase = {

@@ -266,7 +266,7 @@ describe('strata diff on the real control plane', () => {
     const deleted = byAction('delete')
     assert.deepEqual(deleted.filter((d) => !d.startsWith('ConfigMap/shop-config-') && !d.startsWith('Secret/shop-secrets-')), ['Ingress/web', 'Service/db', 'Service/web'])
     assert.equal(deleted.length, 5, deleted.join(', '))
-    assert.deepEqual(report.summary, {add: 3, change: 1, delete: 5, unchanged: 10, error: 0})
+    assert.deepEqual(report.summary, {add: 3, change: 1, delete: 5, unchanged: 10, error: 0, retained: 0})
 
     const dep = report.resources.find((r) => r.id.kind === 'Deployment')!
     const newCm = report.resources.find((r) => r.action === 'add' && r.id.name.startsWith('shop-config-'))!.id.name

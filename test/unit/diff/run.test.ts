@@ -55,7 +55,7 @@ describe('diffResources', () => {
   test('an applied render has no changes', async () => {
     const objs = [deployment('web:1'), configMap('cfg', {a: '1'}), secret('hunter2-pw')]
     const report = await diffResources(resources(...objs), appliedCluster(...objs), opts)
-    assert.deepEqual(report.summary, {add: 0, change: 0, delete: 0, unchanged: 3, error: 0})
+    assert.deepEqual(report.summary, {add: 0, change: 0, delete: 0, unchanged: 3, error: 0, retained: 0})
     // Live objects already hold every rendered field: settled without dry-runs, and without a
     // GET each (the inventory's member lists are the live state).
     assert.deepEqual(report.modes, {server: 0, matched: 3, 'read-only': 0, rendered: 0})
@@ -75,7 +75,7 @@ describe('diffResources', () => {
   test('a changed image, a new object and one no longer rendered are each reported precisely', async () => {
     const cluster = appliedCluster(deployment('web:1'), configMap('cfg-old', {a: '1'}))
     const report = await diffResources(resources(deployment('web:2'), configMap('cfg-new', {a: '2'})), cluster, opts)
-    assert.deepEqual(report.summary, {add: 1, change: 1, delete: 1, unchanged: 0, error: 0})
+    assert.deepEqual(report.summary, {add: 1, change: 1, delete: 1, unchanged: 0, error: 0, retained: 0})
     const [dep, added, deleted] = report.resources
     assert.equal(dep.action, 'change')
     assert.deepEqual(dep.changedPaths, ['spec.template.spec.containers[name=web].image'])
@@ -171,7 +171,7 @@ Summary: 1 to add, 1 to change, 1 to delete, 0 unchanged; compared by server-sid
     assert.equal(report.resources[0].action, 'error')
     assert.match(report.resources[0].error!, /forbidden/)
     assert.equal(report.resources[1].action, 'change')
-    assert.deepEqual(report.summary, {add: 0, change: 1, delete: 0, unchanged: 0, error: 1})
+    assert.deepEqual(report.summary, {add: 0, change: 1, delete: 0, unchanged: 0, error: 1, retained: 0})
   })
 
   test('a forbidden GET is reported, not fatal for the others', async () => {
