@@ -27,7 +27,8 @@ export function followExitCode(end: FollowEnd): number {
 
 /** What the watcher shows: a new snapshot is yielded only when this changes (heartbeats alone do not). */
 function visible(s: RolloutState): string {
-  const batches = Object.values(s.workloads).map((w) => `${w.id.key}:${w.batchesDone}`)
+  // A blue/green workload moves by phase (switched, old version removed), not by batches.
+  const batches = Object.values(s.workloads).map((w) => `${w.id.key}:${w.batchesDone}${w.blueGreen ? `:${w.blueGreen.phase}` : ''}`)
   return JSON.stringify([s.phase, s.step, s.reason ?? '', batches])
 }
 

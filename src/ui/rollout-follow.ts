@@ -15,7 +15,7 @@ function stepText(s: RolloutState): string {
 }
 
 function batchesText(s: RolloutState): string[] {
-  return Object.values(s.workloads).map((w) => `${describeId(w.id)} batch ${w.batchesDone}/${w.shares.length}`)
+  return Object.values(s.workloads).map((w) => (w.blueGreen ? `${describeId(w.id)} blue-green ${w.blueGreen.phase}` : `${describeId(w.id)} batch ${w.batchesDone}/${w.shares.length}`))
 }
 
 /** `rollout shop (namespace shop): running, step 2/5 services; Deployment shop/web batch 1/3` */
@@ -43,7 +43,7 @@ export function followJson(s: RolloutState) {
     step: Math.min(s.step + 1, s.plan.steps.length),
     steps: s.plan.steps.length,
     stepName: current?.name ?? null,
-    workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, batch: w.batchesDone, batches: w.shares.length})),
+    workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, batch: w.batchesDone, batches: w.shares.length, ...(w.blueGreen ? {blueGreen: w.blueGreen.phase} : {})})),
     reason: s.reason ?? null,
     updatedAt: s.updatedAt,
   }

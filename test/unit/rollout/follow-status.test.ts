@@ -77,3 +77,18 @@ describe('rollout status --watch', () => {
     assert.equal(followExitCode(end), 2)
   })
 })
+
+describe('rollout status --watch, blue/green', () => {
+  test('each blue/green phase is a change worth a line (switch, removal), not only batches', async () => {
+    const id = {key: 'apps/Deployment/shop/web', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}
+    const withPhase = (phase: 'verify' | 'promoted' | 'done', hb: number): RolloutState => {
+      const s = state(phase === 'done' ? 'done' : 'running', 2, hb)
+      const bg = {id, spec: {activeService: 'web', scaleDownDelayMs: 30_000}, previous: {deployment: 'web', podTemplateHash: 'abc'}, next: {deployment: 'web-1234567890', hash: '1234567890'}, phase}
+      s.workloads = {[id.key]: {id, strategy: 'blue-green', previous: {}, batchesDone: phase === 'done' ? 1 : 0, shares: [1], blueGreen: bg}}
+      return s
+    }
+    const {seen} = await follow([withPhase('verify', 0), withPhase('promoted', 1_000), withPhase('promoted', 2_000), withPhase('done', 3_000)])
+    assert.deepEqual(seen.map((s) => followLine(s).split('; ')[1]), ['Deployment shop/web blue-green verify', 'Deployment shop/web blue-green promoted', 'Deployment shop/web blue-green done'])
+    assert.equal((followJson(seen[1]).workloads[0] as {blueGreen?: string}).blueGreen, 'promoted')
+  })
+})
