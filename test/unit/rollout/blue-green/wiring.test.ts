@@ -82,11 +82,11 @@ describe('diff', () => {
 
   test('after a promotion, the same render is unchanged: no switch keys as drift, version Deployments not pruned', async () => {
     const report = await diffResources(rendered(web('web:2'), svc('web')), promoted(web('web:2'), web('web:1')), {name: 'shop'})
-    assert.deepEqual(report.summary, {add: 0, change: 0, delete: 0, unchanged: 2, error: 0})
+    assert.deepEqual(report.summary, {add: 0, change: 0, delete: 0, unchanged: 2, error: 0, retained: 0})
   })
   test('a new image is a change of Deployment web (under the rendered name), nothing else', async () => {
     const report = await diffResources(rendered(web('web:3'), svc('web')), promoted(web('web:2')), {name: 'shop'})
-    assert.deepEqual(report.summary, {add: 0, change: 1, delete: 0, unchanged: 1, error: 0})
+    assert.deepEqual(report.summary, {add: 0, change: 1, delete: 0, unchanged: 1, error: 0, retained: 0})
     const change = report.resources.find((r) => r.action === 'change')!
     assert.equal(change.id.name, 'web')
     assert.deepEqual(change.changedPaths, ['spec.template.spec.containers[name=web].image'])
