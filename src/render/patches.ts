@@ -31,11 +31,20 @@ function readPatchFile(ctx: RenderContext, target: KustTarget, rel: string, fiel
   return ctx.fs.readFile(restrictPath(ctx.fs, ctx.restrictor, target.dir, abs, file)).toString('utf8')
 }
 
-/** kustomize tells the two patch kinds apart by shape: a list of operations is JSON 6902, objects are strategic merge. */
+/**
+ * kustomize tells the two patch kinds apart by shape: a list of operations is JSON 6902, objects are
+ * strategic merge. PatchTransformer (kustomize v5.5) parses the text both ways: an empty file parses
+ * as neither a strategic merge patch nor operations, so it is a JSON patch without operations
+ * (refused without a target, nothing to do with one); text that is only comments, blank lines or
+ * `---` parses as both, which it refuses.
+ */
 function classifyPatch(text: string, source: string, displayFile: string, field: string): LoadedPatch {
-  if (text.trim() === '') throw new UserError(`empty patch ${source}`, {file: displayFile, field}, 'Give the patch some content or remove the entry.')
+  if (text === '') return {kind: 'json6902', ops: [], text, source}
   // Parsed once, as resources are (empty nulls kept): the same documents decide the kind and become the patches.
   const docs = parseYamlDocuments(text, `${displayFile} (${field})`, '1.2', {emptyNulls: true})
+  if (docs.every((d) => d === null)) {
+    throw new UserError(`illegally qualifies as both an SM and JSON patch: ${source} holds no patch, only blank lines or comments`, {file: displayFile, field}, 'Put a patch in the file, or remove the entry.')
+  }
   if (docs.length === 1 && Array.isArray(docs[0])) {
     return {kind: 'json6902', ops: parseJson6902(text, `${displayFile} (${field})`), text, source}
   }
@@ -43,6 +52,17 @@ function classifyPatch(text: string, source: string, displayFile: string, field:
     throw new UserError(`unable to parse SM or JSON patch from ${source}`, {file: displayFile, field}, 'A patch is either Kubernetes objects (strategic merge) or a list of JSON 6902 operations.')
   }
   return {kind: 'smp', patches: resourcesFromDocuments(docs, `${displayFile} (${field})`), source}
+}
+
+/**
+ * A patchesJson6902 entry as PatchJson6902Transformer reads it: operations only (JSON, or YAML
+ * converted to JSON), an empty file or a list without operations refused.
+ */
+function loadJson6902Entry(text: string, filePath: string | undefined, source: string, displayFile: string, field: string): LoadedPatch {
+  if (text === '') throw new UserError(`patch file '${filePath}' empty seems to be empty`, {file: displayFile, field}, 'Put JSON 6902 operations in the file, or remove the entry.')
+  const ops = parseYamlDocuments(text, `${displayFile} (${field})`).every((d) => d === null) ? [] : parseJson6902(text, `${displayFile} (${field})`)
+  if (ops.length === 0) throw new UserError(`patch appears to be empty ${source}: no JSON 6902 operations`, {file: displayFile, field}, 'Put JSON 6902 operations in the patch, or remove the entry.')
+  return {kind: 'json6902', ops, text, source}
 }
 
 /** Id lookup over current and previous ids, as kustomize's GetById (exact GVK, name, effective namespace). */
@@ -133,10 +153,12 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
     // that ends it loses its final newline; a patch file and an inline jsonOp are read as written.
     const text = hasPatch ? (fieldName === 'patches' ? entry.patch!.trim() : entry.patch!) : readPatchFile(ctx, target, entry.path!, `${field}.path`)
     const source = hasPatch ? '(inline patch)' : `(${entry.path})`
-    const loaded = classifyPatch(text, source, file, field)
+    if (fieldName === 'patchesJson6902' && !entry.target?.name) throw new UserError('must specify the target name', {file, field: `${field}.target.name`}, 'patchesJson6902 targets need a name.')
+    const loaded = fieldName === 'patchesJson6902' ? loadJson6902Entry(text, entry.path, source, file, field) : classifyPatch(text, source, file, field)
     if (loaded.kind === 'json6902') {
       if (!entry.target) throw new UserError(`must specify a target for JSON patch ${source}`, {file, field: `${field}.target`}, 'Add `target:` with at least a kind and name.')
-      if (fieldName === 'patchesJson6902' && !entry.target.name) throw new UserError('must specify the target name', {file, field: `${field}.target.name`}, 'patchesJson6902 targets need a name.')
+      // An empty patch file: a JSON patch without operations, which changes nothing.
+      if (loaded.ops.length === 0) return
       for (const res of selectResources(set, entry.target)) {
         const before = resIdOf(res.obj)
         res.obj = applyJsonPatchLikeKustomize(res.obj, loaded.ops, `${file} (${field})`)
