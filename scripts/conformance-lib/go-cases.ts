@@ -143,6 +143,7 @@ function matching(tokens: Token[], open: number): number {
 function topLevel(tokens: Token[]): {funcs: GoFunc[]; strings: Map<string, string>} {
   const funcs: GoFunc[] = []
   const strings = new Map<string, string>()
+  const pending: Array<{name: string; expr: Token[]}> = []
   let i = 0
   while (i < tokens.length) {
     const t = tokens[i]
@@ -177,15 +178,23 @@ function topLevel(tokens: Token[]): {funcs: GoFunc[]; strings: Map<string, strin
       for (const line of splitLines(decl)) {
         const eq = line.findIndex((x) => x.text === '=')
         // `name = expr` or `name string = expr`
-        if (!(eq === 1 || (eq === 2 && line[1].kind === 'ident')) || line[0].kind !== 'ident') continue
-        try {
-          strings.set(line[0].text, evalString(line.slice(eq + 1), new Map(strings)))
-        } catch {
-          // not a string constant
-        }
+        if ((eq === 1 || (eq === 2 && line[1].kind === 'ident')) && line[0].kind === 'ident') pending.push({name: line[0].text, expr: line.slice(eq + 1)})
       }
       i = end + 1
     } else i++
+  }
+  // Go's package-level declarations may use ones declared later (or in a later file).
+  for (let progress = true; progress; ) {
+    progress = false
+    for (const d of pending) {
+      if (strings.has(d.name)) continue
+      try {
+        strings.set(d.name, evalString(d.expr, new Map(strings)))
+        progress = true
+      } catch {
+        // not a string constant, or not yet known
+      }
+    }
   }
   return {funcs, strings}
 }
@@ -349,6 +358,8 @@ interface Package {
   /** Every function of the package, by name. */
   funcs: Map<string, GoFunc>
   testdata?: Testdata
+  /** kustomize's default field specs (api/internal/konfig/builtinpluginconsts), for WriteLegacyConfigs. */
+  defaultFieldSpecs?: string
 }
 
 /** Files of the test package's own directory (`./testdata/...`), read from the checkout. */
@@ -377,9 +388,49 @@ function checkShape(body: Token[]): void {
   // Code only: a string saying "for" or "func (" is not a loop or a closure.
   const code = body.map((t) => (t.kind === 'string' ? '""' : t.text)).join(' ')
   const text = body.map((t) => t.text).join(' ')
+  // Plugins first: what else the test does cannot make it in scope.
+  if (/EnableExec|FnpLoadingOptions|BuildGoPlugin|PrepExecPlugin|PrepGoPlugin|config\.kubernetes\.io\/function|config\.k8s\.io\/function/.test(text)) throw new PluginCase('exec or Go plugins, or KRM functions')
   if (/\bt \. Run \(/.test(code) || /\bfor\b/.test(code)) throw new NotExtractable('table-driven or looping test')
   if (/\bfunc \(/.test(code.replace(optionsClosure, ''))) throw new NotExtractable('closure in the test')
-  if (/EnableExec|FnpLoadingOptions|BuildGoPlugin|PrepExecPlugin|PrepGoPlugin|config\.kubernetes\.io\/function|config\.k8s\.io\/function/.test(text)) throw new PluginCase('exec or Go plugins, or KRM functions')
+}
+
+/**
+ * `for _, f := range LIST { f(th) }` over a `[]FileGen{...}` (written in place, or a variable of
+ * the body holding one) as one `item(th)` statement per item; a loop over kustomize's recognized
+ * kustomization file names as one copy of its body per name.
+ */
+function expandFileGenLoops(body: Token[]): Token[] {
+  for (let at = 0; at < body.length; at++) {
+    if (body[at].text !== 'for' || body.slice(at + 1, at + 6).map((t) => t.text).join(' ') !== `_ , ${body[at + 3]?.text} := range`) continue
+    const f = body[at + 3].text
+    // for _, n := range konfig.RecognizedKustomizationFileNames() { ... }: the body once per name.
+    if (body.slice(at + 6, at + 12).map((t) => t.text).join('') === 'konfig.RecognizedKustomizationFileNames(){') {
+      const close = matching(body, at + 11)
+      const copies = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].flatMap((name): Token[] => [
+        ...body.slice(at + 12, close).map((t): Token => (t.kind === 'ident' && t.text === f ? {kind: 'string', text: name, value: name} : t)),
+        {kind: 'punct', text: '\n'},
+      ])
+      return expandFileGenLoops([...body.slice(0, at), ...copies, ...body.slice(close + 1)])
+    }
+    const open = body.findIndex((t, k) => k > at + 5 && t.text === '{' && body[k - 1].text !== 'FileGen')
+    const close = matching(body, open)
+    const loopBody = body.slice(open + 1, close).filter((t) => t.text !== '\n')
+    if (loopBody.length !== 4 || loopBody[0].text !== f || loopBody[1].text !== '(' || loopBody[3].text !== ')') continue
+    let list = body.slice(at + 6, open).filter((t) => t.text !== '\n')
+    if (list[0]?.text === '(' && matching(list, 0) === list.length - 1) list = list.slice(1, -1)
+    if (list.length === 1) {
+      const name = list[0].text
+      const decl = body.findIndex((t, k) => k < at && t.text === name && body[k + 1]?.text === ':=')
+      if (decl < 0) continue
+      const end = body.findIndex((t, k) => k > decl && t.text === '{')
+      list = body.slice(decl + 2, matching(body, end) + 1).filter((t) => t.text !== '\n')
+    }
+    if (list.slice(0, 4).map((t) => t.text).join('') !== '[]FileGen{' || matching(list, 3) !== list.length - 1) continue
+    const harness = loopBody[2]
+    const calls = splitArgs(list.slice(4, -1)).flatMap((item): Token[] => [...item, {kind: 'punct', text: '('}, harness, {kind: 'punct', text: ')'}, {kind: 'punct', text: '\n'}])
+    return expandFileGenLoops([...body.slice(0, at), ...calls, ...body.slice(close + 1)])
+  }
+  return body
 }
 
 /** One assignment to build options (`opts.LoadRestrictions = types.LoadRestrictionsNone`, as text without spaces). */
@@ -388,11 +439,15 @@ function applyOptionTweak(o: Options, t: string): void {
   else if (t.endsWith('LoadRestrictions=types.LoadRestrictionsRootOnly')) o.loadRestrictionsNone = false
   else if (t.endsWith('PluginConfig.HelmConfig.Enabled=true')) o.enableHelm = true
   else if (/PluginConfig\.HelmConfig\.Command=/.test(t)) o.enableHelm = true
+  // kubectl kustomize leaves --reorder unset: the kustomization's sortOptions, else legacy order.
+  else if (t.endsWith('Reorder=krusty.ReorderOptionUnspecified') || /AddManagedbyLabel=\(?false\)?$/.test(t)) return
+  else if (/Reorder=krusty\.ReorderOption(Legacy|None)$/.test(t) || /AddManagedbyLabel=/.test(t)) throw new NotExtractable(`build option ${t}: kubectl's deprecated, hidden --reorder/--enable-managedby-label flags, which strata does not offer (sortOptions and buildMetadata: [managedByLabel] replace them)`)
   else throw new NotExtractable(`build option ${t}`)
 }
 
 /** Runs the statements of a test (or of a helper it calls) against the state; `harness` is the harness's name there. */
 function runLines(body: Token[], harness: string | undefined, vars: Map<string, string>, st: State, pkg: Package): string | undefined {
+  body = expandFileGenLoops(body)
   checkShape(body)
   const optionsOf = (arg: Token[]): Options => {
     const t = arg.filter((x) => x.text !== '\n').map((x) => x.text).join('')
@@ -446,6 +501,32 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
     if (first.kind === 'ident' && line[1]?.text === ':=' && ['filesys.MakeFsInMemory()', `${harness}.GetFSys()`].includes(line.slice(2).map((t) => t.text).join(''))) {
       st.fsVar = first.text
       continue
+    }
+    // `if EXPR != "" { ... }` (or `== ""`) on a string the test knows: its block runs or not.
+    if (first.text === 'if') {
+      const blockAt = line.findIndex((t) => t.text === '{')
+      const blockEnd = blockAt > 0 ? matching(line, blockAt) : -1
+      const op = line.findIndex((t, k) => k < blockAt && (t.text === '!=' || t.text === '=='))
+      if (op > 0 && blockEnd === line.length - 1 && blockAt === op + 2 && line[op + 1].kind === 'string' && line[op + 1].value === '') {
+        let value: string | undefined
+        try {
+          value = evalString(line.slice(1, op), vars, harness)
+        } catch {
+          // a condition on something else: judged below
+        }
+        if (value !== undefined) {
+          if ((value !== '') === (line[op].text === '!=')) harness = runLines(line.slice(blockAt + 1, blockEnd), harness, vars, st, pkg)
+          continue
+        }
+      }
+    }
+    // A FileGen applied to the harness: writeK/writeC/writeF(path, content)(th).
+    if (harness && ['writeK', 'writeC', 'writeF'].includes(first.text) && line[1]?.text === '(') {
+      const close = matching(line, 1)
+      if (line.slice(close + 1).map((t) => t.text).join('') === `(${harness})`) {
+        writeFileGen(first.text, splitArgs(line.slice(2, close)), vars, st)
+        continue
+      }
     }
     // A FileGen maker applied to the harness: name(args)(th), where name's body is `return writeX(...)`.
     if (harness && first.kind === 'ident' && line[1]?.text === '(') {
@@ -519,7 +600,7 @@ function runLines(body: Token[], harness: string | undefined, vars: Map<string, 
   return harness
 }
 
-const harnessWrites = new Set(['WriteK', 'WriteC', 'WriteF', 'MkDir', 'Run', 'RunWithErr', 'ErrIfNoHelm', 'GetFSys'])
+const harnessWrites = new Set(['WriteK', 'WriteC', 'WriteF', 'MkDir', 'Run', 'RunWithErr', 'ErrIfNoHelm', 'GetFSys', 'WriteLegacyConfigs'])
 const harnessValues = new Set(['GetRoot', 'MakeDefaultOptions', 'MakeOptionsPluginsDisabled', 'MakeOptionsPluginsEnabled', 'Harness'])
 
 /**
@@ -534,6 +615,8 @@ function runHarnessCalls(line: Token[], harness: string, vars: Map<string, strin
     if (t.text === harness && line[k + 1]?.text === '.' && line[k + 2]?.kind === 'ident') calls.push({at: k, method: line[k + 2].text})
   })
   if (calls.length === 0) throw new NotExtractable(`harness passed to a function outside the package: ${line.map((x) => x.text).join(' ').slice(0, 60)}`)
+  // Builtins statically linked is how kubectl runs them: the setting changes nothing here.
+  if (line.map((x) => x.text).join('') === `${harness}.GetPluginConfig().BpLoadingOptions=types.BploUseStaticallyLinked`) return
   const unknown = calls.find((c) => !harnessWrites.has(c.method) && !harnessValues.has(c.method) && !passiveHarnessCalls.has(c.method))
   if (unknown) throw new NotExtractable(`harness call ${unknown.method}`)
   const effective = calls.filter((c) => harnessWrites.has(c.method))
@@ -561,6 +644,11 @@ function runHarnessCalls(line: Token[], harness: string, vars: Map<string, strin
     st.files.set(treePath(joinPath(dir, 'kustomization.yaml')), (method === 'WriteK' ? kustomizationHeader : componentHeader) + evalString(args[1], vars, harness))
   } else if (method === 'WriteF') {
     st.files.set(treePath(evalString(args[0], vars, harness)), evalString(args[1], vars, harness))
+  } else if (method === 'WriteLegacyConfigs') {
+    // kustomize's default field specs, every kind of them in one file (the harness concatenates
+    // them in Go's map order; they are distinct top-level keys, so the order means nothing).
+    if (pkg.defaultFieldSpecs === undefined) throw new NotExtractable('WriteLegacyConfigs without the default field specs of the checkout')
+    st.files.set(treePath(evalString(args[0], vars, harness)), pkg.defaultFieldSpecs)
   } else if (method === 'MkDir') {
     st.files.set(`${treePath(evalString(args[0], vars, harness))}/`, '')
   } else if (method === 'Run' || method === 'RunWithErr') {
@@ -683,9 +771,9 @@ function extractFileGenTable(fn: GoFunc, file: string, pkg: Package): {cases: Go
 }
 
 /** Every Test function of a Go test package (all its files), extracted or skipped with the reason. */
-export function extractGoCases(sources: Array<{file: string; source: string}>, testdata?: Testdata): {cases: GoCase[]; skipped: GoSkip[]} {
+export function extractGoCases(sources: Array<{file: string; source: string}>, testdata?: Testdata, defaultFieldSpecs?: string): {cases: GoCase[]; skipped: GoSkip[]} {
   const parsed = sources.map(({file, source}) => ({file, ...topLevel(tokenize(source))}))
-  const pkg: Package = {strings: new Map(), helpers: new Map(), funcs: new Map(), testdata}
+  const pkg: Package = {strings: new Map(), helpers: new Map(), funcs: new Map(), testdata, defaultFieldSpecs}
   for (const p of parsed) {
     for (const [k, v] of p.strings) pkg.strings.set(k, v)
     for (const fn of p.funcs) pkg.funcs.set(fn.name, fn)
@@ -703,14 +791,126 @@ export function extractGoCases(sources: Array<{file: string; source: string}>, t
         skipped.push(...table.skipped)
         continue
       }
+      let rows: Array<{name: string; fn: GoFunc}> = [{name, fn}]
       try {
-        cases.push(...extractTest(fn, p.file, pkg))
+        rows = unrollTable(fn.body)?.map((r) => ({name: `${name}/${r.name}`, fn: {...fn, name: `${fn.name}/${r.name}`, body: r.body}})) ?? rows
       } catch (e) {
-        if (e instanceof PluginCase) skipped.push({name, category: 'plugins', reason: e.message})
-        else if (e instanceof NotExtractable) skipped.push({name, category: 'not extractable', reason: e.message})
-        else skipped.push({name, category: 'not extractable', reason: `parse failure: ${(e as Error).message}`})
+        if (!(e instanceof NotExtractable)) throw e
+        skipped.push({name, category: 'not extractable', reason: e.message})
+        continue
+      }
+      for (const row of rows) {
+        try {
+          cases.push(...extractTest(row.fn, p.file, pkg))
+        } catch (e) {
+          if (e instanceof PluginCase) skipped.push({name: row.name, category: 'plugins', reason: e.message})
+          else if (e instanceof NotExtractable) skipped.push({name: row.name, category: 'not extractable', reason: e.message})
+          else skipped.push({name: row.name, category: 'not extractable', reason: `parse failure: ${(e as Error).message}`})
+        }
       }
     }
   }
   return {cases, skipped}
+}
+
+/**
+ * kustomize's default field specs as GetDefaultFieldSpecs joins them, from the Go sources of
+ * api/internal/konfig/builtinpluginconsts; undefined when they are not there.
+ */
+export function defaultFieldSpecs(sources: string[]): string | undefined {
+  // One token stream: a constant may be built from another file's.
+  const {funcs, strings} = topLevel(tokenize(sources.map((s) => s.replace(/^package .*$/m, '')).join('\n')))
+  const list = funcs.find((f) => f.name === 'GetDefaultFieldSpecs')?.body
+  if (!list) return undefined
+  const names = list.filter((t, k) => t.kind === 'ident' && list[k - 1]?.text === '(' && list[k - 2]?.text === 'byte').map((t) => t.text)
+  if (names.length === 0 || names.some((n) => !strings.has(n))) return undefined
+  return names.map((n) => strings.get(n)!).join('\n')
+}
+
+// ---------------------------------------------------------------- table-driven tests
+
+/**
+ * A table-driven test as one body per row: `cases := map[string]struct{...}{"name": {...}}` or
+ * `[]struct{...}{{name: ...}}`, then `for name, tc := range cases { t.Run(name, func(t *testing.T)
+ * { BODY }) }` (also `for name := range cases { tc := cases[name]; ... }`, or no t.Run). Each row's
+ * body is the statements around the table and the loop, with BODY where the loop was and every
+ * `tc.field` replaced by the row's value. Undefined when the test is not of that shape.
+ */
+function unrollTable(body: Token[]): Array<{name: string; body: Token[]}> | undefined {
+  const at = body.findIndex((t, k) => t.text === 'for' && (k === 0 || body[k - 1].text === '\n'))
+  if (at < 0) return undefined
+  const open = body.findIndex((t, k) => k > at && t.text === '{')
+  const header = body.slice(at + 1, open).map((t) => t.text)
+  // for K, V := range X  |  for _, V := range X  |  for K := range X
+  let key: string | undefined
+  let row: string | undefined
+  let table: string
+  if (header.length === 6 && header[1] === ',' && header[3] === ':=' && header[4] === 'range') [key, row, table] = [header[0], header[2], header[5]]
+  else if (header.length === 4 && header[1] === ':=' && header[2] === 'range') [key, table] = [header[0], header[3]]
+  else return undefined
+  if (key === '_') key = undefined
+  const close = matching(body, open)
+  const decl = body.findIndex((t, k) => k < at && t.text === table && body[k + 1]?.text === ':=' && (k === 0 || body[k - 1].text === '\n'))
+  if (decl < 0) return undefined
+  // The table's type and literal: map[string]struct{...}{...} or []struct{...}{...}.
+  let k = decl + 2
+  const isMap = body[k]?.text === 'map'
+  if (isMap) {
+    if (body.slice(k, k + 5).map((t) => t.text).join('') !== 'map[string]struct') return undefined
+    k += 5
+  } else {
+    if (body.slice(k, k + 3).map((t) => t.text).join('') !== '[]struct') return undefined
+    k += 3
+  }
+  if (body[k]?.text !== '{') return undefined
+  const typeEnd = matching(body, k)
+  if (body[typeEnd + 1]?.text !== '{') return undefined
+  const litEnd = matching(body, typeEnd + 1)
+  let inner = body.slice(open + 1, close)
+  // `tc := cases[name]` first in the loop.
+  const lines = splitLines(inner)
+  if (!row && lines[0]?.map((t) => t.text).join('') === `${lines[0]?.[0]?.text}:=${table}[${key}]`) {
+    row = lines[0][0].text
+    const nl = inner.findIndex((t, j) => t.text === '\n' && j > 0 && inner.slice(0, j).some((x) => x.text === ']'))
+    inner = inner.slice(nl + 1)
+  }
+  // t.Run(NAME, func(t *testing.T) { BODY }): the closure's body is the row's.
+  const code = inner.filter((t) => t.text !== '\n')
+  if (code[0]?.text === 't' && code[2]?.text === 'Run' && code[3]?.text === '(' && matching(code, 3) === code.length - 1) {
+    const fnOpen = inner.findIndex((t, j) => t.text === '{' && inner[j - 1]?.text === ')' && inner.slice(0, j).some((x) => x.text === 'func'))
+    inner = inner.slice(fnOpen + 1, matching(inner, fnOpen))
+  }
+  const outside = [...body.slice(0, decl), ...body.slice(litEnd + 1, at)]
+  const after = body.slice(close + 1)
+  const rows: Array<{name: string; body: Token[]}> = []
+  splitArgs(body.slice(typeEnd + 2, litEnd)).forEach((entry, index) => {
+    let name = String(index + 1)
+    let fieldsAt = 0
+    if (isMap) {
+      if (entry[0]?.kind !== 'string' || entry[1]?.text !== ':') throw new NotExtractable('table row without a string key')
+      name = entry[0].value ?? name
+      fieldsAt = 2
+    }
+    if (entry[fieldsAt]?.text !== '{') throw new NotExtractable('table row that is not a struct literal')
+    const fields = new Map<string, Token[]>()
+    for (const f of splitArgs(entry.slice(fieldsAt + 1, matching(entry, fieldsAt)))) {
+      if (f[0]?.kind !== 'ident' || f[1]?.text !== ':') throw new NotExtractable('table row with positional fields')
+      fields.set(f[0].text, f.slice(2))
+    }
+    const nameField = fields.get('name') ?? fields.get('desc') ?? fields.get('description')
+    if (!isMap && nameField?.length === 1 && nameField[0].kind === 'string' && nameField[0].value) name = nameField[0].value
+    const subst: Token[] = []
+    for (let j = 0; j < inner.length; j++) {
+      const t = inner[j]
+      if (row && t.text === row && inner[j + 1]?.text === '.' && inner[j + 2]?.kind === 'ident' && inner[j - 1]?.text !== '.') {
+        // A field the row leaves out is Go's zero value: "" for the strings these tests use.
+        const value = fields.get(inner[j + 2].text) ?? [{kind: 'string', text: '', value: ''}]
+        subst.push({kind: 'punct', text: '('}, ...value.filter((x) => x.text !== '\n'), {kind: 'punct', text: ')'})
+        j += 2
+      } else if (key && t.text === key && inner[j - 1]?.text !== '.') subst.push({kind: 'string', text: name, value: name})
+      else subst.push(t)
+    }
+    rows.push({name, body: [...outside, {kind: 'punct', text: '\n'}, ...subst, {kind: 'punct', text: '\n'}, ...after]})
+  })
+  return rows
 }

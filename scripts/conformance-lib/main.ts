@@ -13,7 +13,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {UserError} from '../../src/model/errors.js'
 import {renderKustomization} from '../../src/render/index.js'
-import {extractGoCases, type GoCase, type GoSkip, type Testdata} from './go-cases.js'
+import {defaultFieldSpecs, extractGoCases, type GoCase, type GoSkip, type Testdata} from './go-cases.js'
 import {extractMarkdownCases} from './md-cases.js'
 
 type Outcome = 'identical' | 'differs' | 'strata refuses' | 'both refuse' | 'kubectl refuses, strata renders' | 'strata crashes' | 'skipped: not extractable' | 'skipped: plugins/functions'
@@ -256,7 +256,8 @@ async function main(): Promise<void> {
     }
   } else {
     out = argv[1]
-    const {dir, commit} = checkout(path.resolve(argv[0]), ['api/krusty', 'examples'], tmp)
+    const konfigDir = 'api/internal/konfig/builtinpluginconsts'
+    const {dir, commit} = checkout(path.resolve(argv[0]), ['api/krusty', 'examples', konfigDir], tmp)
     const krusty = path.join(dir, 'api', 'krusty')
     if (!fs.existsSync(krusty)) {
       process.stderr.write(`${argv[0]}: no api/krusty directory (is it a kustomize checkout?)\n`)
@@ -282,7 +283,10 @@ async function main(): Promise<void> {
           .sort()
       },
     }
-    const extracted = extractGoCases(files.map((f) => ({file: f, source: fs.readFileSync(path.join(krusty, f), 'utf8')})), testdata)
+    // The default field specs, for tests that write them out (th.WriteLegacyConfigs).
+    const konfig = path.join(dir, konfigDir)
+    const fieldSpecs = fs.existsSync(konfig) ? defaultFieldSpecs(fs.readdirSync(konfig).filter((f) => f.endsWith('.go')).sort().map((f) => fs.readFileSync(path.join(konfig, f), 'utf8'))) : undefined
+    const extracted = extractGoCases(files.map((f) => ({file: f, source: fs.readFileSync(path.join(krusty, f), 'utf8')})), testdata, fieldSpecs)
     skipped.push(...extracted.skipped)
     sources.push(`kubernetes-sigs/kustomize @ ${commit}: api/krusty, ${files.length} test files, ${extracted.cases.length + extracted.skipped.length} tests`)
     // The examples' walkthroughs (examples/*.md), each `kustomize build` one case.

@@ -8,18 +8,25 @@ import {joinPath} from './go-cases.js'
 
 const harmless = new Set(['tree', 'echo', 'test', 'grep', 'diff', 'cat', 'export', 'clear', 'ls', 'wc', '[', 'mktemp', 'expected=$(', 'if', 'then', 'fi', 'else', 'exit', 'more', 'head', 'tail'])
 
+/**
+ * The lines of the blocks the doc tests run. A walkthrough that labels blocks for mdrip
+ * (`<!-- @name @test -->` just before the fence) runs only those: its other blocks show output.
+ */
 function shellBlocks(md: string): string[] {
   const lines: string[] = []
+  const labelled = /^<!--\s*@/m.test(md)
   let inBlock = false
   let shell = false
+  let previous = ''
   for (const line of md.split('\n')) {
     const fence = /^\s*```(\w*)/.exec(line)
     if (fence) {
-      if (!inBlock) shell = ['', 'sh', 'bash', 'shell'].includes(fence[1])
+      if (!inBlock) shell = ['', 'sh', 'bash', 'shell'].includes(fence[1]) && (!labelled || /^<!--\s*@/.test(previous))
       inBlock = !inBlock
       continue
     }
     if (inBlock && shell) lines.push(line)
+    if (!inBlock && line.trim() !== '') previous = line.trim()
   }
   return lines
 }
@@ -39,6 +46,39 @@ function demoPath(word: string, vars: Map<string, string>, cwd: string | undefin
   } else if (cwd !== undefined && /^[\w.][\w./-]*$/.test(w)) p = joinPath('/', cwd, w)
   else return undefined
   return p === '/' ? '' : p.slice(1)
+}
+
+/**
+ * The body of an unquoted heredoc as the shell writes it: `\$`, `\\`, `` \` `` unescaped, a
+ * backslash-newline removed, `$NAME`/`${NAME}` of a variable the walkthrough never set expanded to
+ * nothing. Undefined when the result depends on the run: a variable the script set (they hold the
+ * temporary directory), an environment variable (upper case), command substitution, positional or
+ * special parameters.
+ */
+export function expandHeredoc(body: string, vars: Map<string, string>): string | undefined {
+  let out = ''
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]
+    if (c === '\\') {
+      const n = body[i + 1]
+      if (n === '$' || n === '\\' || n === '`') out += n
+      else if (n !== '\n') out += c + (n ?? '')
+      i++
+    } else if (c === '`') return undefined
+    else if (c === '$') {
+      const m = /^\$(?:\{(\w+)\}|([A-Za-z_]\w*))/.exec(body.slice(i))
+      if (!m) {
+        // A lone `$` (before a space, a quote, the end) is written as it is; `$(`, `$1`, `$@` are not reproduced.
+        if (/^\$[\s"'\n]|^\$$/.test(body.slice(i))) out += c
+        else return undefined
+        continue
+      }
+      const name = m[1] ?? m[2]
+      if (vars.has(name) || !/^[a-z]/.test(name)) return undefined
+      i += m[0].length - 1
+    } else out += c
+  }
+  return out
 }
 
 export function extractMarkdownCases(md: string, file: string): {cases: GoCase[]; skipped: GoSkip[]} {
@@ -76,10 +116,11 @@ export function extractMarkdownCases(md: string, file: string): {cases: GoCase[]
       const target = at(heredoc[4] ?? heredoc[6])
       const body: string[] = []
       while (++i < lines.length && lines[i] !== delimiter) body.push(lines[i])
-      const content = body.length ? body.join('\n') + '\n' : ''
-      if (target === undefined) taint ??= `writes outside $DEMO_HOME: ${line.slice(0, 60)}`
+      const raw = body.length ? body.join('\n') + '\n' : ''
       // An unquoted delimiter lets the shell expand $ and backquotes in the body.
-      else if (!quoted && /[$`\\]/.test(content)) taint ??= `heredoc with shell expansions: ${target}`
+      const content = quoted ? raw : expandHeredoc(raw, vars)
+      if (target === undefined) taint ??= `writes outside $DEMO_HOME: ${line.slice(0, 60)}`
+      else if (content === undefined) taint ??= `heredoc with shell expansions: ${target}`
       else files.set(target, append ? (files.get(target) ?? '') + content : content)
       continue
     }
@@ -101,9 +142,12 @@ export function extractMarkdownCases(md: string, file: string): {cases: GoCase[]
       const args = words.slice(k + 2)
       const end = args.findIndex((w) => ['|', '>', '>>', ')', '&&', ';'].includes(w) || w.endsWith(')'))
       const own = end < 0 ? args : args.slice(0, end + (args[end]?.endsWith(')') && args[end] !== ')' ? 1 : 0))
-      const dir = own.length === 0 || own.every((w) => w.startsWith('-')) ? (cwd === undefined ? undefined : cwd.slice(1)) : own.map(at).find((p) => p !== undefined)
-      if (taint) skipped.push({name, category: 'not extractable', reason: taint})
-      else if (own.some((a) => /^--enable-(alpha-plugins|exec)|^--mount|^--network/.test(a))) skipped.push({name, category: 'plugins', reason: 'plugins or KRM functions enabled'})
+      // A relative path in a walkthrough that never `cd`s is meant from $DEMO_HOME when the script made it there.
+      const madeBelowHome = (w: string) => (cwd === undefined && /^[\w][\w./-]*$/.test(w) && [...files.keys()].some((f) => f.startsWith(`${joinPath(w)}/`)) ? joinPath(w) : undefined)
+      const dir = own.length === 0 || own.every((w) => w.startsWith('-')) ? (cwd === undefined ? undefined : cwd.slice(1)) : own.map((w) => at(w) ?? madeBelowHome(w)).find((p) => p !== undefined)
+      // A walkthrough that installs an exec or Go plugin (under a plugin directory) is about plugins.
+      if (own.some((a) => /^--enable[-_](alpha[-_]plugins|exec)|^--mount|^--network/.test(a))) skipped.push({name, category: 'plugins', reason: 'plugins or KRM functions enabled'})
+      else if (taint) skipped.push({name, category: /^command .*plugin/i.test(taint) ? 'plugins' : 'not extractable', reason: taint})
       else if (dir === undefined) skipped.push({name, category: 'not extractable', reason: `build of ${args.join(' ').slice(0, 60)}`})
       else {
         const flags = own.join(' ')

@@ -1,6 +1,6 @@
 import {test, describe} from 'node:test'
 import assert from 'node:assert/strict'
-import {extractGoCases, joinPath} from '../../../scripts/conformance-lib/go-cases.js'
+import {defaultFieldSpecs, extractGoCases, joinPath} from '../../../scripts/conformance-lib/go-cases.js'
 
 const header = '\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n'
 
@@ -209,5 +209,120 @@ describe('extractGoCases: several builds, local and typed constants, wrapped tes
 
   test('harness calls under a block are still refused', () => {
     assert.deepEqual(skipped.map((s) => [s.name, s.reason]), [['y_test.go:TestBlock', 'harness call inside a block']])
+  })
+})
+
+const tableSource = [
+  'package krusty_test',
+  '',
+  'type FileGen func(kusttest_test.Harness)',
+  '',
+  'func writeK(path string, content string) FileGen {',
+  '\treturn func(th kusttest_test.Harness) {',
+  '\t\tth.WriteK(path, content)',
+  '\t}',
+  '}',
+  '',
+  'func writeShared(th kusttest_test.Harness) {',
+  '\tth.WriteF("shared.yaml", "kind: Shared")',
+  '}',
+  '',
+  'func TestRows(t *testing.T) {',
+  '\ttestCases := []struct {',
+  '\t\tname   string',
+  '\t\tkust   string',
+  '\t\textra  string',
+  '\t}{',
+  '\t\t{name: "with extra", kust: "resources:\\n- a.yaml\\n", extra: "kind: A"},',
+  '\t\t{name: "without", kust: "resources: []\\n"},',
+  '\t}',
+  '\tfor _, tc := range testCases {',
+  '\t\tt.Run(tc.name, func(t *testing.T) {',
+  '\t\t\tth := kusttest_test.MakeHarness(t)',
+  '\t\t\tth.WriteK(".", tc.kust)',
+  '\t\t\tif tc.extra != "" {',
+  '\t\t\t\tth.WriteF("a.yaml", tc.extra)',
+  '\t\t\t}',
+  '\t\t\tth.Run(".", th.MakeDefaultOptions())',
+  '\t\t})',
+  '\t}',
+  '}',
+  '',
+  'func TestMapRows(t *testing.T) {',
+  '\tcases := map[string]struct {',
+  '\t\tinput []FileGen',
+  '\t}{',
+  '\t\t"generated": {input: []FileGen{writeK("", "namePrefix: x-\\n"), writeShared}},',
+  '\t}',
+  '\tfor name := range cases {',
+  '\t\tc := cases[name]',
+  '\t\tt.Run(name, func(t *testing.T) {',
+  '\t\t\tth := kusttest_test.MakeHarness(t)',
+  '\t\t\tfor _, f := range c.input {',
+  '\t\t\t\tf(th)',
+  '\t\t\t}',
+  '\t\t\tth.Run(".", th.MakeDefaultOptions())',
+  '\t\t})',
+  '\t}',
+  '}',
+  '',
+  'func TestEveryName(t *testing.T) {',
+  '\tth := kusttest_test.MakeEnhancedHarness(t).PrepBuiltin("LabelTransformer")',
+  '\tth.GetPluginConfig().BpLoadingOptions = types.BploUseStaticallyLinked',
+  '\tfor _, n := range konfig.RecognizedKustomizationFileNames() {',
+  '\t\tth.WriteF(filepath.Join(".", n), "kind: Kustomization")',
+  '\t}',
+  '\tth.WriteLegacyConfigs("config/defaults.yaml")',
+  '\tth.RunWithErr(".", th.MakeDefaultOptions())',
+  '}',
+  '',
+  'func TestSortFlag(t *testing.T) {',
+  '\tth := kusttest_test.MakeHarness(t)',
+  '\tth.WriteK(".", "")',
+  '\topts := th.MakeDefaultOptions()',
+  '\topts.Reorder = krusty.ReorderOptionLegacy',
+  '\tth.Run(".", opts)',
+  '}',
+].join('\n')
+
+const konfigSources = [
+  'package builtinpluginconsts\n\nfunc GetDefaultFieldSpecs() []byte {\n\tconfigData := [][]byte{\n\t\t[]byte(namePrefixFieldSpecs),\n\t\t[]byte(commonLabelFieldSpecs),\n\t}\n\treturn bytes.Join(configData, []byte("\\n"))\n}\n',
+  'package builtinpluginconsts\n\nconst commonLabelFieldSpecs = `\ncommonLabels:\n- path: metadata/labels\n` + metadataLabels\n',
+  'package builtinpluginconsts\n\nconst (\n\tmetadataLabels = `- path: spec/selector\n`\n\tnamePrefixFieldSpecs = `\nnamePrefix:\n- path: metadata/name\n`\n)\n',
+]
+
+describe('extractGoCases: table-driven tests, FileGen loops, default field specs', () => {
+  const specs = defaultFieldSpecs(konfigSources)
+  const {cases, skipped} = extractGoCases([{file: 't_test.go', source: tableSource}], undefined, specs)
+  const byName = (n: string) => cases.find((c) => c.name === n)
+
+  test('default field specs join in GetDefaultFieldSpecs order, constants resolved across files and declaration order', () => {
+    assert.equal(specs, '\nnamePrefix:\n- path: metadata/name\n\n\ncommonLabels:\n- path: metadata/labels\n- path: spec/selector\n')
+  })
+
+  test('each table row is a case named by the row, its fields substituted, `if field != ""` blocks run only when set', () => {
+    const withExtra = byName('t_test.go:TestRows/with extra')!
+    assert.equal(withExtra.files.get('kustomization.yaml'), `${header}resources:\n- a.yaml\n`)
+    assert.equal(withExtra.files.get('a.yaml'), 'kind: A')
+    const without = byName('t_test.go:TestRows/without')!
+    assert.deepEqual([...without.files.keys()], ['kustomization.yaml'])
+  })
+
+  test('a map table read through cases[name], its []FileGen applied by a loop', () => {
+    const row = byName('t_test.go:TestMapRows/generated')!
+    assert.equal(row.files.get('kustomization.yaml'), `${header}namePrefix: x-\n`)
+    assert.equal(row.files.get('shared.yaml'), 'kind: Shared')
+  })
+
+  test('a loop over the recognized kustomization file names, statically linked builtins, WriteLegacyConfigs', () => {
+    const c = byName('t_test.go:TestEveryName')!
+    assert.deepEqual([...c.files.keys()].sort(), ['Kustomization', 'config/defaults.yaml', 'kustomization.yaml', 'kustomization.yml'])
+    assert.equal(c.files.get('config/defaults.yaml'), specs)
+    assert.equal(c.expectsError, true)
+  })
+
+  test('a build option kubectl only has as a deprecated flag is not extractable, with the reason', () => {
+    assert.deepEqual(skipped.map((s) => s.name), ['t_test.go:TestSortFlag'])
+    assert.match(skipped[0].reason, /--reorder/)
   })
 })

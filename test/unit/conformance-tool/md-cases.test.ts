@@ -40,3 +40,48 @@ describe('extractMarkdownCases (scripts/conformance)', () => {
     assert.match(skipped[0].reason, /kustomize edit/)
   })
 })
+
+const labelled = [
+  '<!-- @makeHome @test -->',
+  '```',
+  'DEMO_HOME=$(mktemp -d)',
+  'mkdir -p $DEMO_HOME/app',
+  'cat <<EOF >$DEMO_HOME/app/kustomization.yaml',
+  'patches:',
+  '- patch: |-',
+  '    $patch: delete',
+  '    value: "\\$ref ${unset}x \\\\ $ alone"',
+  'EOF',
+  '```',
+  'The output is',
+  '```',
+  'kustomize build shown/as/output',
+  '```',
+  '<!-- @build @test -->',
+  '```',
+  'kustomize build app',
+  '```',
+  '<!-- @home @test -->',
+  '```',
+  'cat <<EOF >$DEMO_HOME/app/home.txt',
+  '$HOME',
+  'EOF',
+  'kustomize build app',
+  '```',
+  '<!-- @plugin @test -->',
+  '```',
+  'kustomize build --enable_alpha_plugins app',
+  '```',
+].join('\n')
+
+describe('extractMarkdownCases: mdrip labels, heredoc expansion, builds from $DEMO_HOME, plugins', () => {
+  const {cases, skipped} = extractMarkdownCases(labelled, 'examples/y.md')
+  test('only labelled blocks run; an unquoted heredoc expands as the shell does; a relative build is below $DEMO_HOME', () => {
+    assert.deepEqual(cases.map((c) => [c.name, c.buildDir]), [['examples/y.md#1', 'app']])
+    assert.equal(cases[0].files.get('app/kustomization.yaml'), 'patches:\n- patch: |-\n    : delete\n    value: "$ref x \\ $ alone"\n')
+  })
+  test('an environment variable in a heredoc is not reproduced; a build with plugins enabled is out of scope', () => {
+    assert.deepEqual(skipped.map((s) => [s.name, s.category]), [['examples/y.md#2', 'not extractable'], ['examples/y.md#3', 'plugins']])
+    assert.match(skipped[0].reason, /shell expansions: app\/home.txt/)
+  })
+})
