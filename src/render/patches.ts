@@ -144,7 +144,9 @@ function applyByOwnId(set: ResourceSet, index: PatchTargetIndex, patch: Resource
 
 export function runPatches(ctx: RenderContext, target: KustTarget, set: ResourceSet, entries: PatchEntry[], fieldName: string): void {
   const file = target.loaded.displayFile
-  entries.forEach((entry, i) => {
+  // kustomize configures every entry's transformer (reading and parsing its patch) before it runs
+  // any: a patch that cannot be read refuses the kustomization ahead of a missing JSON patch target.
+  const loadedEntries = entries.map((entry, i) => {
     const field = `${fieldName}[${i}]`
     const hasPatch = typeof entry.patch === 'string' && entry.patch.trim() !== ''
     if (!hasPatch && !entry.path) throw new UserError('must specify one of patch and path', {file, field}, 'Add `path: FILE` or an inline `patch: |`.')
@@ -155,10 +157,13 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
     const source = hasPatch ? '(inline patch)' : `(${entry.path})`
     if (fieldName === 'patchesJson6902' && !entry.target?.name) throw new UserError('must specify the target name', {file, field: `${field}.target.name`}, 'patchesJson6902 targets need a name.')
     const loaded = fieldName === 'patchesJson6902' ? loadJson6902Entry(text, entry.path, source, file, field) : classifyPatch(text, source, file, field)
+    return {entry, field, source, loaded}
+  })
+  for (const {entry, field, source, loaded} of loadedEntries) {
     if (loaded.kind === 'json6902') {
       if (!entry.target) throw new UserError(`must specify a target for JSON patch ${source}`, {file, field: `${field}.target`}, 'Add `target:` with at least a kind and name.')
       // An empty patch file: a JSON patch without operations, which changes nothing.
-      if (loaded.ops.length === 0) return
+      if (loaded.ops.length === 0) continue
       for (const res of selectResources(set, entry.target)) {
         const before = resIdOf(res.obj)
         res.obj = applyJsonPatchLikeKustomize(res.obj, loaded.ops, `${file} (${field})`)
@@ -166,7 +171,7 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
         if (fieldName === 'patches') res.meta.previousIds.push(before)
       }
       set.reindex()
-      return
+      continue
     }
     if (entry.target) {
       if (loaded.patches.length > 1) {
@@ -174,11 +179,11 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
       }
       for (const res of selectResources(set, entry.target as Selector)) applySmpTo(res, loaded.patches[0], entry.options, set, mergeSchemaOf(ctx))
       set.reindex()
-      return
+      continue
     }
     const index = new PatchTargetIndex(set)
     for (const patch of loaded.patches) applyByOwnId(set, index, patch, entry.options, source, file, field, mergeSchemaOf(ctx))
-  })
+  }
 }
 
 /** patchesStrategicMerge: each entry is inline YAML or a file path (kustomize tries inline first). */
