@@ -95,6 +95,13 @@ export function extractMarkdownCases(md: string, file: string): {cases: GoCase[]
     let line = lines[i].trim()
     while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + ' ' + lines[++i].trim()
     if (line === '' || line.startsWith('#')) continue
+    // `DEMO_HOME=$(mktemp -d)` again: a second walkthrough in the same file starts from an empty directory.
+    if (/^DEMO_HOME=/.test(line)) {
+      files.clear()
+      taint = undefined
+      cwd = undefined
+      continue
+    }
     const assignment = /^(\w+)=(\S+)$/.exec(line)
     if (assignment && assignment[1] !== 'DEMO_HOME') {
       const p = at(assignment[2])

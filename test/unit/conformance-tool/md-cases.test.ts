@@ -85,3 +85,10 @@ describe('extractMarkdownCases: mdrip labels, heredoc expansion, builds from $DE
     assert.match(skipped[0].reason, /shell expansions: app\/home.txt/)
   })
 })
+
+test('extractMarkdownCases: DEMO_HOME set again starts a second walkthrough from an empty tree', () => {
+  const twoParts = ['```sh', 'DEMO_HOME=$(mktemp -d)', "cat <<'EOF' >$DEMO_HOME/old.yaml", 'kind: Old', 'EOF', 'kustomize edit add resource old.yaml', '```', '```sh', 'DEMO_HOME=$(mktemp -d)', "cat <<'EOF' >$DEMO_HOME/kustomization.yaml", 'resources: []', 'EOF', 'kustomize build $DEMO_HOME', '```'].join('\n')
+  const {cases, skipped} = extractMarkdownCases(twoParts, 'examples/z.md')
+  assert.deepEqual(skipped, [])
+  assert.deepEqual([...cases[0].files.keys()], ['kustomization.yaml'])
+})
