@@ -4,6 +4,7 @@
 // through the injected HelmRunner (src/source/helm-runner.ts): render stays free of processes.
 import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
+import type {JsonObject} from '../model/json.js'
 import {newResource, type Resource} from '../model/resource.js'
 import type {ResourceSet} from '../model/resource-set.js'
 import type {HelmRunner} from '../source/helm-runner.js'
@@ -11,7 +12,7 @@ import {restrictPath} from '../source/restrictor.js'
 import type {KustTarget, RenderContext} from './accumulate.js'
 import {mergeAllGenerated} from './generators/behavior.js'
 import {absChartHome, helmPullArgs, helmTemplateArgs} from './helm/args.js'
-import {helmConfigOf, type HelmChart, type HelmGlobals} from './helm/chart-config.js'
+import {helmConfigOf, helmPluginConfigOf, type HelmChart, type HelmGlobals} from './helm/chart-config.js'
 import {combineValues} from './helm/values.js'
 import {resourcesFromText} from './load-resources.js'
 import {parseYamlDocument} from './yaml/parse.js'
@@ -50,6 +51,24 @@ export function runHelmCharts(ctx: RenderContext, target: KustTarget, set: Resou
     generated.push(...inflate(ctx, target, settings, config.globals, withCliOverrides(chart, settings), `helmCharts[${i}]`))
   })
   mergeAllGenerated(set, generated, file)
+}
+
+/**
+ * A HelmChartInflationGenerator listed under `generators:` (the plugin the helmCharts field is made
+ * of): the chart inflated exactly like a helmCharts entry, values and chart home relative to the
+ * kustomization that lists it. `decoded` is the Go-decoded config; `field` names it in errors.
+ */
+export function runHelmPluginConfig(ctx: RenderContext, target: KustTarget, decoded: JsonObject, file: string, field: string): Resource[] {
+  const settings = ctx.helm
+  if (!settings) {
+    throw new UserError(
+      `HelmChartInflationGenerator (${field}) needs --enable-helm: inflating a chart runs the helm binary`,
+      {file: target.loaded.displayFile, field},
+      'Pass --enable-helm (and --helm-command PATH if helm v3 is not on your PATH), as with `kustomize build --enable-helm`.',
+    )
+  }
+  const {globals, chart} = helmPluginConfigOf(decoded, file, field)
+  return inflate(ctx, target, settings, globals, withCliOverrides(chart, settings), field)
 }
 
 function withCliOverrides(chart: HelmChart, s: HelmSettings): HelmChart {

@@ -101,6 +101,19 @@ function chartOf(entry: JsonValue, file: string, field: string): HelmChart {
   }
 }
 
+/**
+ * A HelmChartInflationGenerator plugin config (`apiVersion: builtin`): helmGlobals' and a
+ * helmCharts entry's fields side by side at the top level, as the plugin struct embeds both.
+ * `decoded` holds only those fields (Go-decoded: unknown keys were dropped, case folded).
+ */
+export function helmPluginConfigOf(decoded: JsonObject, file: string, field: string): {globals: HelmGlobals; chart: HelmChart} {
+  const {chartHome, configHome, ...chart} = decoded
+  return {
+    globals: {chartHome: str(chartHome, file, `${field}.chartHome`) || undefined, configHome: str(configHome, file, `${field}.configHome`) || undefined},
+    chart: chartOf(chart, file, field),
+  }
+}
+
 /** The charts a kustomization inflates, or undefined when it names none. Throws UserError on bad input. */
 export function helmConfigOf(raw: JsonObject, file: string): HelmConfig | undefined {
   const charts: HelmChart[] = []

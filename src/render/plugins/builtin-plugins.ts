@@ -13,6 +13,7 @@ import {addHashSuffixes} from '../generators/hash.js'
 import {generateSecret} from '../generators/secret.js'
 import type {GeneratorArgs, GeneratorContext, GeneratorOptions, SecretArgs} from '../generators/types.js'
 import {runPatches, runPatchesStrategicMerge} from '../patches.js'
+import {runHelmPluginConfig} from '../run-helm.js'
 import {annotationsTransformer} from '../transformers/annotations.js'
 import {imagesTransformer} from '../transformers/images.js'
 import {mapEntriesTransformer} from '../transformers/labels.js'
@@ -51,10 +52,6 @@ export const builtinTransformerKinds = [
 // belongs to the top-level kustomization, so a config of that kind fails as an unknown builtin.
 
 // Builtins strata does not run as plugin configs, with why.
-const refused: Record<string, string> = {
-  HelmChartInflationGenerator: 'use helmCharts: in the kustomization with --enable-helm',
-}
-
 const fieldSpecs: FieldType = {list: fieldSpecSchema}
 const valueAddTargets: FieldType = {list: {object: {selector: selectorSchema, fieldPath: 'string', filePathPosition: 'int'}}}
 const generatorConfig = {metadata: 'any', ...generatorArgsSchema} as const satisfies Record<string, FieldType>
@@ -77,6 +74,15 @@ const jsonDecodedConfigs: Partial<Record<string, FieldType>> = {
   PatchStrategicMergeTransformer: {object: {paths: 'stringList', patches: 'string'}},
   ReplacementTransformer: {object: {replacements: {list: {object: {...replacementSchema, path: 'string'}}}}},
   ValueAddTransformer: {object: {value: 'string', targets: valueAddTargets, targetFilePath: 'string'}},
+  HelmChartInflationGenerator: {
+    object: {
+      ...Object.fromEntries(['chartHome', 'configHome', 'name', 'version', 'repo', 'releaseName', 'namespace', 'valuesFile', 'valuesMerge', 'kubeVersion', 'nameTemplate'].map((k) => [k, 'string' as const])),
+      ...Object.fromEntries(['includeCRDs', 'skipHooks', 'skipTests', 'debug'].map((k) => [k, 'bool' as const])),
+      additionalValuesFiles: 'stringList',
+      apiVersions: 'stringList',
+      valuesInline: 'any',
+    },
+  },
 }
 
 /** The config's fields as the plugin's Config method sees them. */
@@ -114,16 +120,19 @@ export function builtinKindOf(config: Resource, role: PluginRole, origin: ErrorO
   if ((role === 'generator') !== generatorKinds.has(kind)) {
     throw new UserError(`plugin ${kind} (from ${config.origin.file}) is not a ${role}`, origin, role === 'generator' ? 'List transformer configs under transformers:.' : 'List generator configs under generators:.')
   }
-  if (refused[kind]) {
-    throw new UserError(`the builtin plugin ${kind} (from ${config.origin.file}) is not supported by strata`, origin, `Instead, ${refused[kind]}.`)
-  }
   return kind
 }
 
-/** The object a generator config makes: kustomize's Config (metadata.name/namespace as defaults) then Generate. */
-export function runBuiltinGenerator(ctx: RenderContext, target: KustTarget, plugin: PluginConfig, index: number): Resource {
+/** The objects a generator config makes: kustomize's Config (metadata.name/namespace as defaults) then Generate. */
+export function runBuiltinGenerator(ctx: RenderContext, target: KustTarget, plugin: PluginConfig, index: number): Resource[] {
   const {config, origin} = plugin
   const kind = builtinKindOf(config, 'generator', origin)
+  if (kind === 'HelmChartInflationGenerator') return runHelmPluginConfig(ctx, target, decodedConfig(kind, plugin), origin.file ?? target.loaded.displayFile, `generators[${index}] (${config.origin.file})`)
+  return [runSingleGenerator(ctx, target, plugin, kind, index)]
+}
+
+function runSingleGenerator(ctx: RenderContext, target: KustTarget, plugin: PluginConfig, kind: string, index: number): Resource {
+  const {config, origin} = plugin
   const f = new ConfigFields(decodedConfig(kind, plugin), `${kind} ${config.origin.file}`, origin)
   if (kind === 'IAMPolicyGenerator') return generateIamPolicy(f, origin, config.origin.file)
   const md = metadataOf(config.obj)

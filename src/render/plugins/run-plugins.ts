@@ -5,7 +5,7 @@ import {ResourceSet} from '../../model/resource-set.js'
 import type {KustTarget, RenderContext} from '../accumulate.js'
 import * as path from 'node:path'
 import {addTransformerOrigins, builtinTransformerOrigins, setOriginAnnotation, type ResourceOriginInfo} from '../build-metadata.js'
-import {mergeGenerated} from '../generators/behavior.js'
+import {mergeAllGenerated} from '../generators/behavior.js'
 import {runBuiltinGenerator, runBuiltinTransformer} from './builtin-plugins.js'
 import {loadPluginConfigs, type PluginConfig} from './plugin-configs.js'
 
@@ -16,9 +16,9 @@ export function runPluginGenerators(ctx: RenderContext, target: KustTarget, set:
   loadPluginConfigs(ctx, target, 'generators', entries).forEach((plugin, i) => {
     const generated = runBuiltinGenerator(ctx, target, plugin, i)
     if (plugin.configuredIn !== undefined) {
-      setOriginAnnotation(generated.obj, pluginOrigin(plugin))
+      for (const r of generated) setOriginAnnotation(r.obj, pluginOrigin(plugin))
     }
-    mergeGenerated(set, generated, plugin.origin.file ?? target.loaded.displayFile)
+    mergeAllGenerated(set, generated, plugin.origin.file ?? target.loaded.displayFile)
   })
 }
 

@@ -31,7 +31,8 @@ describe('builtinKindOf', () => {
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'SortOrderTransformer'}), 'transformer', origin), 'unable to load builtin SortOrderTransformer')
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'ConfigMapGenerator'}), 'transformer', origin), 'is not a transformer')
     fails(() => builtinKindOf(config({apiVersion: 'builtin', kind: 'LabelTransformer'}), 'generator', origin), 'is not a generator')
-    for (const kind of ['HelmChartInflationGenerator']) fails(() => builtinKindOf(config({apiVersion: 'builtin', kind}), 'generator', origin), kind, 'not supported by strata')
+    // Every builtin generator kind is supported, HelmChartInflationGenerator included (fixture 252).
+    for (const kind of ['ConfigMapGenerator', 'SecretGenerator', 'HelmChartInflationGenerator', 'IAMPolicyGenerator']) assert.equal(builtinKindOf(config({apiVersion: 'builtin', kind}), 'generator', origin), kind)
   })
 })
 
