@@ -5,14 +5,19 @@
 // verdict before the gate stops the batch's wait at once. Every measurement is kept in the
 // WorkloadRecord, so an interrupted batch resumes its analysis where it stood (an Inconclusive
 // one starts afresh on resume: a person looked and chose to go on, as Argo starts a new run).
+// Each measurement is saved as it is taken (ctx.saveRecord), so `rollout status` in another
+// process shows it mid-batch and a killed process loses none. An Analysis that uses
+// {{canaryHash}}/{{stableHash}} starts once the batch has applied its change and the controllers
+// have named the new pods' hash (template-hashes.ts); one that does not starts with the batch.
 import {BugError} from '../../model/errors.js'
 import {parseAnalysis, type TemplateValues} from '../analysis/spec.js'
-import {runAnalyses, type AnalysisEvent, type AnalysisOutcome, type AnalysisRun} from '../analysis/run.js'
+import {runAnalyses, type AnalysisDeps, type AnalysisEvent, type AnalysisOutcome, type AnalysisProgress, type AnalysisRun} from '../analysis/run.js'
 import type {PlanItem, RolloutEvent, WorkloadRecord} from '../types.js'
 import {clockOf, type BatchContext, type BatchOutcome} from './context.js'
+import {templateHashes, usesTemplateHashes, type TemplateHashes} from './template-hashes.js'
 
 /** The analyses of one workload, resolved for this run: documents parsed, args and built-ins filled. */
-export function analysisRuns(item: PlanItem, namespace: string, app: string, hashes: {canary?: string; stable?: string}): AnalysisRun[] {
+export function analysisRuns(item: PlanItem, namespace: string, app: string, hashes: TemplateHashes): AnalysisRun[] {
   return (item.batches?.analyses ?? []).map((a) => {
     const spec = parseAnalysis(a.document, a.file)
     const args: Record<string, string> = {}
@@ -24,7 +29,11 @@ export function analysisRuns(item: PlanItem, namespace: string, app: string, has
 
 type Next<T, R> = Promise<{from: 'batch'; r: IteratorResult<T, R>} | {from: 'analysis'; r: IteratorResult<AnalysisEvent, AnalysisOutcome | undefined>}>
 
-export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, record: WorkloadRecord, runs: AnalysisRun[], start: (ctx: BatchContext) => AsyncGenerator<RolloutEvent, BatchOutcome>): AsyncGenerator<RolloutEvent, BatchOutcome> {
+/**
+ * `runs`: the analyses resolved by a caller that knows the hashes (blue/green names its versions);
+ * without, they are resolved here, reading the hashes from the cluster when a placeholder needs them.
+ */
+export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, record: WorkloadRecord, start: (ctx: BatchContext) => AsyncGenerator<RolloutEvent, BatchOutcome>, runs?: AnalysisRun[]): AsyncGenerator<RolloutEvent, BatchOutcome> {
   if (!ctx.metrics) throw new BugError('runAnalysedBatch: no MetricsPort in the batch context')
   const {now, sleep} = clockOf(ctx)
   const batch = record.batchesDone + 1
@@ -37,9 +46,15 @@ export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, recor
   const stopBatch = new AbortController()
   const stopAnalysis = new AbortController()
   const outer = ctx.signal ?? new AbortController().signal
+  const analysisSignal = AbortSignal.any([outer, stopAnalysis.signal])
+  // Resolved by the batch's first event (its change is applied by then) or by its end.
+  let changeApplied!: () => void
+  const applied = new Promise<void>((resolve) => (changeApplied = resolve))
+  const needsHashes = !runs && usesTemplateHashes((item.batches?.analyses ?? []).map((a) => JSON.stringify(a.document)))
+  const hashes = needsHashes ? applied.then(() => templateHashes({...ctx, signal: analysisSignal}, item, record)) : Promise.resolve({})
   const batchGen = start({...ctx, signal: AbortSignal.any([outer, stopBatch.signal])})
-  const analysisGen = runAnalyses(
-    runs,
+  const analysisGen = runAnalysesAfter(
+    runs ? Promise.resolve(runs) : hashes.then((h) => analysisRuns(item, item.id.namespace, ctx.app ?? '', h)),
     {
       metrics: ctx.metrics,
       now,
@@ -47,7 +62,7 @@ export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, recor
       sleep: (ms, signal) => (signal.aborted ? Promise.resolve() : Promise.race([sleep(ms), new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), {once: true}))])),
     },
     {gate: gate.signal, previous: saved?.measurements, startedAt},
-    AbortSignal.any([outer, stopAnalysis.signal]),
+    analysisSignal,
   )
   const pull = {
     batch: (): Next<RolloutEvent, BatchOutcome> => batchGen.next().then((r) => ({from: 'batch' as const, r})),
@@ -62,6 +77,7 @@ export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, recor
   while (batchNext || analysisNext) {
     const got = await Promise.race([batchNext, analysisNext].filter((p): p is Next<RolloutEvent, BatchOutcome> => p !== undefined))
     if (got.from === 'batch') {
+      changeApplied()
       if (!got.r.done) {
         yield got.r.value
         batchNext = pull.batch()
@@ -75,7 +91,10 @@ export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, recor
     } else {
       if (!got.r.done) {
         const e = got.r.value
-        if (e.type === 'measurement') (measurements[e.analysis] ??= []).push(e.measurement)
+        if (e.type === 'measurement') {
+          ;(measurements[e.analysis] ??= []).push(e.measurement)
+          await ctx.saveRecord?.(withAnalysis(record))
+        }
         yield {type: 'analysis', id: item.id, batch, event: e}
         analysisNext = pull.analysis()
         continue
@@ -95,4 +114,9 @@ export async function* runAnalysedBatch(ctx: BatchContext, item: PlanItem, recor
   if (!batchOutcome.ok) return {...batchOutcome, record: withAnalysis(batchOutcome.record)}
   if (!verdict) return {ok: false, breaker: false, interrupted: true, reason: 'interrupted', record: withAnalysis(batchOutcome.record)}
   return {ok: true, record: withAnalysis(batchOutcome.record, 'Successful')}
+}
+
+/** runAnalyses once its runs are known (after the template hashes are read). */
+async function* runAnalysesAfter(runs: Promise<AnalysisRun[]>, deps: AnalysisDeps, progress: AnalysisProgress, signal: AbortSignal): AsyncGenerator<AnalysisEvent, AnalysisOutcome | undefined> {
+  return yield* runAnalyses(await runs, deps, progress, signal)
 }

@@ -23,8 +23,9 @@ export interface BatchContext {
   /** The app being rolled out: the {{app}} of an Analysis. */
   app?: string
   /**
-   * Saves a workload's record in the rollout state mid-batch. Blue/green saves after every action
-   * (a Service switch, the new version applied) so another process sees where it stands.
+   * Saves a workload's record in the rollout state mid-batch, so another process sees where it
+   * stands: blue/green after every action (a Service switch, the new version applied), an
+   * analysis after each measurement (a resumed batch continues from them).
    */
   saveRecord?: (record: WorkloadRecord) => Promise<void>
 }

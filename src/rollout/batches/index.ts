@@ -6,7 +6,7 @@ import {BugError} from '../../model/errors.js'
 import type {JsonObject} from '../../model/json.js'
 import type {PlanItem, PlanObjectId, RolloutEvent, WorkloadRecord} from '../types.js'
 import type {BatchContext, BatchOutcome} from './context.js'
-import {analysisRuns, runAnalysedBatch} from './analysed-batch.js'
+import {runAnalysedBatch} from './analysed-batch.js'
 import {abortCanary, runCanaryBatch} from './deployment-canary.js'
 import {refOf, withoutServerFields} from './objects.js'
 import {abortPartition, runPartitionBatch} from './statefulset-partition.js'
@@ -29,7 +29,7 @@ export function runNextBatch(ctx: BatchContext, item: PlanItem, record: Workload
   if (record.strategy === 'blue-green') return runBlueGreen(ctx, item, record)
   const run = (c: BatchContext) => (record.strategy === 'canary' ? runCanaryBatch(c, item, record) : runPartitionBatch(c, item, record))
   if (!item.batches?.analyses?.length) return run(ctx)
-  return runAnalysedBatch(ctx, item, record, analysisRuns(item, item.id.namespace, ctx.app ?? '', {}), run)
+  return runAnalysedBatch(ctx, item, record, run)
 }
 
 /** Back to record.previous's template everywhere; canary removed; partition reset; blue/green switched back. */

@@ -132,3 +132,47 @@ test('an interrupted analysis resumes from its saved measurements', async () => 
   assert.equal(outcome.record.analysis?.measurements.errors.length, 3)
   assert.equal(events.filter((e) => e.type === 'analysis' && e.event.type === 'measurement').length, 1)
 })
+
+test('each measurement is saved as it is taken, so another process sees it mid-batch', async () => {
+  const {fake, ctx} = await setup(scripted([[0.01]]))
+  const saved: number[] = []
+  ctx.saveRecord = async (r) => {
+    saved.push(r.analysis?.measurements.errors?.length ?? 0)
+    assert.equal(r.analysis?.batch, 1)
+    assert.equal(r.batchesDone, 0, 'mid-batch saves keep the batch unfinished')
+  }
+  const item = itemOf(deployment('app:2'), [0.5, 1], {interval: '5s', count: 3})
+  const record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop'}))!)
+  const outcome = await drain(runNextBatch(ctx, item, record))
+  assert.equal(outcome.ok, true)
+  assert.deepEqual(saved, [1, 2, 3])
+})
+
+/** The pod-template-hash label of the fake's ReplicaSet of `deployment` running `image`. */
+function hashOfImage(fake: BatchFakeCluster, deployment: string, image: string): string {
+  const owner = [...fake.objects.values()].find((o) => o.kind === 'Deployment' && (o.metadata as JsonObject).name === deployment)!
+  const pod = [...fake.objects.values()].find((o) => o.kind === 'Pod' && (o.metadata as JsonObject).ownerUid === (owner.metadata as JsonObject).uid && JSON.stringify(owner.spec).includes(image))
+  return String(((pod!.metadata as JsonObject).labels as JsonObject)['pod-template-hash'])
+}
+
+test('{{canaryHash}} and {{stableHash}} are the pod-template-hash labels of the new and the old pods, in canary and in promotion batches', async () => {
+  const seen: string[] = []
+  const {fake, ctx} = await setup(scripted([[0.01]], seen))
+  const stableHash = hashOfImage(fake, 'web', 'app:1')
+  const item = itemOf(deployment('app:2'), [0.5, 1], {interval: '5s', count: 1})
+  const doc = item.batches!.analyses![0].document as {spec: {metrics: Array<{provider: {prometheus: {query: string}}}>}}
+  doc.spec.metrics[0].provider.prometheus.query = 'errors{canary="{{canaryHash}}",stable="{{stableHash}}"}'
+  let record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop'}))!)
+  const first = await drain(runNextBatch(ctx, item, record))
+  assert.equal(first.ok, true)
+  const canaryHash = hashOfImage(fake, 'web-strata-canary', 'app:2')
+  assert.notEqual(canaryHash, stableHash)
+  assert.deepEqual(seen, [`errors{canary="${canaryHash}",stable="${stableHash}"}`])
+
+  record = first.record
+  const second = await drain(runNextBatch(ctx, item, record))
+  assert.equal(second.ok, true)
+  const promoted = [...fake.objects.values()].find((o) => o.kind === 'ReplicaSet' && (o.metadata as JsonObject).name !== `web-${stableHash}` && ((o.metadata as JsonObject).name as string).startsWith('web-') && !((o.metadata as JsonObject).name as string).includes('canary'))
+  const promotedHash = String(((promoted!.metadata as JsonObject).labels as JsonObject)['pod-template-hash'])
+  assert.deepEqual(seen[1], `errors{canary="${promotedHash}",stable="${stableHash}"}`)
+})

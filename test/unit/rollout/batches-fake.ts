@@ -7,6 +7,7 @@ import type {ClusterPort, ObjectRef} from '../../../src/cluster/port.js'
 import {ClusterError} from '../../../src/cluster/errors.js'
 import {cloneJson, isObject, type JsonObject, type JsonValue} from '../../../src/model/json.js'
 
+const revisionKey = 'deployment.kubernetes.io/revision'
 const key = (kind: string, ns: string | undefined, name: string): string => `${kind}/${ns ?? ''}/${name}`
 
 function hashOf(v: JsonValue): string {
@@ -185,6 +186,7 @@ export class BatchFakeCluster implements ClusterPort {
         }
       }
     }
+    this.recordRevision(d, rev)
     const now = this.podsOf(d)
     d.status = {
       observedGeneration: metaOf(d).generation as number,
@@ -193,6 +195,27 @@ export class BatchFakeCluster implements ClusterPort {
       availableReplicas: now.filter((p) => this.ready(p)).length,
       readyReplicas: now.filter((p) => this.ready(p)).length,
     }
+  }
+
+  /**
+   * As the Deployment controller: one ReplicaSet per template (pod-template-hash label, owner
+   * reference), the revision annotation on it and on the Deployment, a template seen before
+   * taking the next revision number.
+   */
+  private recordRevision(d: JsonObject, rev: string): void {
+    const ns = metaOf(d).namespace as string
+    const rsKey = key('ReplicaSet', ns, `${String(metaOf(d).name)}-${rev}`)
+    const owned = [...this.objects.values()].filter((o) => o.kind === 'ReplicaSet' && (metaOf(o).ownerReferences as JsonObject[])[0].uid === metaOf(d).uid)
+    const top = Math.max(0, ...owned.map((o) => Number((metaOf(o).annotations as JsonObject)[revisionKey])))
+    const rs = this.objects.get(rsKey)
+    const current = rs ? Number((metaOf(rs).annotations as JsonObject)[revisionKey]) : 0
+    const revision = rs && current === top ? current : top + 1
+    this.objects.set(rsKey, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {name: `${String(metaOf(d).name)}-${rev}`, namespace: ns, labels: {'pod-template-hash': rev}, annotations: {[revisionKey]: String(revision)}, ownerReferences: [{uid: metaOf(d).uid as string}]},
+    })
+    metaOf(d).annotations = {...((metaOf(d).annotations ?? {}) as JsonObject), [revisionKey]: String(revision)}
   }
 
   /** Highest ordinal first, one pod per tick, only when every pod is Ready (OrderedReady). */

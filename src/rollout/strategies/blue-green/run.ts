@@ -219,7 +219,7 @@ function verifyNewVersion(ctx: BatchContext, item: PlanItem, record: WorkloadRec
   }
   if (!item.batches?.analyses?.length) return wait(ctx)
   const stable = 'hash' in bg.previous ? bg.previous.hash : bg.previous.podTemplateHash
-  return runAnalysedBatch(ctx, item, record, analysisRuns(item, item.id.namespace, ctx.app ?? '', {canary: bg.next.hash, stable}), wait)
+  return runAnalysedBatch(ctx, item, record, wait, analysisRuns(item, item.id.namespace, ctx.app ?? '', {canary: bg.next.hash, stable}))
 }
 
 async function observe(ctx: BatchContext, bg: BlueGreenRecord, desired: number, analysis: AnalysisVerdict): Promise<BlueGreenObservation> {
