@@ -2,6 +2,7 @@ import * as path from 'node:path'
 import {isObject, type JsonObject} from '../model/json.js'
 import type {ResourceSet} from '../model/resource-set.js'
 import type {Resource} from '../model/resource.js'
+import {isAnalysisDocument} from '../model/strata-documents.js'
 import {countingFileSystem, defaultMaxInputBytes} from '../source/counting-fs.js'
 import {diskFileSystem, memoizedFileSystem, type FileSystem} from '../source/filesystem.js'
 import {GitCache} from '../source/git-cache.js'
@@ -142,7 +143,8 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
   set.filter((r) => {
     const annotations = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : undefined
     const local = annotations?.[localConfigAnnotation]
-    const keep = local === undefined || local === 'false'
+    // An Analysis is strata's own local config whether or not it says so.
+    const keep = (local === undefined || local === 'false') && !isAnalysisDocument(r.obj)
     if (!keep) localConfig.push(r)
     return keep
   })

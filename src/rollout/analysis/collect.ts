@@ -1,8 +1,7 @@
-// Analysis documents travel in the rendered tree but never reach the cluster: those marked
-// config.kubernetes.io/local-config are already out of the render's objects; one written without
-// the annotation is taken out here, so apply, prune and the render digest all agree it is not an
-// object to apply. Every Analysis is validated here, referenced or not: a broken one is refused
-// before any change.
+// Analysis documents travel in the rendered tree but never reach the cluster: the render puts
+// them with its local-config objects, annotated or not (model/strata-documents.ts); one among
+// `resources` (a set not from renderKustomization) is taken out here all the same. Every Analysis
+// is validated here, referenced or not: a broken one is refused before any change.
 import {UserError} from '../../model/errors.js'
 import type {JsonObject} from '../../model/json.js'
 import type {Resource} from '../../model/resource.js'

@@ -8,8 +8,7 @@ import {UserError} from '../../model/errors.js'
 import {parseDuration} from '../../watch/duration.js'
 import {ExprError, parseExpr, type Expr} from './expr.js'
 
-export const analysisApiVersion = 'strata.dev/v1alpha1'
-export const analysisKind = 'Analysis'
+export {analysisApiVersion, analysisKind, isAnalysisDocument} from '../../model/strata-documents.js'
 
 /** A header whose value is written inline, or read from an env var or a file at measurement time (a secret never lives in the tree). */
 export interface HeaderSpec {
@@ -76,11 +75,6 @@ export type BuiltinName = (typeof builtinPlaceholders)[number]
 type Json = null | boolean | number | string | Json[] | {[k: string]: Json}
 type Obj = {[k: string]: Json}
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-/** True for documents this module owns: they are read from the tree and never applied. */
-export function isAnalysisDocument(obj: {apiVersion?: unknown; kind?: unknown}): boolean {
-  return obj.apiVersion === analysisApiVersion && obj.kind === analysisKind
-}
 
 /** Parses one Analysis document. `file` is where it came from, for errors. */
 export function parseAnalysis(doc: unknown, file: string): AnalysisSpec {
