@@ -4,7 +4,9 @@
 //   Successful, with both and neither true → Inconclusive; a query or evaluation error → Error.
 // - one metric: Failed once failed > failureLimit, Inconclusive once inconclusive > inconclusiveLimit,
 //   Failed (by errors) once consecutive errors > consecutiveErrorLimit (a success resets the run);
-//   Successful when its count is reached, or when the batch's gate ends an open-ended metric.
+//   Successful when its count of judged measurements is reached, or when the batch's gate ends an
+//   open-ended metric that judged at least one. Errors never count toward `count` (as in Argo):
+//   a metric whose every query failed has no evidence and never passes.
 // - an analysis: any metric Failed → Failed; else any Inconclusive → Inconclusive; else all
 //   Successful → Successful; else Running.
 import {evaluate, ExprError, type Value} from './expr.js'
@@ -77,9 +79,10 @@ export function metricVerdict(metric: MetricSpec, measurements: readonly Measure
     if (out.consecutiveErrors > metric.consecutiveErrorLimit) return {...out, verdict: 'Failed', reason: `${out.consecutiveErrors} consecutive errors, limit ${metric.consecutiveErrorLimit}${m.message ? `; last: ${m.message}` : ''}`}
     if (out.inconclusive > metric.inconclusiveLimit) return {...out, verdict: 'Inconclusive', reason: `${out.inconclusive} inconclusive measurement(s), limit ${metric.inconclusiveLimit}${m.value === undefined ? '' : `; last value ${JSON.stringify(m.value)}`}`}
   }
-  if (metric.count !== undefined && out.measured >= metric.count) return {...out, verdict: 'Successful'}
+  const judged = out.measured - out.errors
+  if (metric.count !== undefined && judged >= metric.count) return {...out, verdict: 'Successful'}
   // An open-ended metric ends at the gate, but a batch is never passed on no evidence at all.
-  if (gateReached && metric.count === undefined && out.measured > 0) return {...out, verdict: 'Successful'}
+  if (gateReached && metric.count === undefined && judged > 0) return {...out, verdict: 'Successful'}
   return out
 }
 
@@ -98,7 +101,7 @@ export function analysisVerdict(metrics: readonly MetricVerdict[]): {verdict: Ve
  * `startedAt`: when the analysis began for this batch (saved, so a resumed run keeps its schedule).
  */
 export function nextMeasurementAt(metric: MetricSpec, startedAt: number, measurements: readonly Measurement[]): number | undefined {
-  if (metric.count !== undefined && measurements.length >= metric.count) return undefined
+  if (metric.count !== undefined && measurements.filter((m) => m.phase !== 'Error').length >= metric.count) return undefined
   if (measurements.length === 0) return startedAt + metric.initialDelayMs
   return Date.parse(measurements[measurements.length - 1].at) + (metric.intervalMs ?? 0)
 }

@@ -47,7 +47,11 @@ test('metric limits: failureLimit, inconclusiveLimit, consecutiveErrorLimit (res
   assert.equal(five.verdict, 'Failed')
   assert.match(five.reason!, /5 consecutive errors, limit 4/)
   assert.equal(metricVerdict(metric({count: 10}), ms('Error', 'Error', 'Error', 'Error', 'Successful', 'Error')).verdict, 'Running')
-  assert.equal(metricVerdict(metric({count: 3}), ms('Successful', 'Error', 'Successful')).verdict, 'Successful')
+  // Errors are no evidence: they never count toward `count`, so three errors under the limit are not a pass.
+  assert.equal(metricVerdict(metric({count: 3}), ms('Successful', 'Error', 'Successful')).verdict, 'Running')
+  assert.equal(metricVerdict(metric({count: 3}), ms('Successful', 'Error', 'Successful', 'Successful')).verdict, 'Successful')
+  assert.equal(metricVerdict(metric({count: 3}), ms('Error', 'Error', 'Error')).verdict, 'Running')
+  assert.equal(metricVerdict(metric({count: undefined}), ms('Error', 'Error'), true).verdict, 'Running', 'open-ended: errors alone never pass at the gate')
   assert.equal(metricVerdict(metric({count: undefined}), ms('Successful')).verdict, 'Running')
   assert.equal(metricVerdict(metric({count: undefined}), ms('Successful'), true).verdict, 'Successful', 'open-ended: ends at the gate')
   assert.equal(metricVerdict(metric({count: undefined}), [], true).verdict, 'Running', 'never passed on no evidence')
@@ -68,6 +72,7 @@ test('schedule: initialDelay, then every interval from the last measurement, non
   assert.equal(nextMeasurementAt(m, 100_000, []), 105_000)
   assert.equal(nextMeasurementAt(m, 100_000, [{metric: 'm', at: new Date(106_000).toISOString(), phase: 'Successful'}]), 108_000)
   assert.equal(nextMeasurementAt(m, 100_000, ms('Successful', 'Successful')), undefined)
+  assert.notEqual(nextMeasurementAt(m, 100_000, ms('Successful', 'Error')), undefined, 'an error is measured again')
 })
 
 test('property: a metric fails exactly when failures exceed the limit before any other limit trips', () => {
