@@ -176,3 +176,32 @@ test('{{canaryHash}} and {{stableHash}} are the pod-template-hash labels of the 
   const promotedHash = String(((promoted!.metadata as JsonObject).labels as JsonObject)['pod-template-hash'])
   assert.deepEqual(seen[1], `errors{canary="${promotedHash}",stable="${stableHash}"}`)
 })
+
+test("a StatefulSet's hashes are its update and current revisions (its pods' controller-revision-hash)", async () => {
+  const seen: string[] = []
+  const {fake, ctx} = await setup(scripted([[0.01]], seen))
+  const sts = (image: string): JsonObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {name: 'db', namespace: 'shop'},
+    spec: {replicas: 4, serviceName: 'db', selector: {matchLabels: {app: 'db'}}, template: {metadata: {labels: {app: 'db'}}, spec: {containers: [{name: 'db', image}]}}},
+  })
+  await fake.apply(sts('db:1'), {force: false})
+  fake.settle()
+  const revisionOf = async () => ((await fake.get({apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'shop', name: 'db'}))!.status as JsonObject).currentRevision
+  const before = await revisionOf()
+  const item: PlanItem = {
+    ...itemOf(sts('db:2'), [0.5, 1], {interval: '5s', count: 1}),
+    id: {key: 'apps/StatefulSet/shop/db', apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'shop', name: 'db'},
+  }
+  item.batches = {...item.batches!, strategy: 'partition'}
+  const doc = item.batches.analyses![0].document as {spec: {metrics: Array<{provider: {prometheus: {query: string}}}>}}
+  doc.spec.metrics[0].provider.prometheus.query = 'e{canary="{{canaryHash}}",stable="{{stableHash}}"}'
+  const record = startWorkloadRecord(item, (await fake.get({apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', namespace: 'shop'}))!)
+  const outcome = await drain(runNextBatch(ctx, item, record))
+  assert.equal(outcome.ok, true)
+  const newPods = [...fake.objects.values()].filter((o) => o.kind === 'Pod' && String((o.metadata as JsonObject).name).startsWith('db-') && ((o.metadata as JsonObject).labels as JsonObject)['controller-revision-hash'] !== before)
+  assert.equal(newPods.length, 2)
+  const updated = ((newPods[0].metadata as JsonObject).labels as JsonObject)['controller-revision-hash']
+  assert.deepEqual(seen, [`e{canary="${String(updated)}",stable="${String(before)}"}`])
+})
