@@ -4,7 +4,9 @@
 // failing one aborts with every pod back on the old template; an inconclusive one pauses and
 // `rollout resume` goes on; Prometheus stopped mid-analysis fails it by consecutive errors, after
 // `rollout status` in another process has shown the measurements taken so far; a web provider
-// gets the canary's and the stable's pod-template hashes in its URL.
+// gets the canary's and the stable's pod-template hashes in its URL; an apply killed (SIGKILL)
+// mid-analysis is resumed from the measurements saved as they were taken; bad Analysis input is
+// refused before any change; diff and render never show an Analysis.
 // The CLI runs as a child process without blocking this one: the endpoint must keep answering.
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
@@ -19,9 +21,11 @@ import {kubeCluster} from '../../src/cluster/kube.js'
 import type {JsonObject} from '../../src/model/json.js'
 
 /** `strata ARGS --kubeconfig KC` (none without KC) in a child process, CI output; resolves when it exits. */
-function strataAsync(kubeconfig: string | undefined, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+function strataAsync(kubeconfig: string | undefined, ...args: string[]): Promise<CliResult> & {kill: (signal: NodeJS.Signals) => void} {
+  let kill: (signal: NodeJS.Signals) => void = () => {}
+  const done = new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])], {env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    kill = (signal) => child.kill(signal)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -29,6 +33,7 @@ function strataAsync(kubeconfig: string | undefined, ...args: string[]): Promise
     child.on('error', reject)
     child.on('close', (code) => resolve({code, stdout, stderr, all: `${stdout}\n${stderr}`}))
   })
+  return Object.assign(done, {kill: (signal: NodeJS.Signals) => kill(signal)})
 }
 
 const v1 = 'registry.invalid/web:1.0'
@@ -97,7 +102,7 @@ async function deploymentExists(kubeconfig: string, ns: string, name: string): P
 interface StatusJson {
   phase: string
   reason?: string
-  workloads: Array<{name: string; batchesDone: number; analysis: null | {batch: number; verdict?: string; measurements: Record<string, Array<{phase: string; value?: unknown}>>}}>
+  workloads: Array<{name: string; batchesDone: number; analysis: null | {batch: number; verdict?: string; measurements: Record<string, Array<{at: string; phase: string; value?: unknown}>>}}>
 }
 
 async function status(kubeconfig: string, ns: string): Promise<StatusJson> {
@@ -210,6 +215,27 @@ describe('canary analysis on the real control plane with a real Prometheus', () 
     const ms = s.workloads[0].analysis?.measurements.errors ?? []
     assert.deepEqual(ms.slice(-3).map((m) => m.phase), ['Error', 'Error', 'Error'])
     assert.ok(ms.some((m) => m.phase === 'Successful'))
+  })
+
+  test('a process killed mid-analysis: rollout resume continues the batch from the measurements saved so far', async (t) => {
+    const {kubeconfig, ns, dir} = await canaryJudgedByPrometheus(t, 0.01, undefined, '    count: 6\n    successCondition: result[0] < 0.05\n')
+    const running = strataAsync(kubeconfig, 'apply', dir, '-n', ns)
+    const before = await waitFor('two measurements saved', async () => {
+      const ms = (await status(kubeconfig, ns)).workloads[0]?.analysis?.measurements.errors ?? []
+      return ms.length >= 2 ? ms : false
+    }, {timeoutMs: 60_000, intervalMs: 300})
+    running.kill('SIGKILL') // no chance to save anything more: only what was saved as it was taken survives
+    const killed = await running
+    assert.equal(killed.code, null)
+
+    const resumed = await strataAsync(kubeconfig, 'rollout', 'resume', 'app', '-n', ns)
+    assert.equal(resumed.code, 0, resumed.all)
+    await waitForPods(kubeconfig, ns, {[v2]: 4})
+    const after = (await status(kubeconfig, ns)).workloads[0].analysis
+    assert.equal(after?.verdict, 'Successful')
+    const ms = after?.measurements.errors ?? []
+    assert.equal(ms.length, 6, 'six in all, not six more')
+    assert.deepEqual(ms.slice(0, before.length).map((m) => m.at), before.map((m) => m.at), 'the saved ones kept')
   })
 
   test('bad Analysis input is refused before any change (exit 2, naming file and field); diff never shows an Analysis', async (t) => {
