@@ -23,6 +23,10 @@ export interface AbortOptions extends Pick<RunOptions, 'forceConflicts' | 'batch
   reason?: string
   /** How often the state is read while waiting (default 1 s). */
   waitPollMs?: number
+  /** Roll back a done rollout too (`fleet abort`: the clusters of a wave the fleet paused after). */
+  includeDone?: boolean
+  /** What the aborted state's reason says (default: aborted by strata rollout abort). */
+  abortedBy?: string
 }
 
 /** How often the wait says it is still waiting. */
@@ -38,7 +42,7 @@ export async function* abortRollout(app: string, namespace: string, deps: RunDep
     // aborting (paused, failed, interrupted) or went silent under --force: roll back here.
     if (outcome) return outcome
   }
-  const taken = await takeUnfinished(store, deps, 'abort', options.force)
+  const taken = await takeUnfinished(store, deps, 'abort', options.force, options.includeDone)
   const ctx: BatchContext = {
     cluster: deps.cluster,
     fieldManager,
@@ -52,7 +56,7 @@ export async function* abortRollout(app: string, namespace: string, deps: RunDep
     pollMs: options.pollMs,
   }
   const restored = yield* rollBack(ctx, taken.state)
-  const state: RolloutState = {...taken.state, phase: 'aborted', reason: 'aborted by strata rollout abort', holder: undefined, updatedAt: new Date(deps.now()).toISOString()}
+  const state: RolloutState = {...taken.state, phase: 'aborted', reason: options.abortedBy ?? 'aborted by strata rollout abort', holder: undefined, updatedAt: new Date(deps.now()).toISOString()}
   await store.save(state, taken.resourceVersion)
   yield {type: 'aborted', restored}
   return state

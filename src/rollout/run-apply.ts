@@ -27,7 +27,7 @@ import {checkBlueGreenServices} from './strategies/blue-green/check.js'
 import {defaultKeepGenerated, retainedByAnnotation, type RetainedItem} from './retention.js'
 import {markRetained, retainGenerated} from './retention-live.js'
 import {checkScope, isUnrestricted, kindScopes, type ScopePolicy} from './scope.js'
-import type {PlanItem, PlanObjectId, RolloutEvent, RolloutHolder, RolloutPlan, RolloutState, RolloutStep} from './types.js'
+import type {FleetMark, PlanItem, PlanObjectId, RolloutEvent, RolloutHolder, RolloutPlan, RolloutState, RolloutStep} from './types.js'
 
 export const fieldManager = 'strata'
 
@@ -157,7 +157,7 @@ export function processHolder(now: number, host: string, pid: number): RolloutHo
 }
 
 /** Executes a prepared plan as a new rollout (replacing a paused/failed one only with replacePaused). */
-export async function* runApply(prepared: PreparedApply, deps: RunDeps, options: RunOptions & {replacePaused: boolean}): AsyncGenerator<RolloutEvent, RolloutState> {
+export async function* runApply(prepared: PreparedApply, deps: RunDeps, options: RunOptions & {replacePaused: boolean; fleet?: FleetMark}): AsyncGenerator<RolloutEvent, RolloutState> {
   const store = new RolloutStateStore(deps.cluster, prepared.app, prepared.namespace, deps.target)
   await ensureInventoryNamespace(deps.cluster, prepared)
   const taken = await store.acquire(deps.holder, {replacePaused: options.replacePaused, resume: false, digest: prepared.plan.digest, now: deps.now})
@@ -172,6 +172,7 @@ export async function* runApply(prepared: PreparedApply, deps: RunDeps, options:
     workloads: {},
     previousTemplates: {},
     holder: deps.holder,
+    ...(options.fleet ? {fleet: options.fleet} : {}),
     startedAt: at,
     updatedAt: at,
   }
@@ -227,13 +228,16 @@ export async function* resumeRollout(app: string, namespace: string, deps: RunDe
   return yield* execute(store, taken, deps, options)
 }
 
-/** Takes a paused, failed or interrupted rollout (a stale holder's only with `force`) for resume or abort. */
-export async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, verb: 'resume' | 'abort', force = false): Promise<StoredState> {
+/**
+ * Takes a paused, failed or interrupted rollout (a stale holder's only with `force`) for resume or
+ * abort; with `acceptDone` a done one too (`fleet abort` rolls back a wave whose clusters finished).
+ */
+export async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, verb: 'resume' | 'abort', force = false, acceptDone = false): Promise<StoredState> {
   const taken = await store.acquire(deps.holder, {replacePaused: false, resume: true, now: deps.now, verb, force})
   if (!taken) {
     throw new UserError(`no rollout of app '${store.app}' in namespace ${store.namespace}`, {field: 'NAME'}, 'Check the app name and pass its namespace with -n (the namespace of its applyset Secret).')
   }
-  if (taken.state.phase === 'done' || taken.state.phase === 'aborted') {
+  if ((taken.state.phase === 'done' && !acceptDone) || taken.state.phase === 'aborted') {
     // acquire stamped our holder on it: put the finished state back as it was.
     await store.save({...taken.state, holder: undefined}, taken.resourceVersion)
     throw new UserError(`the rollout of ${store.app} is ${taken.state.phase}: nothing to ${verb}`, {field: 'NAME'}, `Run \`strata apply\` to start a new rollout; \`${rolloutCommand('status', store.app, store.namespace, deps.target)}\` shows the last one.`)

@@ -171,8 +171,20 @@ export interface RolloutState {
   holder?: RolloutHolder
   /** Set by `rollout abort` while a live holder runs the rollout; the holder honours it and aborts. */
   stopRequested?: StopRequest
+  /** Set when `strata fleet apply|resume` started this rollout: the fleet run reads its progress back from it. */
+  fleet?: FleetMark
   startedAt: string
   updatedAt: string
+}
+
+/** Which fleet run applied a cluster's rollout, in which wave, from which fleet render (src/fleet). */
+export interface FleetMark {
+  name: string
+  /** When the fleet run started (ISO): a later `fleet apply` is a new run. */
+  run: string
+  wave: string
+  /** The fleet render's digest (src/fleet/fleet-digest.ts). */
+  digest: string
 }
 
 /** Health of one object, by kstatus/Argo CD rules. */
