@@ -292,7 +292,8 @@ async function runCluster(fleet: Fleet, c: FleetCluster, action: Exclude<Action,
   try {
     port = await ports.get(c)
   } catch (e) {
-    return {outcome: {cluster: c.name, wave, phase: 'unreachable', reason: oneLine(e)}}
+    // Unreachable, or credentials refused (expired, wrong): the reason line says which.
+    return {outcome: {cluster: c.name, wave, phase: 'failed', reason: oneLine(e)}}
   }
   let namespace: string | undefined = action.kind === 'resume' ? action.namespace : undefined
   try {

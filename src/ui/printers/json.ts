@@ -5,7 +5,15 @@ import type {RolloutEvent} from '../../rollout/types.js'
 import type {EventPrinter} from './types.js'
 
 export function jsonEventLine(e: RolloutEvent): string {
-  const data = e.type === 'init' ? {...e, plan: planToJson(e.plan)} : e
+  return jsonLine(jsonEventData(e))
+}
+
+/** The event as `--json` writes it (the plan reduced to identities); `fleet` adds the cluster's name to it. */
+export function jsonEventData(e: RolloutEvent): object {
+  return e.type === 'init' ? {...e, plan: planToJson(e.plan)} : e
+}
+
+export function jsonLine(data: object): string {
   return JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
 }
 

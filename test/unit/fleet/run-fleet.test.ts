@@ -151,7 +151,7 @@ describe('fleet driver', () => {
     assert.deepEqual(halted.failed, ['eu-2'])
     const done = events.find((e) => e.type === 'cluster-done' && e.cluster === 'eu-2')
     assert.ok(done?.type === 'cluster-done')
-    assert.equal(done.phase, 'unreachable')
+    assert.equal(done.phase, 'failed')
     assert.equal(done.reason, 'cannot reach the API server at https://127.0.0.1:1 (ECONNREFUSED)')
     const {status} = await readFleet(w.fleet, portCache(w.deps))
     assert.equal(status.phase, 'halted')
