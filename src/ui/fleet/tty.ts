@@ -1,10 +1,8 @@
-// The fleet's live view on a terminal: one block per wave, one line per cluster (its phase, and
-// while it rolls out the step it is in and its batch), redrawn in place at most every 80 ms.
-// Lines that must stay readable (a cluster's failure, the fleet's pause or halt, the summary) are
-// written above the block and scroll normally. Lines are cut to the terminal width, since a
-// wrapped line would break the cursor arithmetic.
+// The fleet's live view on a terminal (a live block, ../live-block.ts): one line per wave, one per
+// cluster (its phase, and while it rolls out the step it is in and its batch). Lines that must stay
+// readable (a cluster's failure, the fleet's pause or halt, the summary) are logged above the block.
 import type {FleetEvent} from '../../fleet/types.js'
-import {redrawIntervalMs} from '../printers/tty.js'
+import {liveBlock, type LiveBlockOptions} from '../live-block.js'
 import {seconds} from '../printers/describe-event.js'
 import type {Theme} from '../theme.js'
 import {FleetDescriber} from './describe.js'
@@ -18,26 +16,17 @@ interface ClusterView {
   text: string
 }
 
-export function makeFleetTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: () => number, options: {columns?: number} = {}): FleetPrinter {
+export function makeFleetTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: () => number, options: LiveBlockOptions = {}): FleetPrinter {
   const start = now()
   const describer = new FleetDescriber(theme)
   let fleet = ''
   let waves: {name: string; clusters: string[]; status: Glyph}[] = []
   const clusters = new Map<string, ClusterView>()
   const steps = new Map<string, number>()
-  let drawn = 0
-  let lastDraw = -Infinity
-  let timer: NodeJS.Timeout | undefined
-  let closed = false
 
-  const width = (): number => Math.max(20, (options.columns ?? (out as {columns?: number}).columns ?? 80) - 1)
-  const cut = (s: string): string => {
-    const chars = [...s]
-    return chars.length <= width() ? s : `${chars.slice(0, width() - 1).join('')}…`
-  }
   const paint = (g: Glyph, s: string): string => (g === 'done' ? theme.added(s) : g === 'failed' ? theme.error(s) : g === 'paused' ? theme.warn(s) : g === 'pending' ? theme.dim(s) : s)
 
-  function frame(): string[] {
+  function frame(cut: (s: string) => string): string[] {
     const lines = [theme.header(cut(`strata fleet ${fleet}  ${seconds(now() - start)}`))]
     for (const w of waves) {
       lines.push(paint(w.status, cut(`  ${glyphs[w.status]} wave ${w.name}`)))
@@ -49,38 +38,13 @@ export function makeFleetTtyPrinter(out: NodeJS.WritableStream, theme: Theme, no
     }
     return lines
   }
-  function erase(): string {
-    const s = drawn > 0 ? `\x1b[${drawn}A\r\x1b[J` : ''
-    drawn = 0
-    return s
-  }
-  function draw(): void {
-    if (timer !== undefined) clearTimeout(timer)
-    timer = undefined
-    const lines = frame()
-    out.write(erase() + lines.join('\n') + '\n')
-    drawn = lines.length
-    lastDraw = now()
-  }
-  function schedule(): void {
-    if (closed || timer !== undefined) return
-    const wait = redrawIntervalMs - (now() - lastDraw)
-    if (wait <= 0) return draw()
-    timer = setTimeout(() => {
-      timer = undefined
-      if (!closed) draw()
-    }, wait)
-    timer.unref?.()
-  }
-  function log(lines: string[]): void {
-    out.write(erase() + lines.map(cut).join('\n') + '\n')
-    draw()
-  }
+  const block = liveBlock(out, frame, now, options)
+  const {schedule, log} = block
   const set = (cluster: string, status: Glyph, text: string): void => void clusters.set(cluster, {status, text})
 
   return {
     event(e: FleetEvent) {
-      if (closed) return
+      if (block.closed) return
       switch (e.type) {
         case 'fleet-start':
           fleet = e.fleet
@@ -125,11 +89,7 @@ export function makeFleetTtyPrinter(out: NodeJS.WritableStream, theme: Theme, no
       }
     },
     close() {
-      if (closed) return
-      if (timer !== undefined) clearTimeout(timer)
-      timer = undefined
-      if (waves.length > 0) draw()
-      closed = true
+      block.close(waves.length > 0)
     },
   }
 }

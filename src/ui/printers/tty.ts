@@ -1,15 +1,14 @@
 // The live view on a terminal: a block of lines (steps with status glyphs, the current step's
-// batches and objects still converging, elapsed time) redrawn in place with ANSI cursor movement.
-// Redraws are throttled so a burst of events costs one frame; lines that must stay readable
-// (failures, pause instructions, the summary) are written above the block and scroll normally.
-// Lines are cut to the terminal width: a wrapped line would break the cursor arithmetic.
+// batches and objects still converging, elapsed time) redrawn in place (../live-block.ts); lines
+// that must stay readable (failures, pause instructions, the summary) are logged above the block.
 import {describeId} from '../../rollout/plan.js'
 import type {PlanObjectId, RolloutEvent} from '../../rollout/types.js'
 import type {Theme} from '../theme.js'
 import {describeEvent, seconds} from './describe-event.js'
 import type {EventPrinter} from './types.js'
+import {liveBlock, type LiveBlockOptions} from '../live-block.js'
 
-export const redrawIntervalMs = 80
+export {redrawIntervalMs} from '../live-block.js'
 const maxConverging = 5
 
 type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'paused'
@@ -30,35 +29,17 @@ interface BatchView {
 
 const glyph: Record<StepStatus, string> = {pending: '·', running: '▶', done: '✓', failed: '✗', paused: '⏸'}
 
-export interface TtyOptions {
-  /** Terminal width; defaults to the stream's `columns`, else 80. */
-  columns?: number
-  /** Timers for the throttled redraw (tests pass their own). */
-  setTimer?: (fn: () => void, ms: number) => {unref?: () => void}
-  clearTimer?: (t: unknown) => void
-}
+export type TtyOptions = LiveBlockOptions
 
 export function makeTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: () => number, options: TtyOptions = {}): EventPrinter {
   const start = now()
-  const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
-  const clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout))
   let app = ''
   let steps: StepView[] = []
   let current = -1
   const batches = new Map<string, BatchView>()
   const converging = new Map<string, string>()
-  let drawn = 0
-  let lastDraw = -Infinity
-  let timer: unknown
-  let closed = false
 
-  const width = (): number => Math.max(20, (options.columns ?? (out as {columns?: number}).columns ?? 80) - 1)
-  const cut = (s: string): string => {
-    const chars = [...s]
-    return chars.length <= width() ? s : `${chars.slice(0, width() - 1).join('')}…`
-  }
-
-  function frame(): string[] {
+  function frame(cut: (s: string) => string): string[] {
     const lines = [theme.header(cut(`strata rollout ${app}  ${seconds(now() - start)}`))]
     steps.forEach((s, i) => {
       const detail = s.status === 'running' ? `  ${s.applied}/${s.items} applied` : s.elapsedMs !== undefined ? `  ${seconds(s.elapsedMs)}` : ''
@@ -79,44 +60,12 @@ export function makeTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: ()
     return lines
   }
 
-  function erase(): string {
-    const s = drawn > 0 ? `\x1b[${drawn}A\r\x1b[J` : ''
-    drawn = 0
-    return s
-  }
-
-  function draw(): void {
-    if (timer !== undefined) {
-      clearTimer(timer)
-      timer = undefined
-    }
-    const lines = frame()
-    out.write(erase() + lines.join('\n') + '\n')
-    drawn = lines.length
-    lastDraw = now()
-  }
-
-  function schedule(): void {
-    if (closed || timer !== undefined) return
-    const wait = redrawIntervalMs - (now() - lastDraw)
-    if (wait <= 0) return draw()
-    const t = setTimer(() => {
-      timer = undefined
-      if (!closed) draw()
-    }, wait)
-    t.unref?.()
-    timer = t
-  }
-
-  /** Writes lines above the live block, which is then drawn again below them. */
-  function log(lines: string[]): void {
-    out.write(erase() + lines.map(cut).join('\n') + '\n')
-    draw()
-  }
+  const block = liveBlock(out, frame, now, options)
+  const {draw, schedule, log} = block
 
   return {
     event(e: RolloutEvent) {
-      if (closed) return
+      if (block.closed) return
       const stepCount = steps.length
       switch (e.type) {
         case 'init':
@@ -170,12 +119,8 @@ export function makeTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: ()
       }
     },
     close() {
-      if (closed) return
-      if (timer !== undefined) clearTimer(timer)
-      timer = undefined
       // The last frame stays on screen as the summary; nothing is drawn after it.
-      if (steps.length > 0 || drawn > 0) draw()
-      closed = true
+      block.close(steps.length > 0)
     },
   }
 }
