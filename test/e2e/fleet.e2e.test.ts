@@ -63,7 +63,7 @@ function fleetDir(ns: string, waves: string, opts: {kubeconfig?: Record<string, 
     for (const n of names) {
       const o = path.join(dir, 'overlays', n)
       fs.mkdirSync(o, {recursive: true})
-      const patch = unready.includes(n) ? 'patches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec:\n      template:\n        metadata:\n          annotations: {strata.dev/e2e-unready: "true"}\n' : ''
+      const patch = unready.includes(n) ? `patches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web, namespace: ${ns}}\n    spec:\n      template:\n        metadata:\n          annotations: {strata.dev/e2e-unready: "true"}\n` : ''
       fs.writeFileSync(path.join(o, 'kustomization.yaml'), `resources:\n- ../../base\n${patch}`)
     }
   }
@@ -164,7 +164,7 @@ describe('strata fleet on three control planes', () => {
     setImage('registry.test/web:v2', ['eu-1'])
     const r = strata(dir, 'fleet', 'apply', 'fleet.yaml', '--timeout', '8s')
     assert.equal(r.code, 2, r.all)
-    assert.match(r.stdout, /\[eu-1\] failed: .*Deployment web/)
+    assert.match(r.stdout, /\[eu-1\] failed: .*Deployment web/, r.all)
     assert.match(r.stdout, /fleet halted in wave one: 1 failed cluster \(eu-1\), more than maxFailures 0/)
     assert.match(r.stdout, /rolled back: eu-1/)
     assert.doesNotMatch(r.stdout, /\[eu-2\] applying/)
