@@ -18,7 +18,7 @@ import {parseDuration, processHolder} from '../rollout/run-apply.js'
 import {choosePrinterKind} from '../ui/printers/index.js'
 import {makeFleetPrinter} from '../ui/fleet/printers.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
-import {applyRequestFrom, executionFlags, planFlags, runOptionsFrom} from '../commands/apply.js'
+import {applyRequestFrom, executionFlags, exitCodeOf, planFlags, runOptionsFrom} from '../commands/apply.js'
 import {rateLimitFrom} from './rate-flags.js'
 import {renderOptionsFrom} from './render-flags.js'
 
@@ -135,17 +135,7 @@ export async function printFleet(json: boolean, color: boolean | undefined, star
   }
 }
 
+/** As apply's exit codes; status adds a running or not yet started fleet as 0. */
 export function fleetExitCode(phase: FleetPhase): number {
-  switch (phase) {
-    case 'done':
-    case 'not-started':
-    case 'running':
-      return ExitCode.ok
-    case 'paused':
-      return ExitCode.paused
-    case 'interrupted':
-      return ExitCode.interrupted
-    default:
-      return ExitCode.error
-  }
+  return phase === 'not-started' || phase === 'running' ? ExitCode.ok : exitCodeOf({phase})
 }

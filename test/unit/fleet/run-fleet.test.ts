@@ -12,6 +12,7 @@ import type {Fleet, FleetEvent, FleetPhase} from '../../../src/fleet/types.js'
 import {UserError} from '../../../src/model/errors.js'
 import type {JsonObject} from '../../../src/model/json.js'
 import {processHolder, type RunOptions} from '../../../src/rollout/run-apply.js'
+import {drainRollout} from '../helpers/drain-rollout.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 
 const run: RunOptions & {replacePaused: boolean} = {forceConflicts: false, concurrency: 4, stepTimeoutMs: 2_000, batchTimeoutMs: 2_000, maxFailedPods: 0, autoAbort: true, pollMs: 1, replacePaused: false}
@@ -70,13 +71,8 @@ function writeTree(root: string, name: string, version: string): void {
 }
 
 async function drain(gen: AsyncGenerator<FleetEvent, FleetPhase>): Promise<{events: FleetEvent[]; phase: FleetPhase}> {
-  const events: FleetEvent[] = []
-  let r = await gen.next()
-  while (!r.done) {
-    events.push(r.value)
-    r = await gen.next()
-  }
-  return {events, phase: r.value}
+  const {events, state} = await drainRollout(gen)
+  return {events, phase: state}
 }
 
 function version(cluster: MemoryCluster): string | undefined {
