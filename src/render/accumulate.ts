@@ -17,6 +17,7 @@ import {applyOpenApiField, noteResourceLoaded, type OpenApiSlot} from './openapi
 import {runTransformers} from './run-transformers.js'
 import {mergeTransformerConfigs, parseTransformerConfig, type TransformerConfig} from './transformer-config.js'
 import {bindVars, mergeVarSets, newVarSet, type VarSet} from './transformers/vars.js'
+import type {RenderObserver} from './provenance/observer.js'
 
 export interface RenderContext {
   fs: FileSystem
@@ -38,6 +39,8 @@ export interface RenderContext {
   originRepo?: {repo: string; ref?: string}
   /** buildMetadata transformerAnnotations: record each transformer on every object. */
   transformerAnnotations?: boolean
+  /** `strata why`/`lint`: told of every resource read and every step (absent in a plain render). */
+  observer?: RenderObserver
 }
 
 /** One kustomization being built: where it lives and what it says. */
@@ -130,6 +133,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
       for (const r of resourcesFromText(remote.text, remote.display)) {
         noteResourceLoaded(ctx.openapi, r.obj)
         set.add(r)
+        ctx.observer?.loaded(r)
       }
       return
     }
@@ -150,6 +154,7 @@ function accumulateResources(ctx: RenderContext, target: KustTarget, set: Resour
         if (ctx.originRoot) setOriginAnnotation(r.obj, {path: path.relative(ctx.originRoot, abs), ...ctx.originRepo})
         noteResourceLoaded(ctx.openapi, r.obj)
         set.add(r)
+        ctx.observer?.loaded(r)
       }
       return
     }

@@ -13,6 +13,7 @@ import {builtinMergeSchema, type MergeSchemaLookup} from './patch/merge-schema.j
 import {strategicMerge} from './patch/strategic-merge.js'
 import {selectResources} from './select.js'
 import {parseYamlDocuments} from './yaml/parse.js'
+import {observed, StepKind} from './provenance/observer.js'
 
 type LoadedPatch = {kind: 'smp'; patches: Resource[]; source: string} | {kind: 'json6902'; ops: unknown[]; text: string; source: string}
 
@@ -132,8 +133,9 @@ class PatchTargetIndex {
   }
 }
 
-function applyByOwnId(set: ResourceSet, index: PatchTargetIndex, patch: Resource, options: Record<string, boolean> | undefined, source: string, file: string, field: string, schema: MergeSchemaLookup): void {
+function applyByOwnId(ctx: RenderContext, set: ResourceSet, index: PatchTargetIndex, patch: Resource, options: Record<string, boolean> | undefined, source: string, file: string, field: string, schema: MergeSchemaLookup): void {
   const res = index.find(resIdOf(patch.obj), source, file, field)
+  ctx.observer?.matched([res], patch.obj)
   const sizeBefore = set.size
   const idsChanged = applySmpTo(res, patch, options, set, schema)
   if (idsChanged || set.size !== sizeBefore) {
@@ -159,31 +161,41 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
     const loaded = fieldName === 'patchesJson6902' ? loadJson6902Entry(text, entry.path, source, file, field) : classifyPatch(text, source, file, field)
     return {entry, field, source, loaded}
   })
-  for (const {entry, field, source, loaded} of loadedEntries) {
-    if (loaded.kind === 'json6902') {
-      if (!entry.target) throw new UserError(`must specify a target for JSON patch ${source}`, {file, field: `${field}.target`}, 'Add `target:` with at least a kind and name.')
-      // An empty patch file: a JSON patch without operations, which changes nothing.
-      if (loaded.ops.length === 0) continue
-      for (const res of selectResources(set, entry.target)) {
-        const before = resIdOf(res.obj)
-        res.obj = applyJsonPatchLikeKustomize(res.obj, loaded.ops, `${file} (${field})`)
-        // kustomize's PatchTransformer records the id before a JSON patch, so renames stay traceable.
-        if (fieldName === 'patches') res.meta.previousIds.push(before)
-      }
-      set.reindex()
-      continue
-    }
-    if (entry.target) {
-      if (loaded.patches.length > 1) {
-        throw new UserError('Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field', {file, field}, 'Split the documents into separate patches entries.')
-      }
-      for (const res of selectResources(set, entry.target as Selector)) applySmpTo(res, loaded.patches[0], entry.options, set, mergeSchemaOf(ctx))
-      set.reindex()
-      continue
-    }
-    const index = new PatchTargetIndex(set)
-    for (const patch of loaded.patches) applyByOwnId(set, index, patch, entry.options, source, file, field, mergeSchemaOf(ctx))
+  const kind = fieldName === 'patches' ? StepKind.patches : StepKind.patchesJson6902
+  for (const one of loadedEntries) {
+    observed(ctx.observer, {kind, file, field: one.field, path: one.entry.path, entry: one.entry}, set, () => applyPatchEntry(ctx, set, one, fieldName, file))
   }
+}
+
+/** One loaded entry of `patches:`/`patchesJson6902:` applied to the set. */
+function applyPatchEntry(ctx: RenderContext, set: ResourceSet, {entry, field, source, loaded}: {entry: PatchEntry; field: string; source: string; loaded: LoadedPatch}, fieldName: string, file: string): void {
+  if (loaded.kind === 'json6902') {
+    if (!entry.target) throw new UserError(`must specify a target for JSON patch ${source}`, {file, field: `${field}.target`}, 'Add `target:` with at least a kind and name.')
+    const selected = selectResources(set, entry.target)
+    ctx.observer?.matched(selected)
+    // An empty patch file: a JSON patch without operations, which changes nothing.
+    if (loaded.ops.length === 0) return
+    for (const res of selected) {
+      const before = resIdOf(res.obj)
+      res.obj = applyJsonPatchLikeKustomize(res.obj, loaded.ops, `${file} (${field})`)
+      // kustomize's PatchTransformer records the id before a JSON patch, so renames stay traceable.
+      if (fieldName === 'patches') res.meta.previousIds.push(before)
+    }
+    set.reindex()
+    return
+  }
+  if (entry.target) {
+    if (loaded.patches.length > 1) {
+      throw new UserError('Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field', {file, field}, 'Split the documents into separate patches entries.')
+    }
+    const selected = selectResources(set, entry.target as Selector)
+    ctx.observer?.matched(selected, loaded.patches[0].obj)
+    for (const res of selected) applySmpTo(res, loaded.patches[0], entry.options, set, mergeSchemaOf(ctx))
+    set.reindex()
+    return
+  }
+  const index = new PatchTargetIndex(set)
+  for (const patch of loaded.patches) applyByOwnId(ctx, set, index, patch, entry.options, source, file, field, mergeSchemaOf(ctx))
 }
 
 /** patchesStrategicMerge: each entry is inline YAML or a file path (kustomize tries inline first). */
@@ -209,7 +221,10 @@ export function runPatchesStrategicMerge(ctx: RenderContext, target: KustTarget,
     throw new UserError(`patch appears to be empty; files=[${entries.join(' ')}]`, {file, field: 'patchesStrategicMerge'}, 'Put a patch in one of the files, or remove patchesStrategicMerge:.')
   }
   const index = new PatchTargetIndex(set)
-  for (const {patch, source, field} of loaded) applyByOwnId(set, index, patch, undefined, source, file, field, mergeSchemaOf(ctx))
+  for (const {patch, source, field} of loaded) {
+    const step = {kind: StepKind.patchesStrategicMerge, file, field, path: source === '(inline patch)' ? undefined : source.slice(1, -1)}
+    observed(ctx.observer, step, set, () => applyByOwnId(ctx, set, index, patch, undefined, source, file, field, mergeSchemaOf(ctx)))
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ import {fixNameReferences} from './transformers/name-reference.js'
 import {varReferenceFieldSpecs} from './transformers/vars-config.js'
 import {resolveVars} from './transformers/vars.js'
 import {emitYamlStream} from './yaml/emit.js'
+import {observed, StepKind, type RenderObserver} from './provenance/observer.js'
 
 export interface RenderOptions {
   fs?: FileSystem
@@ -42,6 +43,8 @@ export interface RenderOptions {
    * (src/graph) must count the directory's files too.
    */
   onReadTree?: (absDir: string) => void
+  /** Told of every resource read and every step, to trace fields (`strata why`, `strata lint`); off by default. */
+  observer?: RenderObserver
 }
 
 export interface RenderResult {
@@ -89,6 +92,7 @@ async function accumulateWithRemotes(ctx: RenderContext, root: string): Promise<
     const held: string[] = []
     let result: ReturnType<typeof accumulateTarget> | undefined
     let error: unknown
+    ctx.observer?.restart()
     try {
       result = accumulateTarget({...ctx, openapi: {set: false}, warn: (m) => held.push(m)}, root, [], undefined, false)
     } catch (e) {
@@ -122,6 +126,7 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
       options.onWarning?.(message)
     },
     display: (p) => path.relative(base, p) || '.',
+    observer: options.observer,
   }
   const root = path.resolve(dir)
   const remote = options.remote ?? new RemoteResolver({cache: new GitCache({dir: options.cacheDir, offline: options.offline})})
@@ -135,10 +140,13 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
     helmRunner?.dispose()
   }
   const {set, kustomization: top, vars, config} = accumulated
-  addHashSuffixes(set)
+  const observer = options.observer
+  observed(observer, {kind: StepKind.hashSuffix}, set, () => addHashSuffixes(set))
   // The top level's configuration holds every configurations: file of the tree (they flow up).
-  fixNameReferences(set, config.nameReference?.length ? mergeNameReferenceConfigs(defaultNameReferenceConfig, config.nameReference) : defaultNameReferenceConfig)
-  resolveVars(set, vars, {warn: ctx.warn, fieldSpecs: effectiveSpecs(varReferenceFieldSpecs, config, 'varReference')})
+  observed(observer, {kind: StepKind.nameReference}, set, () =>
+    fixNameReferences(set, config.nameReference?.length ? mergeNameReferenceConfigs(defaultNameReferenceConfig, config.nameReference) : defaultNameReferenceConfig),
+  )
+  observed(observer, {kind: StepKind.vars}, set, () => resolveVars(set, vars, {warn: ctx.warn, fieldSpecs: effectiveSpecs(varReferenceFieldSpecs, config, 'varReference')}))
   const localConfig: Resource[] = []
   set.filter((r) => {
     const annotations = isObject(r.obj.metadata) && isObject(r.obj.metadata.annotations) ? r.obj.metadata.annotations : undefined
@@ -148,12 +156,14 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
     if (!keep) localConfig.push(r)
     return keep
   })
-  set.toArray().forEach((r) => stringifyAnnotations(r.obj))
-  // sortOptions are read from the top-level kustomization only, as kustomize does.
-  sortByOptions(set, top.sortOptions, {file: 'kustomization.yaml', field: 'sortOptions'})
-  // kustomize adds the label after sorting, from the top-level kustomization only.
-  if (wantsManagedByLabel(top.raw)) addManagedByLabel(set)
-  dropUnwantedTracking(set, top.raw)
+  observed(observer, {kind: StepKind.buildOutput}, set, () => {
+    set.toArray().forEach((r) => stringifyAnnotations(r.obj))
+    // sortOptions are read from the top-level kustomization only, as kustomize does.
+    sortByOptions(set, top.sortOptions, {file: 'kustomization.yaml', field: 'sortOptions'})
+    // kustomize adds the label after sorting, from the top-level kustomization only.
+    if (wantsManagedByLabel(top.raw)) addManagedByLabel(set)
+    dropUnwantedTracking(set, top.raw)
+  })
   const yaml = emitYamlStream(set.toArray().map((r) => r.obj))
   return {resources: set, yaml, warnings, localConfig}
 }

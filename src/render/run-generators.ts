@@ -11,14 +11,19 @@ import {generateSecret} from './generators/secret.js'
 import type {GeneratorContext} from './generators/types.js'
 import {runPluginGenerators} from './plugins/run-plugins.js'
 import {runHelmCharts} from './run-helm.js'
+import {observed, StepKind} from './provenance/observer.js'
 
 /** configMapGenerator, secretGenerator, then helmCharts, as kustomize orders its builtin generators; then `generators:` plugin configs. */
 export function runGenerators(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {
-  runConfigMapsAndSecrets(ctx, target, set)
-  const before = ctx.originRoot ? new Set(set) : undefined
-  runHelmCharts(ctx, target, set)
-  if (before) for (const r of set) if (!before.has(r)) withOrigin(ctx, target, 'HelmChartInflationGenerator', r, true)
-  runPluginGenerators(ctx, target, set)
+  const file = target.loaded.displayFile
+  const k = target.kustomization
+  if (k.configMapGenerator?.length || k.secretGenerator?.length) observed(ctx.observer, {kind: StepKind.generators, file}, set, () => runConfigMapsAndSecrets(ctx, target, set))
+  observed(ctx.observer, {kind: StepKind.helmCharts, file, field: 'helmCharts'}, set, () => {
+    const before = ctx.originRoot ? new Set(set) : undefined
+    runHelmCharts(ctx, target, set)
+    if (before) for (const r of set) if (!before.has(r)) withOrigin(ctx, target, 'HelmChartInflationGenerator', r, true)
+  })
+  observed(ctx.observer, {kind: StepKind.pluginGenerators, file, field: 'generators'}, set, () => runPluginGenerators(ctx, target, set))
 }
 
 function runConfigMapsAndSecrets(ctx: RenderContext, target: KustTarget, set: ResourceSet): void {

@@ -15,6 +15,7 @@ import {replicasFieldSpecs, replicasTransformer} from './transformers/replicas.j
 import {replacementsTransformer} from './transformers/replacements.js'
 import {varReferenceFieldSpecs} from './transformers/vars-config.js'
 import {loadReplacements} from './transformers/replacements-load.js'
+import {observed, StepKind, type StepInfo} from './provenance/observer.js'
 
 const builtinTables: Array<[FieldSpecListName, readonly FieldSpec[]]> = [
   ['namespace', defaultNamespaceFieldSpecs],
@@ -41,24 +42,39 @@ export function runTransformers(ctx: RenderContext, target: KustTarget, set: Res
   // kustomize merges the whole configuration into the accumulator at every level, so a conflicting
   // custom spec fails there even when its transformer is not used.
   if (Object.keys(config).length) for (const [name, builtin] of builtinTables) specs(builtin, name)
+  // Each step observed (strata why/lint) under the field that asked for it; unobserved, just run.
+  const step = (kind: StepInfo['kind'], field: string, run: () => unknown, entry?: unknown) => observed(ctx.observer, {kind, file: origin.file, field, entry}, set, run)
   if (k.patchesStrategicMerge?.length) runPatchesStrategicMerge(ctx, target, set, k.patchesStrategicMerge)
   if (k.patches?.length) runPatches(ctx, target, set, k.patches, 'patches')
-  if (k.namespace) namespaceTransformer({namespace: k.namespace, origin: origin.file, fieldSpecs: specs(defaultNamespaceFieldSpecs, 'namespace')})(set)
-  if (k.namePrefix) prefixSuffixTransformer({prefix: k.namePrefix, prefixFieldSpecs: specs(defaultNamePrefixFieldSpecs, 'namePrefix')})(set)
-  if (k.nameSuffix) prefixSuffixTransformer({suffix: k.nameSuffix, suffixFieldSpecs: specs(defaultNameSuffixFieldSpecs, 'nameSuffix')})(set)
+  if (k.namespace) step(StepKind.namespace, 'namespace', () => namespaceTransformer({namespace: k.namespace!, origin: origin.file, fieldSpecs: specs(defaultNamespaceFieldSpecs, 'namespace')})(set))
+  if (k.namePrefix) step(StepKind.namePrefix, 'namePrefix', () => prefixSuffixTransformer({prefix: k.namePrefix, prefixFieldSpecs: specs(defaultNamePrefixFieldSpecs, 'namePrefix')})(set))
+  if (k.nameSuffix) step(StepKind.nameSuffix, 'nameSuffix', () => prefixSuffixTransformer({suffix: k.nameSuffix, suffixFieldSpecs: specs(defaultNameSuffixFieldSpecs, 'nameSuffix')})(set))
   const labelTables = {
     commonLabels: specs(defaultLabelFieldSpecTables.commonLabels, 'commonLabels'),
     templateLabels: specs(defaultLabelFieldSpecTables.templateLabels, 'templateLabels'),
     labels: specs(defaultLabelFieldSpecTables.labels, 'labels'),
   }
-  for (const entry of k.labels ?? []) {
-    labelsTransformer({labels: entry.pairs ?? {}, includeSelectors: entry.includeSelectors ?? false, includeTemplates: entry.includeTemplates ?? false, fieldSpecs: entry.fields, tables: labelTables, origin})(set)
+  for (const [i, entry] of (k.labels ?? []).entries()) {
+    step(StepKind.labels, `labels[${i}]`, () => labelsTransformer({labels: entry.pairs ?? {}, includeSelectors: entry.includeSelectors ?? false, includeTemplates: entry.includeTemplates ?? false, fieldSpecs: entry.fields, tables: labelTables, origin})(set))
   }
-  if (k.commonLabels && Object.keys(k.commonLabels).length) commonLabelsTransformer(k.commonLabels, labelTables.commonLabels)(set)
-  if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) annotationsTransformer({annotations: k.commonAnnotations, fieldSpecs: specs(commonAnnotationsFieldSpecs, 'commonAnnotations')})(set)
+  if (k.commonLabels && Object.keys(k.commonLabels).length) step(StepKind.commonLabels, 'commonLabels', () => commonLabelsTransformer(k.commonLabels!, labelTables.commonLabels)(set))
+  if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) step(StepKind.commonAnnotations, 'commonAnnotations', () => annotationsTransformer({annotations: k.commonAnnotations!, fieldSpecs: specs(commonAnnotationsFieldSpecs, 'commonAnnotations')})(set))
   if (k.patchesJson6902?.length) runPatches(ctx, target, set, k.patchesJson6902, 'patchesJson6902')
-  if (k.replicas?.length) replicasTransformer(k.replicas, {origin, fieldSpecs: specs(replicasFieldSpecs, 'replicas')})(set)
-  if (k.images?.length) imagesTransformer(k.images.map((i) => ({...i, name: i.name ?? ''})), {origin, fieldSpecs: specs(imagesFieldSpecs, 'images')})(set)
-  if (k.replacements?.length) replacementsTransformer(loadReplacements(ctx, target))(set)
-  runPluginTransformers(ctx, target, set)
+  if (k.replicas?.length) step(StepKind.replicas, 'replicas', () => replicasTransformer(k.replicas!, {origin, fieldSpecs: specs(replicasFieldSpecs, 'replicas')})(set), k.replicas)
+  if (k.images?.length) {
+    const images = k.images.map((i) => ({...i, name: i.name ?? ''}))
+    step(StepKind.images, 'images', () => imagesTransformer(images, {origin, fieldSpecs: specs(imagesFieldSpecs, 'images')})(set), images)
+  }
+  if (k.replacements?.length) {
+    const loaded = loadReplacements(ctx, target)
+    // Observed one replacement at a time (they run in order anyway), so each is named on its own.
+    if (ctx.observer) {
+      for (const r of loaded) {
+        const inFile = r.origin.file !== origin.file
+        observed(ctx.observer, {kind: StepKind.replacements, file: origin.file, field: inFile ? `replacements ${r.origin.field}` : r.origin.field, path: inFile ? r.origin.file : undefined, entry: r}, set, () => replacementsTransformer([r])(set))
+      }
+    }
+    else replacementsTransformer(loaded)(set)
+  }
+  step(StepKind.pluginTransformers, 'transformers', () => runPluginTransformers(ctx, target, set))
 }

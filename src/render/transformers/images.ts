@@ -64,6 +64,13 @@ export function imagesTransformer(images: readonly ImageSpec[], options: ImagesO
   }
 }
 
+/** Every container image string in `obj` (what the legacy filter rewrites), for `strata lint`. */
+export function containerImages(obj: JsonObject): string[] {
+  const sites: Site[] = []
+  findContainerImages(obj, sites)
+  return sites.map((s) => s.holder[s.key]).filter((v): v is string => typeof v === 'string')
+}
+
 /** kustomize's legacy filter walk: children first, then the `containers`/`initContainers` list itself. */
 function findContainerImages(node: JsonValue, out: Site[]): void {
   if (Array.isArray(node)) {

@@ -117,7 +117,7 @@ function sourceValue(set: ResourceSet, source: ReplacementSource, origin: ErrorO
 }
 
 /** Whether a target selects `r`: select's id and label/annotation selectors match, no reject does. */
-function selects(r: Resource, target: ReplacementTarget & {select: Selector}, origin: ErrorOrigin): boolean {
+export function selects(r: Resource, target: ReplacementTarget & {select: Selector}, origin: ErrorOrigin): boolean {
   if (!matchesLabelAndAnnotationSelectors(r, target.select, origin)) return false
   const rejects = target.reject ?? []
   for (const reject of rejects) {
