@@ -36,7 +36,7 @@ function checkImages(entries: ImageSpec[], set: ResourceSet, file: string, out: 
   let images: string[] = []
   for (const r of set) if (r.obj.kind !== 'CustomResourceDefinition') images.push(...containerImages(r.obj))
   entries.forEach((img, i) => {
-    let matcher: RegExp
+    let matcher: ReturnType<typeof imageMatcher>
     try {
       matcher = imageMatcher(img.name, {file, field: `images[${i}].name`})
     } catch {
