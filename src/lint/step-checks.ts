@@ -189,7 +189,11 @@ function checkPatchStep(step: RecordedStep, out: LintFinding[]): void {
   // Some fields changed: report the ones that only repeat what the object already had.
   const redundant = leavesAll.filter((l) => {
     const before = step.before.get(l.r)
-    return before !== undefined && before.has(l.p) && isDeepStrictEqual(before.get(l.p), l.v)
+    if (before === undefined || !before.has(l.p) || !isDeepStrictEqual(before.get(l.p), l.v)) return false
+    // A list addressed by index (items without unique names, e.g. Ingress rules) is replaced whole by
+    // a strategic merge patch: its fields repeat the base only when the whole list does.
+    const root = indexedListRoot(l.p)
+    return root === undefined || sameIndexedList(root, before, leavesAll.filter((o) => o.r === l.r))
   })
   if (redundant.length === 0) return
   const paths = [...new Set(redundant.map((l) => l.p))]
@@ -203,6 +207,20 @@ function checkPatchStep(step: RecordedStep, out: LintFinding[]): void {
     fix: `Remove ${paths.length === 1 ? 'this field' : 'these fields'} from the patch; keep only what this level changes.`,
     key: `${LintRule.redundantFields}|${key}|${paths.join(',')}`,
   })
+}
+
+/** The path of the first list on `path` whose items are addressed by index, if any. */
+function indexedListRoot(path: string): string | undefined {
+  const m = /^(.*?)\[\d+\]/.exec(path)
+  return m ? m[1] : undefined
+}
+
+/** Whether the patch's fields under list `root` are exactly the object's fields there before. */
+function sameIndexedList(root: string, before: ReadonlyMap<string, JsonValue>, leaves: Array<{p: string; v: JsonValue}>): boolean {
+  const under = (p: string) => p.startsWith(`${root}[`)
+  const patchFields = leaves.filter((l) => under(l.p))
+  const beforeCount = [...before.keys()].filter(under).length
+  return patchFields.length === beforeCount && patchFields.every((l) => before.has(l.p) && isDeepStrictEqual(before.get(l.p), l.v))
 }
 
 function checkConflicts(file: string, steps: RecordedStep[], out: LintFinding[]): void {

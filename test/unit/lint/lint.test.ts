@@ -63,6 +63,14 @@ describe('strata lint findings', () => {
     assert.deepEqual(r.findings[0].paths, ['spec.replicas', 'spec.template.spec.containers[name=web].image'])
   })
 
+  test('a list replaced whole (no merge key) is redundant only when the patch restates all of it', async () => {
+    assert.ok(kustomizeBuilds(path.join(fixtures, 'replaced-list')))
+    const r = await lint('replaced-list')
+    assert.deepEqual(brief(r.findings), ['replaced-list/kustomization.yaml patches[1] redundant-fields'])
+    assert.match(r.findings[0].object ?? '', /^Ingress\/admin$/)
+    assert.ok(r.findings[0].paths?.every((p) => p.startsWith('spec.rules[0].')))
+  })
+
   test('two patches of one kustomization setting one field to different values', async () => {
     const r = await lint('conflict')
     assert.deepEqual(brief(r.findings), ['conflict/kustomization.yaml patches[0] conflict'])
