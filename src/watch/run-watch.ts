@@ -98,6 +98,7 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
   // The apps this replica's shard owns (all of them without --shard).
   let owned = new Set<string>()
   let members: string[] = []
+  let ownerOf = new Map<string, string>()
   let shardTimer: unknown
   const mine = (app: string): boolean => !shard || (owned.has(app) && shard.membership.stillMember())
   const reconcile: Reconcile = !options.driftWatch
@@ -128,6 +129,24 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
   })
   if (election) metrics.gauge(leaderMetricName, 'Whether this replica holds the leader Lease (1) or stands by (0).')
 
+  // The reconciles a push wakes share one fresh look-up of the pushed repository.
+  const webhook = (app: string): ReturnType<Scheduler['trigger']> => {
+    const repo = appsByName.get(app)?.repo
+    if (repo !== undefined) options.heads?.expire(repo)
+    return scheduler.trigger(app, 'webhook')
+  }
+  // --shard: a push for another member's app is passed on to it (a wake annotation on its Lease).
+  const forwardWebhook = (app: string): 'queued' => {
+    const owner = ownerOf.get(app)
+    if (owner !== undefined && shard) {
+      shard.membership.wake(owner, [app]).then(
+        () => logger.log('info', 'webhook-forwarded', {app, owner}),
+        (err: unknown) => logger.log('warn', 'webhook-forward-error', {app, owner, error: err instanceof Error ? err.message : String(err)}),
+      )
+    }
+    return 'queued'
+  }
+
   const readiness = (): Readiness => readinessOf({allAttempted: scheduler.allAttempted(mine), election: election ? {leading, roundDone} : undefined})
 
   let server: WatchServer | undefined
@@ -137,10 +156,8 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
       apps: options.apps,
       // On a standby the run is skipped (not-leading); the leader sees the commit on its next poll.
       trigger: (app) => {
-        // The reconciles a push wakes share one fresh look-up of the pushed repository.
-        const repo = appsByName.get(app)?.repo
-        if (repo !== undefined) options.heads?.expire(repo)
-        return scheduler.trigger(app, 'webhook')
+        if (shard && appsByName.has(app) && !mine(app) && !stopping) return forwardWebhook(app)
+        return webhook(app)
       },
       metrics,
       readiness,
@@ -205,9 +222,17 @@ export async function startWatch(options: WatchRuntimeOptions): Promise<RunningW
     const me = shard.membership.identity
     const member = shard.membership.stillMember()
     const seen = member ? members : members.filter((m) => m !== me)
+    if (!initial) {
+      for (const app of shard.membership.takeWakes()) {
+        if (!mine(app)) continue
+        logger.log('info', 'webhook-woken', {app})
+        webhook(app)
+      }
+    }
     if (!initial && sameList(seen, shownMembers) && member === wasMember) return
     wasMember = member
     const assignment = assignApps(options.apps.map((a) => a.name), seen)
+    ownerOf = new Map([...assignment].flatMap(([m, apps]) => apps.map((a) => [a, m] as [string, string])))
     const next = new Set(member ? (assignment.get(me) ?? []) : [])
     const gained = [...next].filter((a) => !owned.has(a))
     const lost = [...owned].filter((a) => !next.has(a))

@@ -13,9 +13,17 @@
 import {createHash} from 'node:crypto'
 import type {ClusterPort, ObjectRef} from '../cluster/port.js'
 import {isObject, type JsonObject} from '../model/json.js'
-import {LeaderElector, leaseRecordOf, type LeaderElectionConfig} from './leader.js'
+import {LeaderElector, leaseRecordOf, microTime, type LeaderElectionConfig} from './leader.js'
 
 export const shardGroupLabel = 'strata.dev/watch-shard-group'
+/**
+ * A webhook that reaches a replica not owning the pushed app is passed on as an annotation
+ * `wake.strata.dev/<app>` on the owner's membership Lease (one key per app, so two senders never
+ * overwrite each other). The owner lists its Lease every round anyway; its renewal PUT writes the
+ * Lease without them, which consumes them — and a wake written between its list and its PUT makes
+ * that PUT fail its compare-and-swap, so the next round sees it: none is lost.
+ */
+export const wakeAnnotationPrefix = 'wake.strata.dev/'
 
 /** The rendezvous score of `app` on `member` (the first 8 bytes of a SHA-256). */
 export function rendezvousScore(member: string, app: string): bigint {
@@ -60,6 +68,16 @@ export interface MemberSighting {
   /** Local time at which this replica saw the current renewTime first. */
   seenAt: number
   resourceVersion?: string
+}
+
+/** The apps the wake annotations on a member's own Lease name. */
+export function wakesOf(lease: JsonObject | undefined): string[] {
+  const md = lease && isObject(lease.metadata) ? lease.metadata : {}
+  const annotations = isObject(md.annotations) ? md.annotations : {}
+  return Object.keys(annotations)
+    .filter((k) => k.startsWith(wakeAnnotationPrefix))
+    .map((k) => k.slice(wakeAnnotationPrefix.length))
+    .sort()
 }
 
 export interface MemberView {
@@ -109,6 +127,10 @@ export interface Membership {
   /** Whether this replica may still act as a member (its last renewal is within the renew deadline). */
   stillMember(): boolean
   release(): Promise<void>
+  /** The apps other members asked this one to reconcile (webhooks they received), since the last call. */
+  takeWakes(): string[]
+  /** Asks `owner` to reconcile `apps` at its next round (a webhook this replica received for them). */
+  wake(owner: string, apps: readonly string[]): Promise<void>
 }
 
 /** This replica's membership Lease and the live members it sees: one list and one write per round. */
@@ -116,6 +138,7 @@ export class ShardMembership implements Membership {
   private readonly lease: LeaderElector
   private readonly leaseName: string
   private sightings = new Map<string, MemberSighting>()
+  private wakes = new Set<string>()
 
   constructor(
     private readonly cluster: ClusterPort,
@@ -138,6 +161,7 @@ export class ShardMembership implements Membership {
       // Without a list this round still renews (by GET), so the others keep counting this replica.
     }
     const own = leases?.find((l) => isObject(l.metadata) && l.metadata.name === this.leaseName)
+    for (const app of wakesOf(own)) this.wakes.add(app)
     await this.lease.tryAcquireOrRenew(leases === undefined ? undefined : (own ?? null))
     if (!leases) return undefined
     const view = observeMembers(leases, this.sightings, this.now(), this.config.leaseDurationMs * 4)
@@ -152,6 +176,19 @@ export class ShardMembership implements Membership {
 
   stillMember(): boolean {
     return this.lease.stillLeading()
+  }
+
+  takeWakes(): string[] {
+    const out = [...this.wakes]
+    this.wakes.clear()
+    return out
+  }
+
+  async wake(owner: string, apps: readonly string[]): Promise<void> {
+    const at = microTime(this.now())
+    const annotations = Object.fromEntries(apps.map((a) => [`${wakeAnnotationPrefix}${a}`, at]))
+    const ref: ObjectRef = {apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: memberLeaseName(this.config.group, owner), namespace: this.config.namespace}
+    await this.cluster.patch(ref, {metadata: {annotations}}, {type: 'merge'})
   }
 
   /** Deletes this replica's Lease on shutdown: the others take its apps at their next round. */

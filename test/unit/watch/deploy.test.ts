@@ -83,7 +83,7 @@ test('deploy/overlays/sharded: N replicas with --shard (never with --leader-elec
   assert.ok(c.args.includes('--listen=:8080'), 'each replica serves its own /metrics with the apps per member')
   assert.ok(c.env.some((e: {name: string}) => e.name === 'POD_NAMESPACE'), 'membership Leases go to the pod namespace')
   const [role] = byKind(objs, 'Role') as Array<{rules: Array<{apiGroups: string[]; resources: string[]; verbs: string[]}>}>
-  assert.deepEqual(role.rules, [{apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'create', 'update', 'delete']}])
+  assert.deepEqual(role.rules, [{apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'create', 'update', 'patch', 'delete']}])
   // Everything else is the base's.
   const base = await renderKustomization(path.join(repo, 'deploy/base'), {displayBase: repo})
   assert.deepEqual(objs.map((o) => `${o.kind}/${(o.metadata as JsonObject).name}`), [...base.resources].map((res) => `${res.obj.kind}/${(res.obj.metadata as JsonObject).name}`))

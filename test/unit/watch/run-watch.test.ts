@@ -228,8 +228,16 @@ function fakeMembership(identity: string, members: string[]) {
     member: true,
     listFails: false,
     released: 0,
+    wakes: [] as string[],
+    woken: [] as Array<{owner: string; apps: string[]}>,
     async round() {
       return m.listFails ? undefined : [...m.members].sort()
+    },
+    takeWakes() {
+      return m.wakes.splice(0)
+    },
+    async wake(owner: string, apps: readonly string[]) {
+      m.woken.push({owner, apps: [...apps]})
     },
     stillMember() {
       return m.member
@@ -240,6 +248,40 @@ function fakeMembership(identity: string, members: string[]) {
   }
   return m satisfies Membership
 }
+
+test('--shard: a webhook reaching a replica that does not own the app is passed on to its owner; a wake from another replica runs its app at once', async () => {
+  const timers = fakeTimers()
+  const names = Array.from({length: 12}, (_, i) => `app-${i}`)
+  const {runs, reconcile} = recorder()
+  const {lines, logger} = captureLogger()
+  const membership = fakeMembership('me', ['me', 'other'])
+  const starting = startWatch({apps: names.map(app), reconcile, logger, metrics: new MetricsRegistry(), timers, listen: {host: '127.0.0.1', port: 0}, webhookSecret: 's3cr3t', shard: {membership, retryPeriodMs: 2_000}})
+  await timers.advance(2_000)
+  const w = await starting
+  try {
+    const share = assignApps(names, ['me', 'other'])
+    const foreign = share.get('other')![0]
+    const own = share.get('me')![0]
+    const {createHmac} = await import('node:crypto')
+    const body = '{}'
+    const sig = `sha256=${createHmac('sha256', 's3cr3t').update(body).digest('hex')}`
+    await timers.flush()
+    runs.length = 0
+    const r = await call(w.address!.port, 'POST', `/webhook/${foreign}`, body, {'X-Hub-Signature-256': sig})
+    assert.equal(r.status, 202)
+    await timers.flush()
+    assert.deepEqual(membership.woken, [{owner: 'other', apps: [foreign]}])
+    assert.deepEqual(runs, [], 'not run here')
+    assert.ok(lines.some((l) => l.msg === 'webhook-forwarded' && l.owner === 'other'))
+
+    // Another replica passed a push for this replica's app on: run at the next round, as a webhook.
+    membership.wakes.push(own, foreign)
+    await timers.advance(2_000)
+    assert.deepEqual(runs.map((x) => `${x.app}:${x.reason}`), [`${own}:webhook`], 'only its own app')
+  } finally {
+    await w.stop(1000)
+  }
+})
 
 test('--shard: a replica reconciles only its rendezvous share; takes over a departed member\'s apps at once; a lapsed membership stops it; /metrics shows apps per member', async () => {
   const timers = fakeTimers()

@@ -180,3 +180,38 @@ test('ShardMembership: members see each other; one that stops renewing drops out
   await a.release()
   assert.equal(server.leases.has(memberLeaseName('strata-watch', 'a')), false)
 })
+
+test('ShardMembership.wake: a webhook for another member\'s app reaches it at its next round, once', async () => {
+  const server = leaseServer()
+  const port = server as unknown as ClusterPort
+  const patches: Array<{name: string; body: unknown}> = []
+  Object.assign(server, {
+    async patch(ref: ObjectRef, body: JsonObject) {
+      patches.push({name: ref.name, body})
+      const live = server.leases.get(ref.name)
+      if (!live) throw new ClusterError(404, 'NotFound', 'gone')
+      const md = live.metadata as JsonObject
+      md.annotations = {...((md.annotations as JsonObject) ?? {}), ...((body.metadata as JsonObject).annotations as JsonObject)}
+      md.resourceVersion = String(Number(md.resourceVersion) + 100)
+      return cloneJson(live)
+    },
+  })
+  let now = 5_000_000
+  const a = new ShardMembership(port, {group: 'g', namespace: 'ops', identity: 'a', ...timings}, () => now)
+  const b = new ShardMembership(port, {group: 'g', namespace: 'ops', identity: 'b', ...timings}, () => now)
+  await a.round()
+  await b.round()
+  await b.wake('a', ['web'])
+  await b.wake('a', ['api'])
+  assert.deepEqual(patches.map((p) => p.name), [memberLeaseName('g', 'a'), memberLeaseName('g', 'a')])
+  assert.deepEqual(a.takeWakes(), [], 'not before its next round')
+  now += 2_000
+  await a.round()
+  assert.deepEqual(a.takeWakes().sort(), ['api', 'web'], 'two senders never overwrite each other')
+  assert.deepEqual(a.takeWakes(), [])
+  now += 2_000
+  await a.round()
+  assert.deepEqual(a.takeWakes(), [], 'the renewal consumed the annotations')
+  assert.equal(((server.leases.get(memberLeaseName('g', 'a'))!.metadata as JsonObject).annotations as JsonObject | undefined)?.['wake.strata.dev/web'], undefined)
+  await assert.rejects(b.wake('gone', ['web']))
+})
