@@ -20,8 +20,8 @@ export const shardGroupLabel = 'strata.dev/watch-shard-group'
  * A webhook that reaches a replica not owning the pushed app is passed on as an annotation
  * `wake.strata.dev/<app>` on the owner's membership Lease (one key per app, so two senders never
  * overwrite each other). The owner lists its Lease every round anyway; its renewal PUT writes the
- * Lease without them, which consumes them — and a wake written between its list and its PUT makes
- * that PUT fail its compare-and-swap, so the next round sees it: none is lost.
+ * Lease without them, which consumes them — and a wake written between its read and its PUT makes
+ * that PUT fail its compare-and-swap, so it reads the Lease again (and the wake with it): none is lost.
  */
 export const wakeAnnotationPrefix = 'wake.strata.dev/'
 
@@ -158,11 +158,13 @@ export class ShardMembership implements Membership {
     try {
       leases = await this.cluster.list('coordination.k8s.io/v1', 'Lease', {namespace: this.config.namespace, labelSelector: `${shardGroupLabel}=${this.config.group}`})
     } catch {
-      // Without a list this round still renews (by GET), so the others keep counting this replica.
+      // Without a list this round still renews (from a GET), so the others keep counting this replica.
     }
-    const own = leases?.find((l) => isObject(l.metadata) && l.metadata.name === this.leaseName)
-    for (const app of wakesOf(own)) this.wakes.add(app)
-    await this.lease.tryAcquireOrRenew(leases === undefined ? undefined : (own ?? null))
+    const own = leases ? (leases.find((l) => isObject(l.metadata) && l.metadata.name === this.leaseName) ?? null) : await this.ownLease()
+    // A wake written after this read fails the renewal's compare-and-swap (the renewal never
+    // consumes a wake it has not read); one retry from a fresh read keeps a burst of forwarded
+    // webhooks from costing this replica its renewals.
+    if (!(await this.renew(own))) await this.renew(await this.ownLease())
     if (!leases) return undefined
     const view = observeMembers(leases, this.sightings, this.now(), this.config.leaseDurationMs * 4)
     this.sightings = view.sightings
@@ -176,6 +178,23 @@ export class ShardMembership implements Membership {
 
   stillMember(): boolean {
     return this.lease.stillLeading()
+  }
+
+  /** Renews from `own` as read (null: absent; undefined: unreadable), keeping the wakes it carries. */
+  private async renew(own: JsonObject | null | undefined): Promise<boolean> {
+    for (const app of wakesOf(own ?? undefined)) this.wakes.add(app)
+    // Unreadable: no renewal, as a write without reading would consume wakes unseen.
+    if (own === undefined) return false
+    return this.lease.tryAcquireOrRenew(own)
+  }
+
+  /** This replica's own Lease (null: absent; undefined: the GET failed). */
+  private async ownLease(): Promise<JsonObject | null | undefined> {
+    try {
+      return (await this.cluster.get({apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: this.leaseName, namespace: this.config.namespace})) ?? null
+    } catch {
+      return undefined
+    }
   }
 
   takeWakes(): string[] {

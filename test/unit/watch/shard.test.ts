@@ -215,3 +215,43 @@ test('ShardMembership.wake: a webhook for another member\'s app reaches it at it
   assert.equal(((server.leases.get(memberLeaseName('g', 'a'))!.metadata as JsonObject).annotations as JsonObject | undefined)?.['wake.strata.dev/web'], undefined)
   await assert.rejects(b.wake('gone', ['web']))
 })
+
+test('ShardMembership: a wake written between the list and the renewal is kept and the renewal retried; a failed list still reads its own Lease before renewing', async () => {
+  const server = leaseServer()
+  const port = server as unknown as ClusterPort
+  let now = 5_000_000
+  const a = new ShardMembership(port, {group: 'g', namespace: 'ops', identity: 'a', ...timings}, () => now)
+  await a.round()
+  const name = memberLeaseName('g', 'a')
+  const annotate = (app: string) => {
+    const live = server.leases.get(name)!
+    const md = live.metadata as JsonObject
+    md.annotations = {...((md.annotations as JsonObject) ?? {}), [`wake.strata.dev/${app}`]: microTime(now)}
+    md.resourceVersion = String(Number(md.resourceVersion) + 100)
+  }
+
+  // The wake lands after the list: the renewal's compare-and-swap fails, a fresh read sees the wake.
+  const list = server.list
+  server.list = async (...args: Parameters<typeof list>) => {
+    const out = await list(...args)
+    annotate('web')
+    return out
+  }
+  server.calls.length = 0
+  now += 2_000
+  assert.deepEqual(await a.round(), ['a'])
+  assert.deepEqual(server.calls, ['list', 'update', 'get', 'update'])
+  assert.deepEqual(a.takeWakes(), ['web'])
+  assert.equal(a.stillMember(), true)
+  server.list = list
+
+  // The list fails: the Lease is read (keeping its wakes) before the renewal consumes them.
+  annotate('api')
+  server.list = async () => {
+    throw new ClusterError(503, 'ServiceUnavailable', 'down')
+  }
+  now += 2_000
+  assert.equal(await a.round(), undefined)
+  assert.deepEqual(a.takeWakes(), ['api'])
+  assert.equal(((server.leases.get(name)!.metadata as JsonObject).annotations as JsonObject | undefined)?.['wake.strata.dev/api'], undefined, 'consumed by the renewal')
+})
