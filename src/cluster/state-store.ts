@@ -7,6 +7,7 @@ import {gunzipSync, gzipSync} from 'node:zlib'
 import {UserError} from '../model/errors.js'
 import {rolloutCommand, shellQuote, type ClusterTarget} from '../model/follow-up.js'
 import {isObject, type JsonObject} from '../model/json.js'
+import {phasePredicate} from '../rollout/phase-wording.js'
 import type {RolloutHolder, RolloutState, StopRequest} from '../rollout/types.js'
 import {ClusterError} from './errors.js'
 import type {ClusterPort, ObjectRef} from './port.js'
@@ -220,7 +221,7 @@ export class RolloutStateStore {
       const same = options.digest !== undefined && options.digest === state.plan.digest
       const changed = options.digest !== undefined && !same
       throw new UserError(
-        `a rollout of ${this.app} is ${state.phase} at step ${state.step + 1} of ${state.plan.steps.length}${state.reason ? `: ${state.reason}` : ''}` +
+        `a rollout of ${this.app} ${phasePredicate[state.phase]} at step ${state.step + 1} of ${state.plan.steps.length}${state.reason ? `: ${state.reason}` : ''}` +
           (same ? ' — this is the render it was started from' : changed ? ' — and this render differs from the one it was started from' : ''),
         {field: '--name'},
         same

@@ -18,6 +18,7 @@ import {formatPlanText, planToJson} from '../rollout/plan-format.js'
 import {describeSource} from '../rollout/app-source.js'
 import {defaultKeepGenerated} from '../rollout/retention.js'
 import {parseDuration, prepareApply, processHolder, runApply, type ApplyRequest, type PreparedApply, type RunDeps, type RunOptions} from '../rollout/run-apply.js'
+import {phasePredicate} from '../rollout/phase-wording.js'
 import type {RolloutEvent, RolloutState} from '../rollout/types.js'
 import {choosePrinterKind, makePrinter} from '../ui/printers/index.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
@@ -84,7 +85,7 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
     }
     // A failed gate or object is not the end of the story for a script: close with the outcome.
     if (json && (last === undefined || !closingEvents.has(last))) {
-      writeJsonError(r.value.reason ?? `the rollout of ${r.value.app} is ${r.value.phase}`, {}, `${rolloutCommand('resume', where.app, where.namespace, where.target)} goes on; ${rolloutCommand('abort', where.app, where.namespace, where.target)} rolls back`, {phase: r.value.phase, app: r.value.app, namespace: r.value.namespace, step: r.value.step + 1})
+      writeJsonError(r.value.reason ?? `the rollout of ${r.value.app} ${phasePredicate[r.value.phase]}`, {}, `${rolloutCommand('resume', where.app, where.namespace, where.target)} goes on; ${rolloutCommand('abort', where.app, where.namespace, where.target)} rolls back`, {phase: r.value.phase, app: r.value.app, namespace: r.value.namespace, step: r.value.step + 1})
     }
     const succeeded = typeof success === 'function' ? success(r.value) : r.value.phase === success
     process.exitCode = succeeded ? ExitCode.ok : exitCodeOf(r.value)

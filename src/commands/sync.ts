@@ -41,7 +41,7 @@ export default class Sync extends StrataCommand {
 
   static override flags = {
     repo: Flags.string({description: 'git repository: https, ssh, git@host:org/repo, file:// or a local path', required: true}),
-    ref: Flags.string({description: "branch, tag or commit (HEAD: the repository's default branch)", default: 'HEAD'}),
+    ref: Flags.string({description: "branch, tag or commit; HEAD is the repository's default branch", default: 'HEAD'}),
     path: Flags.string({description: 'directory of the kustomization inside the repository', default: '.'}),
     name: Flags.string({description: 'app name: inventory Secret applyset-NAME, state Secret strata-rollout-NAME', required: true}),
     namespace: Flags.string({char: 'n', description: "namespace of every namespaced object that names none (as kubectl apply -n; default: the kubeconfig's) and of the app's inventory and rollout state (default: the one namespace the render uses, else the kubeconfig's)"}),

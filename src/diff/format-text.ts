@@ -53,7 +53,7 @@ const modeWords: Record<DiffMode, string> = {
   server: 'server-side dry-run',
   matched: 'matching live field by field',
   'read-only': 'read-only (GET only)',
-  rendered: 'the render only (kind not installed yet)',
+  rendered: 'the render only (its kind or namespace is not in the cluster yet)',
 }
 
 export function formatSummary(report: DiffReport, theme: Theme): string {

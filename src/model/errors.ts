@@ -20,13 +20,23 @@ export class UserError extends Error {
     this.hint = hint
   }
 
-  /** One paragraph: where, what, and what to do. */
+  /**
+   * One paragraph: where, what, and what to do. A field that is a flag or an argument (`--name`,
+   * `NAME`) is kept for `--json` but not printed as a prefix: the message and hint name the flag
+   * in a sentence, and a prefix would name flags the user never passed.
+   */
   describe(): string {
-    const where = [this.origin.file && (this.origin.line ? `${this.origin.file}:${this.origin.line}` : this.origin.file), this.origin.field && `field ${this.origin.field}`]
+    const field = this.origin.field !== undefined && !isCommandLineField(this.origin.field) ? this.origin.field : undefined
+    const where = [this.origin.file && (this.origin.line ? `${this.origin.file}:${this.origin.line}` : this.origin.file), field && `field ${field}`]
       .filter(Boolean)
       .join(', ')
     return `${where ? `${where}: ` : ''}${this.message}${this.hint ? `\n  ${this.hint}` : ''}`
   }
+}
+
+/** `--max-deletions`, `-n`, `NAME`: an origin on the command line rather than in a file. */
+export function isCommandLineField(field: string): boolean {
+  return field.startsWith('-') || /^[A-Z][A-Z_]*$/.test(field)
 }
 
 /** An invariant the code relies on was broken: a strata bug, not the user's input. */

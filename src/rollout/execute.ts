@@ -224,7 +224,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
     yield {type: 'step-done', step: i, elapsedMs: deps.now() - stepStart}
     state.step = i + 1
     if (step.pauseAfter && i + 1 < steps.length) {
-      const reason = `paused after step ${i + 1} (${step.name})`
+      const reason = `${step.name} done; --pause-after asked for a pause here`
       await save('paused', reason)
       yield {type: 'paused', step: i, reason, resumeCommand, abortCommand}
       return state

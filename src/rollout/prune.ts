@@ -12,7 +12,7 @@ export interface PruneSelection {
   protected: PlanObjectId[]
   /** Generated config still used by the app's ReplicaSets/ControllerRevisions (retention.ts): kept, not counted against the cap. */
   retained: PlanObjectId[]
-  refused?: {count: number; cap: number; reason: string}
+  refused?: {count: number; cap: number; reason: string; hint: string}
 }
 
 /** kubectl's and strata's default: a quarter of the inventory, at least one object. */
@@ -58,9 +58,9 @@ export function selectPrunable(plan: RolloutPlan, inventoryCount: number, option
   const selection: PruneSelection = {delete: toDelete, protected: protectedIds, retained: retainedIds}
   const cap = options.maxDeletions ?? defaultMaxDeletions(inventoryCount)
   if (rendered === 0 && toDelete.length > 0 && !options.allowEmptyRender) {
-    selection.refused = {count: toDelete.length, cap, reason: `the render is empty: pruning would delete all ${toDelete.length} members of the inventory (pass --allow-empty-render if that is what you want)`}
+    selection.refused = {count: toDelete.length, cap, reason: `the render is empty: pruning would delete all ${toDelete.length} members of the inventory`, hint: `To remove the app and everything it owns, run \`strata delete\` instead.`}
   } else if (toDelete.length > cap && !options.allowMassDelete) {
-    selection.refused = {count: toDelete.length, cap, reason: `pruning would delete ${toDelete.length} objects, more than the cap of ${cap} (--max-deletions; default 25% of the ${inventoryCount} members, at least 1); pass --allow-mass-delete to allow it`}
+    selection.refused = {count: toDelete.length, cap, reason: `prune would delete ${toDelete.length} objects, over the cap of ${cap} (--max-deletions; default 25% of the ${inventoryCount} members, at least 1)`, hint: 'Check that the render is the one you meant; raise the cap with --max-deletions N, or pass --allow-mass-delete.'}
   }
   return selection
 }

@@ -19,6 +19,7 @@ import {redactUrls} from '../source/git-safety.js'
 import {treeOrigin} from '../source/tree-origin.js'
 import {checkOwnership, encodeSource, sourceAnnotation, type AppSource, type Ownership} from './app-source.js'
 import {renderDigest} from './digest.js'
+import {phasePredicate} from './phase-wording.js'
 import {deleteMembers} from './delete-members.js'
 import {executeRollout, type ExecuteOptions, type MembershipHooks} from './execute.js'
 import {buildPlan, planInputFromDiff, type PlanOptions} from './plan.js'
@@ -105,9 +106,9 @@ export async function prepareApply(cluster: ClusterPort, request: ApplyRequest):
   const prune = selectPrunable(plan, inventoryCount, {maxDeletions: request.maxDeletions, allowMassDelete: request.allowMassDelete, retained})
   if (prune.refused) {
     throw new UserError(
-      `refusing to apply ${app}: prune would delete ${prune.refused.count} objects, over the cap of ${prune.refused.cap} — ${prune.refused.reason}`,
+      `refusing to apply ${app}: ${prune.refused.reason}`,
       {field: '--max-deletions'},
-      'Nothing was changed. Check that the render is the one you meant; raise the cap with --max-deletions N, or pass --allow-mass-delete.',
+      `Nothing was changed. ${prune.refused.hint}`,
     )
   }
   return {app, defaultName: request.name === undefined, namespace, plan, prune, inventoryCount, source, ownership}
@@ -240,7 +241,7 @@ export async function takeUnfinished(store: RolloutStateStore, deps: RunDeps, ve
   if ((taken.state.phase === 'done' && !acceptDone) || taken.state.phase === 'aborted') {
     // acquire stamped our holder on it: put the finished state back as it was.
     await store.save({...taken.state, holder: undefined}, taken.resourceVersion)
-    throw new UserError(`the rollout of ${store.app} is ${taken.state.phase}: nothing to ${verb}`, {field: 'NAME'}, `Run \`strata apply\` to start a new rollout; \`${rolloutCommand('status', store.app, store.namespace, deps.target)}\` shows the last one.`)
+    throw new UserError(`the rollout of ${store.app} ${phasePredicate[taken.state.phase]}: nothing to ${verb}`, {field: 'NAME'}, `Run \`strata apply\` to start a new rollout; \`${rolloutCommand('status', store.app, store.namespace, deps.target)}\` shows the last one.`)
   }
   return taken
 }

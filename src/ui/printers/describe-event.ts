@@ -29,7 +29,8 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
       return [`  ${e.result === 'deleted' ? theme.removed(`${describeId(e.id)} deleted`) : e.result === 'kept' ? theme.dim(`${describeId(e.id)} kept`) : theme.error(`${describeId(e.id)} not deleted`)}${e.reason ? `: ${e.reason}` : ''}`]
     case 'paused':
       return [
-        theme.warn(`paused after step ${e.step + 1}/${steps}${e.workload && e.batch !== undefined ? `, ${describeId(e.workload)} batch ${e.batch}` : ''}: ${e.reason}`),
+        // The reason names the workload and batch (or the step) itself: say each once.
+        theme.warn(`paused ${e.workload ? 'in' : 'after'} step ${e.step + 1}/${steps}: ${e.reason}`),
         `  continue: ${e.resumeCommand}`,
         `  roll back: ${e.abortCommand}`,
       ]

@@ -58,7 +58,7 @@ describe('-o is a format as in kubectl', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-o-'))
     const wide = spawnSync(process.execPath, [bin, 'render', path.resolve(example), '-o', 'wide'], {cwd: tmp, encoding: 'utf8'})
     assert.equal(wide.status, 2)
-    assert.match(wide.stderr, /-o 'wide' is neither an output format nor a path/)
+    assert.match(wide.stderr, /^Error: -o 'wide' is neither an output format nor a path/, 'no `field --output:` prefix naming a flag the user did not write')
     assert.deepEqual(fs.readdirSync(tmp), [], 'nothing written')
     const file = spawnSync(process.execPath, [bin, 'render', path.resolve(example), '-o', 'out.yaml'], {cwd: tmp, encoding: 'utf8'})
     assert.equal(file.status, 0, file.stderr)

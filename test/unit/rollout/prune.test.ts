@@ -38,7 +38,8 @@ describe('selectPrunable', () => {
     const dels = [item('ConfigMap', 'a', 'delete'), item('ConfigMap', 'b', 'delete'), item('ConfigMap', 'c', 'delete')]
     const s = selectPrunable(plan(5, dels), 8, {allowMassDelete: false})
     assert.deepEqual({count: s.refused?.count, cap: s.refused?.cap}, {count: 3, cap: 2})
-    assert.match(s.refused!.reason, /--allow-mass-delete/)
+    assert.match(s.refused!.reason, /--max-deletions/)
+    assert.match(s.refused!.hint, /--allow-mass-delete/)
     assert.equal(selectPrunable(plan(5, dels), 8, {allowMassDelete: true}).refused, undefined)
     assert.equal(selectPrunable(plan(5, dels), 8, {allowMassDelete: false, maxDeletions: 3}).refused, undefined)
     assert.equal(selectPrunable(plan(5, dels), 8, {allowMassDelete: false, maxDeletions: 0}).refused?.cap, 0)

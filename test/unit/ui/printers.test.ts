@@ -82,7 +82,7 @@ describe('plain printer', () => {
       `[0.0s] rollout of shop (namespace shop): 3 steps
 [12.3s] step 2/3 config-storage: 1 object
 [12.3s]   Deployment shop/web batch 1/3 (25%): 2/4 ready, 1 updated
-[12.3s] paused after step 3/3, Deployment shop/web batch 1: batch 1/3 of Deployment shop/web is ready
+[12.3s] paused in step 3/3: batch 1/3 of Deployment shop/web is ready
 [12.3s]   continue: strata rollout resume shop
 [12.3s]   roll back: strata rollout abort shop
 [13.0s] done in 13.0s: 3 applied, 0 unchanged, 0 deleted
@@ -143,7 +143,7 @@ describe('tty printer', () => {
     assert.match(live, /▶ 3\/3 workloads {2}0\/1 applied\n {6}web 2\/4 ready \(batch 1\/3\)\n/)
     p.event(events[9])
     const text = strip(out.text())
-    assert.match(text, /paused after step 3\/3[^\n]*\n {2}continue: strata rollout resume shop\n {2}roll back: strata rollout abort shop\n/)
+    assert.match(text, /paused in step 3\/3[^\n]*\n {2}continue: strata rollout resume shop\n {2}roll back: strata rollout abort shop\n/)
     const n = out.chunks.length
     p.close()
     assert.equal(out.chunks.length, n + 1, 'one final frame')
