@@ -6,7 +6,8 @@ import {kubeCluster} from '../cluster/kube.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {clusterTarget} from '../model/follow-up.js'
 import {formatPlanText, planToJson} from '../rollout/plan-format.js'
-import {prepareApply, runApply} from '../rollout/run-apply.js'
+import {runApply} from '../rollout/run-apply.js'
+import {prepareFromRepo} from '../rollout/prepare-from-repo.js'
 import {GitCache} from '../source/git-cache.js'
 import {redactUrls} from '../source/git-safety.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
@@ -14,7 +15,6 @@ import {appFromFlags} from '../watch/config.js'
 import {gitRefOf} from '../watch/reconcile.js'
 import {planChanges} from '../rollout/plan-changes.js'
 import {writeSourceRecord} from '../watch/source-commit.js'
-import {repoSource} from '../rollout/app-source.js'
 import {applyRequestFrom, executionFlags, ownershipNotice, planFlags, runOptionsFrom, runRollout} from './apply.js'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -59,8 +59,8 @@ export default class Sync extends StrataCommand {
     say(`fetched ${redactUrls(app.repo)} ${app.ref} at ${tree.commit}`, {type: 'fetched', repo: redactUrls(app.repo), ref: app.ref, commit: tree.commit})
 
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
-    const request = applyRequestFrom(path.join(tree.dir, app.path), {...flags, 'cache-dir': flags['cache-dir'] ?? cache.root})
-    const prepared = await prepareApply(cluster, {...request, name: app.name, source: repoSource(app.repo, app.path)})
+    const {dir: _dir, ...request} = applyRequestFrom(tree.dir, {...flags, 'cache-dir': flags['cache-dir'] ?? cache.root})
+    const prepared = await prepareFromRepo(cluster, tree, {repo: app.repo, path: app.path, label: flags.repo}, {...request, name: app.name})
     const notice = ownershipNotice(prepared)
     if (notice) process.stderr.write(`${notice}\n`)
     if (flags['dry-run']) {

@@ -37,31 +37,32 @@ function readPatchFile(ctx: RenderContext, target: KustTarget, rel: string, fiel
  * strategic merge. PatchTransformer (kustomize v5.5) parses the text both ways: an empty file parses
  * as neither a strategic merge patch nor operations, so it is a JSON patch without operations
  * (refused without a target, nothing to do with one); text that is only comments, blank lines or
- * `---` parses as both, which it refuses.
+ * `---` parses as both, which it refuses. `where` names the text in parse errors: the patch file
+ * itself, whose line a YAML error gives, or the kustomization's entry for an inline patch.
  */
-function classifyPatch(text: string, source: string, displayFile: string, field: string): LoadedPatch {
+function classifyPatch(text: string, source: string, displayFile: string, field: string, where: string): LoadedPatch {
   if (text === '') return {kind: 'json6902', ops: [], text, source}
   // Parsed once, as resources are (empty nulls kept): the same documents decide the kind and become the patches.
-  const docs = parseYamlDocuments(text, `${displayFile} (${field})`, '1.2', {emptyNulls: true})
+  const docs = parseYamlDocuments(text, where, '1.2', {emptyNulls: true})
   if (docs.every((d) => d === null)) {
     throw new UserError(`illegally qualifies as both an SM and JSON patch: ${source} holds no patch, only blank lines or comments`, {file: displayFile, field}, 'Put a patch in the file, or remove the entry.')
   }
   if (docs.length === 1 && Array.isArray(docs[0])) {
-    return {kind: 'json6902', ops: parseJson6902(text, `${displayFile} (${field})`), text, source}
+    return {kind: 'json6902', ops: parseJson6902(text, where), text, source}
   }
   if (docs.some((d) => d !== null && !isObject(d))) {
     throw new UserError(`unable to parse SM or JSON patch from ${source}`, {file: displayFile, field}, 'A patch is either Kubernetes objects (strategic merge) or a list of JSON 6902 operations.')
   }
-  return {kind: 'smp', patches: resourcesFromDocuments(docs, `${displayFile} (${field})`), source}
+  return {kind: 'smp', patches: resourcesFromDocuments(docs, where), source}
 }
 
 /**
  * A patchesJson6902 entry as PatchJson6902Transformer reads it: operations only (JSON, or YAML
  * converted to JSON), an empty file or a list without operations refused.
  */
-function loadJson6902Entry(text: string, filePath: string | undefined, source: string, displayFile: string, field: string): LoadedPatch {
+function loadJson6902Entry(text: string, filePath: string | undefined, source: string, displayFile: string, field: string, where: string): LoadedPatch {
   if (text === '') throw new UserError(`patch file '${filePath}' empty seems to be empty`, {file: displayFile, field}, 'Put JSON 6902 operations in the file, or remove the entry.')
-  const ops = parseYamlDocuments(text, `${displayFile} (${field})`).every((d) => d === null) ? [] : parseJson6902(text, `${displayFile} (${field})`)
+  const ops = parseYamlDocuments(text, where).every((d) => d === null) ? [] : parseJson6902(text, where)
   if (ops.length === 0) throw new UserError(`patch appears to be empty ${source}: no JSON 6902 operations`, {file: displayFile, field}, 'Put JSON 6902 operations in the patch, or remove the entry.')
   return {kind: 'json6902', ops, text, source}
 }
@@ -157,8 +158,9 @@ export function runPatches(ctx: RenderContext, target: KustTarget, set: Resource
     // that ends it loses its final newline; a patch file and an inline jsonOp are read as written.
     const text = hasPatch ? (fieldName === 'patches' ? entry.patch!.trim() : entry.patch!) : readPatchFile(ctx, target, entry.path!, `${field}.path`)
     const source = hasPatch ? '(inline patch)' : `(${entry.path})`
+    const where = hasPatch ? `${file} (${field})` : ctx.display(path.resolve(target.dir, entry.path!))
     if (fieldName === 'patchesJson6902' && !entry.target?.name) throw new UserError('must specify the target name', {file, field: `${field}.target.name`}, 'patchesJson6902 targets need a name.')
-    const loaded = fieldName === 'patchesJson6902' ? loadJson6902Entry(text, entry.path, source, file, field) : classifyPatch(text, source, file, field)
+    const loaded = fieldName === 'patchesJson6902' ? loadJson6902Entry(text, entry.path, source, file, field, where) : classifyPatch(text, source, file, field, where)
     return {entry, field, source, loaded}
   })
   const kind = fieldName === 'patches' ? StepKind.patches : StepKind.patchesJson6902

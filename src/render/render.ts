@@ -25,6 +25,8 @@ export interface RenderOptions {
   loadRestrictor?: LoadRestrictor
   /** Base for paths in messages; defaults to the working directory. */
   displayBase?: string
+  /** How a path is named in messages, when relative to displayBase is not right (a synced repository's tree). */
+  display?: (absPath: string) => string
   /** Called for each warning as it happens (worded as kustomize prints them, without `# Warning: `). */
   onWarning?: (message: string) => void
   /** Fetches remote (git, HTTP) entries; defaults to one over the shared cache (`cacheDir`, `offline`). */
@@ -114,9 +116,8 @@ async function accumulateWithRemotes(ctx: RenderContext, root: string): Promise<
  */
 export async function renderKustomization(dir: string, options: RenderOptions = {}): Promise<RenderResult> {
   const base = options.displayBase ?? process.cwd()
-  const fsys = memoizedFileSystem(
-    countingFileSystem(options.fs ?? diskFileSystem, {maxBytes: options.maxInputBytes ?? defaultMaxInputBytes, display: (p) => path.relative(base, p) || '.'}),
-  )
+  const display = options.display ?? ((p: string) => path.relative(base, p) || '.')
+  const fsys = memoizedFileSystem(countingFileSystem(options.fs ?? diskFileSystem, {maxBytes: options.maxInputBytes ?? defaultMaxInputBytes, display}))
   const warnings: string[] = []
   const ctx: RenderContext = {
     fs: fsys,
@@ -125,7 +126,7 @@ export async function renderKustomization(dir: string, options: RenderOptions = 
       warnings.push(message)
       options.onWarning?.(message)
     },
-    display: (p) => path.relative(base, p) || '.',
+    display,
     observer: options.observer,
   }
   const root = path.resolve(dir)

@@ -3,11 +3,10 @@
 // cluster, ready for apply's runner. The pin (source-commit.ts) is what makes the rollback stick:
 // a watch on the app keeps the pinned commit (and heals drift to it) and reports newer commits as
 // pending until `strata rollback NAME --unpin`.
-import * as path from 'node:path'
 import type {ClusterPort} from '../cluster/port.js'
 import {UserError} from '../model/errors.js'
-import {repoSource} from '../rollout/app-source.js'
-import {prepareApply, type ApplyRequest, type PreparedApply} from '../rollout/run-apply.js'
+import {prepareFromRepo} from '../rollout/prepare-from-repo.js'
+import type {ApplyRequest, PreparedApply} from '../rollout/run-apply.js'
 import type {GitCache} from '../source/git-cache.js'
 import {readSourceRecord, writePin, type SourceRecord} from '../watch/source-commit.js'
 
@@ -22,7 +21,7 @@ export interface PreparedRollback {
 export async function prepareRollback(cluster: ClusterPort, gitCache: GitCache, app: string, namespace: string, to: string, request: Omit<ApplyRequest, 'dir' | 'name' | 'source'>): Promise<PreparedRollback> {
   const record = await sourceOf(cluster, app, namespace)
   const tree = await gitCache.checkoutTree(record.repo, to)
-  const prepared = await prepareApply(cluster, {...request, dir: path.join(tree.dir, record.path), name: app, source: repoSource(record.repo, record.path)})
+  const prepared = await prepareFromRepo(cluster, tree, {repo: record.repo, path: record.path}, {...request, name: app})
   // Pinned before anything is applied: a watch that runs meanwhile must not move the app back to the head.
   await writePin(cluster, app, prepared.namespace, tree.commit)
   return {prepared, record, commit: tree.commit}

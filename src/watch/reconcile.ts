@@ -11,7 +11,6 @@
 // - a failed, interrupted or dead-holder rollout of an earlier attempt is replaced by this one.
 // The commit synced is kept on the app's ApplySet parent (source-commit.ts), so a restart knows it.
 import * as os from 'node:os'
-import * as path from 'node:path'
 import {setTimeout as delay} from 'node:timers/promises'
 import type {ClusterPort} from '../cluster/port.js'
 import {RolloutStateStore} from '../cluster/state-store.js'
@@ -20,8 +19,8 @@ import {UserError} from '../model/errors.js'
 import type {RenderOptions} from '../render/index.js'
 import type {PlanOptions} from '../rollout/plan.js'
 import {planChanges} from '../rollout/plan-changes.js'
-import {repoSource} from '../rollout/app-source.js'
-import {prepareApply, processHolder, runApply, type PreparedApply, type RunOptions} from '../rollout/run-apply.js'
+import {prepareFromRepo} from '../rollout/prepare-from-repo.js'
+import {processHolder, runApply, type PreparedApply, type RunOptions} from '../rollout/run-apply.js'
 import type {ScopePolicy} from '../rollout/scope.js'
 import type {RolloutEvent} from '../rollout/types.js'
 import type {GitCache} from '../source/git-cache.js'
@@ -81,8 +80,7 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
         // Known before the render, so a commit that fails to render is reported by its SHA.
         commit = tree.commit
         emit(app.name, {kind: 'fetched', commit: tree.commit})
-        const prepared = await prepareApply(options.cluster, {
-          dir: path.join(tree.dir, app.path),
+        const prepared = await prepareFromRepo(options.cluster, tree, {repo: app.repo, path: app.path}, {
           name: app.name,
           namespace: app.namespace,
           loadRestrictor: 'rootOnly',
@@ -92,7 +90,6 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
           allowMassDelete: false,
           render: {...options.render, cacheDir: options.render?.cacheDir ?? options.gitCache.root},
           scope: options.scope,
-          source: repoSource(app.repo, app.path),
         })
         return {commit: tree.commit, prepared}
       }

@@ -26,4 +26,34 @@ describe('strata sync --repo PATH', () => {
     const got = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'configmap', 'settings', '-n', ns, '-o', 'jsonpath={.data.k}'], {encoding: 'utf8'})
     assert.equal(got.stdout, 'v')
   })
+
+  test('errors inside the synced repository name repo@shortsha:path:line, never the cache; --json carries the same file', async (t) => {
+    const {kubeconfig} = await cluster()
+    const ns = await withNamespace(t, 'syncerr')
+    const root = tmpDir('strata-sync-errors-')
+    const repo = new LocalRepo(root, 'deploy')
+    const run = (...extra: string[]) => spawnSync(process.execPath, [bin, 'sync', '--repo', './deploy.git', '--path', 'overlays/prod', '--name', 'shop', '--cache-dir', `${root}/cache`, '--kubeconfig', kubeconfig, ...extra], {cwd: root, encoding: 'utf8', env: {...process.env, CI: '1'}})
+    const badYaml = repo.commit({
+      'base/kustomization.yaml': `namespace: ${ns}\nresources: [cm.yaml]\n`,
+      'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings\n',
+      'overlays/prod/kustomization.yaml': 'resources: [../../base]\n',
+    })
+    const yaml = run()
+    assert.equal(yaml.status, 2, yaml.stderr)
+    assert.match(yaml.stderr, new RegExp(`^Error: \\./deploy\\.git@${badYaml.slice(0, 7)}:base/cm\\.yaml:4: invalid YAML`, 'm'))
+    assert.doesNotMatch(yaml.stderr + yaml.stdout, /cache/, 'no cache path anywhere')
+    const json = run('--json')
+    assert.equal(json.status, 2)
+    const last = JSON.parse(json.stdout.trim().split('\n').pop()!) as {type: string; file?: string}
+    assert.deepEqual([last.type, last.file], ['error', `./deploy.git@${badYaml.slice(0, 7)}:base/cm.yaml`])
+    const badPatch = repo.commit({
+      'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {k: v}\n',
+      'overlays/prod/kustomization.yaml': "resources: [../../base]\npatches:\n- path: fix.yaml\n",
+      'overlays/prod/fix.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: [oops\n',
+    })
+    const patch = run('--dry-run')
+    assert.equal(patch.status, 2, patch.stderr)
+    assert.match(patch.stderr, new RegExp(`\\./deploy\\.git@${badPatch.slice(0, 7)}:overlays/prod/fix\\.yaml`))
+    assert.doesNotMatch(patch.stderr, /cache/)
+  })
 })
