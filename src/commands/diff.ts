@@ -4,7 +4,9 @@ import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {kubeCluster} from '../cluster/kube.js'
 import {formatDiffJson} from '../diff/format-json.js'
-import {formatDiffText} from '../diff/format-text.js'
+import {formatDiffText, formatResourceDiff, formatSummary} from '../diff/format-text.js'
+import {externalDiffCommand, externalDiffFiles} from '../diff/external-files.js'
+import {runExternalDiff} from '../ui/external-diff.js'
 import {parseIgnoreFlags} from '../diff/ignore.js'
 import {appNamespace, defaultConcurrency, diffResources, type DiffModeOption} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
@@ -27,7 +29,8 @@ export default class Diff extends StrataCommand {
     "Server-owned fields (status, managedFields, resourceVersion, ...) are left out and lists are matched by their keys, so only real changes show. Objects in the app's inventory (the ApplySet whose parent is Secret applyset-NAME) that the render no longer has show as deletions. " +
     'Secret data values are never printed: changed keys show as <changed (before)>/<changed (after)>, others as <unchanged>, unless --show-secrets. ' +
     'When the credentials may not patch (dry-run forbidden), objects are compared read-only (GET only) and the output says so. ' +
-    'Exit codes: 0 no changes, 1 changes found, 2 error (like kubectl diff).'
+    'STRATA_EXTERNAL_DIFF (else KUBECTL_EXTERNAL_DIFF) names a diff program to run instead on two directories, LIVE and MERGED, of masked YAML files named group.version.kind.namespace.name, as kubectl diff does; its words after the program are passed after the directories. ' +
+    'Exit codes: 0 no changes, 1 changes found, 2 error (like kubectl diff; with an external program, its 0 or 1, and 2 when it fails).'
 
   static override examples = [
     {description: 'Diff an overlay against the current kubeconfig context', command: '<%= config.bin %> diff overlays/prod'},
@@ -35,6 +38,7 @@ export default class Diff extends StrataCommand {
     {description: 'Leave out replicas that an HPA owns', command: '<%= config.bin %> diff overlays/prod --ignore-field Deployment:/spec/replicas'},
     {description: 'With read-only credentials', command: '<%= config.bin %> diff overlays/prod --mode read-only'},
     {description: 'The rollout plan `strata apply` would follow (steps, waves, batches, prune)', command: '<%= config.bin %> diff overlays/prod --plan'},
+    {description: 'Your own diff tool on directories of masked YAML, as with kubectl', command: 'STRATA_EXTERNAL_DIFF="colordiff -u -N" <%= config.bin %> diff overlays/prod'},
   ]
 
   static override args = {
@@ -64,6 +68,7 @@ export default class Diff extends StrataCommand {
       throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
     }
     const ignore = parseIgnoreFlags(flags['ignore-field'])
+    const external = flags.json || flags.plan ? undefined : externalDiffCommand(process.env)
     const rendered = await renderKustomization(dir, {
       ...renderOptionsFrom(flags),
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
@@ -91,7 +96,16 @@ export default class Diff extends StrataCommand {
       if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`)
       else process.stdout.write(formatPlanText(plan, makeTheme(wantsColor(flags.color, process.stdout))))
     } else if (flags.json) process.stdout.write(formatDiffJson(report))
-    else process.stdout.write(formatDiffText(report, makeTheme(wantsColor(flags.color, process.stdout))))
+    else if (external) {
+      // The program owns stdout, as with kubectl; failed comparisons and the summary go to stderr.
+      const theme = makeTheme(wantsColor(flags.color, process.stderr))
+      if (external.dropped.length) process.stderr.write(`# Warning: ${external.variable}: ignoring ${external.dropped.map((w) => `'${w}'`).join(', ')} (only letters, digits, '-' and '=' are passed on, as kubectl does)\n`)
+      for (const r of report.resources) if (r.action === 'error') process.stderr.write(formatResourceDiff(r, theme))
+      const outcome = await runExternalDiff(external, externalDiffFiles(report))
+      process.stderr.write(formatSummary(report, theme))
+      process.exitCode = report.summary.error > 0 ? ExitCode.error : outcome === 'different' ? ExitCode.diff : ExitCode.ok
+      return
+    } else process.stdout.write(formatDiffText(report, makeTheme(wantsColor(flags.color, process.stdout))))
     const s = report.summary
     // Set rather than this.exit(): oclif's exit throws, and 1 is an answer here, not an error.
     process.exitCode = s.error > 0 ? ExitCode.error : s.add + s.change + s.delete > 0 ? ExitCode.diff : ExitCode.ok
