@@ -57,11 +57,11 @@ export async function workTreeRoot(dir: string): Promise<string> {
 
 /** The commit a ref names (branch, tag, SHA, HEAD~2, origin/main); a UserError naming the flag otherwise. */
 export async function resolveCommit(repo: string, ref: string, flag: string): Promise<string> {
-  if (ref.startsWith('-')) throw new UserError(`'${ref}' is not a git revision`, {field: flag}, 'Name a branch, a tag or a commit.')
+  if (ref.startsWith('-')) throw new UserError(`${flag} '${ref}' is not a git revision`, {field: flag}, 'Name a branch, a tag or a commit.')
   try {
     return (await gitOutput(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).toString('utf8').trim()
   } catch {
-    throw new UserError(`'${ref}' does not name a commit in ${repo}`, {field: flag}, `Fetch it first (git fetch origin ${ref.replace(/^origin\//, '')}), or name a branch, tag or commit that exists here; in CI, check out with enough history (fetch-depth: 0).`)
+    throw new UserError(`${flag} '${ref}' does not name a commit in ${repo}`, {field: flag}, `Fetch it first (git fetch origin ${ref.replace(/^origin\//, '')}), or name a branch, tag or commit that exists here; in CI, check out with enough history (fetch-depth: 0).`)
   }
 }
 

@@ -2,6 +2,7 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {holderCondition, requestStop, RolloutStateStore, StateConflictError, startHeartbeat} from '../../../src/cluster/state-store.js'
 import {UserError} from '../../../src/model/errors.js'
+import {phasePredicate} from '../../../src/rollout/phase-wording.js'
 import type {RolloutHolder, RolloutPhase, RolloutState} from '../../../src/rollout/types.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 
@@ -149,7 +150,7 @@ describe('RolloutStateStore', () => {
     for (const phase of ['paused', 'failed', 'interrupted'] as const) {
       test(`${phase}: refuses with resume/abort/--replace-paused; resume or replacePaused take it`, async () => {
         const store = await seeded(state(phase, holder(4242, 'ci-7', t0 - 3600_000)))
-        await assert.rejects(store.acquire(me, opts), (e: unknown) => e instanceof UserError && e.message.includes(`is ${phase} at step 1`) && /rollout resume shop/.test(e.hint ?? '') && /--replace-paused/.test(e.hint ?? ''))
+        await assert.rejects(store.acquire(me, opts), (e: unknown) => e instanceof UserError && e.message.includes(`${phasePredicate[phase]} at step 1`) && /rollout resume shop/.test(e.hint ?? '') && /--replace-paused/.test(e.hint ?? ''))
         assert.equal((await store.acquire(me, {...opts, resume: true}))!.state.phase, phase)
         const store2 = await seeded(state(phase))
         assert.ok(await store2.acquire(me, {...opts, replacePaused: true}))
