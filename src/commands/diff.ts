@@ -7,7 +7,8 @@ import {formatDiffJson} from '../diff/format-json.js'
 import {formatDiffText, formatResourceDiff, formatSummary} from '../diff/format-text.js'
 import {externalDiffCommand, externalDiffFiles} from '../diff/external-files.js'
 import {runExternalDiff} from '../ui/external-diff.js'
-import {parseIgnoreFlags} from '../diff/ignore.js'
+import {checkIgnoreKinds, parseIgnoreFlags} from '../diff/ignore.js'
+import {nearest} from '../cli/suggest.js'
 import {appNamespace, defaultConcurrency, diffResources, type DiffModeOption} from '../diff/run.js'
 import {UserError} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
@@ -73,6 +74,7 @@ export default class Diff extends StrataCommand {
       ...renderOptionsFrom(flags),
       onWarning: (m) => process.stderr.write(`# Warning: ${m}\n`),
     })
+    for (const w of checkIgnoreKinds(ignore, [...rendered.resources].map((r) => r.obj), nearest)) process.stderr.write(`# Warning: ${w}\n`)
     const cluster = await kubeCluster({kubeconfig: flags.kubeconfig, context: flags.context, maxSockets: flags.concurrency, rateLimit: rateLimitFrom(flags), probe: true})
     const scope = scopePolicyFrom(flags)
     if (!isUnrestricted(scope)) {

@@ -64,7 +64,8 @@ export default class Sync extends StrataCommand {
     const notice = ownershipNotice(prepared)
     if (notice) process.stderr.write(`${notice}\n`)
     if (flags['dry-run']) {
-      if (flags.json) process.stdout.write(`${JSON.stringify(planToJson(prepared.plan), null, 2)}\n`)
+      // One JSON object per line, as every other line of `sync --json`: the plan is an event too.
+      if (flags.json) process.stdout.write(`${JSON.stringify({type: 'plan', changes: planChanges(prepared), ...planToJson(prepared.plan)})}\n`)
       else process.stdout.write(formatPlanText(prepared.plan, makeTheme(wantsColor(flags.color, process.stdout))))
       process.exitCode = planChanges(prepared) > 0 ? ExitCode.diff : ExitCode.ok
       return

@@ -27,6 +27,47 @@ export function parseIgnoreFlags(values: readonly string[]): IgnoreRule[] {
   })
 }
 
+/** Built-in kinds a shared set of `--ignore-field` flags may name for apps that have none of them. */
+const wellKnownKinds = [
+  'APIService', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CronJob', 'CustomResourceDefinition', 'DaemonSet', 'Deployment',
+  'HorizontalPodAutoscaler', 'Ingress', 'Job', 'MutatingWebhookConfiguration', 'Namespace', 'NetworkPolicy', 'PersistentVolumeClaim',
+  'Pod', 'PodDisruptionBudget', 'ReplicaSet', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet',
+  'ValidatingWebhookConfiguration',
+]
+
+/**
+ * A rule whose KIND matches no rendered object is a mistake more often than not (`Deploymnet`,
+ * `deployment`, `Deployment.app`), and would leave the field in the diff without a word: a UserError
+ * naming the nearest kind and the render's kinds. A built-in kind that this render simply does
+ * not have (one set of flags shared by many apps) is only a warning.
+ */
+export function checkIgnoreKinds(rules: readonly IgnoreRule[], objects: readonly JsonObject[], nearest: (word: string, candidates: string[]) => string | undefined): string[] {
+  const present = new Set<string>()
+  for (const o of objects) {
+    const kind = typeof o.kind === 'string' ? o.kind : ''
+    const group = splitApiVersion(typeof o.apiVersion === 'string' ? o.apiVersion : '').group
+    present.add(kind)
+    if (group) present.add(`${kind}.${group}`)
+  }
+  const warnings: string[] = []
+  for (const r of rules) {
+    if (r.kind === '*' || present.has(r.kind)) continue
+    const flag = `--ignore-field '${r.kind}:/${r.pointer.join('/')}'`
+    if (wellKnownKinds.includes(r.kind)) {
+      warnings.push(`${flag}: this render has no ${r.kind}`)
+      continue
+    }
+    const suggestion = nearest(r.kind, [...present, ...wellKnownKinds])
+    const kinds = [...present].filter((k) => !k.includes('.')).sort()
+    throw new UserError(
+      `${flag}: no object of kind ${r.kind} in the render${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+      {field: '--ignore-field'},
+      `Kinds in this render: ${kinds.join(', ') || '(none)'}. KIND is matched exactly: Kind, Kind.group, or '*' for every kind.`,
+    )
+  }
+  return warnings
+}
+
 /** RFC 6901 segments of a pointer that starts with `/`. */
 export function parsePointer(pointer: string): string[] {
   return pointer

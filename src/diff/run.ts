@@ -238,8 +238,20 @@ function readOnly(ctx: Context, r: Resource, obj: JsonObject, live: JsonObject |
 
 function compare(ctx: Context, r: Resource, obj: JsonObject, live: JsonObject | undefined, afterRaw: JsonObject, namespace: string, mode: DiffMode): Compared {
   const after = normalizeObject(afterRaw)
-  if (!live) return finish(ctx, r, namespace, 'add', undefined, after, mode)
+  if (!live) return finish(ctx, r, namespace, 'add', undefined, createdView(ctx, obj, afterRaw, after), mode)
   return finish(ctx, r, namespace, undefined, normalizeObject(live), after, mode)
+}
+
+/**
+ * A new object as the dry-run create returns it, without what the server filled in by itself
+ * (a Service's clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, internalTrafficPolicy,
+ * sessionAffinity; a container's imagePullPolicy, terminationMessagePath, ...): only the fields
+ * the render sets or that strata's apply would own, with the values the server would store.
+ * A change shows defaults on neither side (both are live objects), so an addition should not either.
+ */
+function createdView(ctx: Context, obj: JsonObject, afterRaw: JsonObject, after: JsonObject): JsonObject {
+  const rendered = normalizeObject(foldStringData(obj))
+  return projectLive(after, rendered, ownedFields(afterRaw, ctx.manager), schemaOf(rendered))
 }
 
 /** An addition the server cannot evaluate yet; shown as rendered. */

@@ -69,6 +69,12 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
   }
   const resumeCommand = rolloutCommand('resume', state.app, state.namespace, deps.target)
   const abortCommand = rolloutCommand('abort', state.app, state.namespace, deps.target)
+  // A failure ends like a pause: saved, then the commands that go on from here, ready to paste.
+  const fail = async function* (step: number, reason: string): AsyncGenerator<RolloutEvent, RolloutState> {
+    await save('failed', reason)
+    yield {type: 'failed', step, reason, resumeCommand, abortCommand}
+    return state
+  }
   // Every wait and request below stops on either; only a stop request rolls back.
   const signal = deps.stopRequested ? AbortSignal.any([deps.signal, deps.stopRequested]) : deps.signal
   const stopInterrupted = async function* (step: number): AsyncGenerator<RolloutEvent, RolloutState> {
@@ -148,8 +154,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
       applied += r.applied
       unchanged += r.unchanged
       if (r.failed > 0) {
-        await save('failed', `${r.failed} object${r.failed === 1 ? '' : 's'} of step ${i + 1} failed to apply`)
-        return state
+        return yield* fail(i, `${r.failed} object${r.failed === 1 ? '' : 's'} of step ${i + 1} failed to apply`)
       }
       if (signal.aborted) return yield* stopInterrupted(i)
 
@@ -190,8 +195,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
               return state
             }
             yield {type: 'breaker', id: it.id, reason: outcome.reason, aborted: false}
-            await save('failed', outcome.reason)
-            return state
+            return yield* fail(i, outcome.reason)
           }
           applied++
           if (record.batchesDone < record.shares.length) {
@@ -216,8 +220,7 @@ export async function* executeRollout(initial: RolloutState, resourceVersion: st
       if (!gate.ok) {
         if (gate.interrupted) return yield* stopInterrupted(i)
         yield {type: 'gate-failed', id: gate.id, health: gate.health, report: gate.report}
-        await save('failed', `${gate.id.kind} ${gate.id.namespace}/${gate.id.name}: ${gate.health.message}`)
-        return state
+        return yield* fail(i, `${gate.id.kind} ${gate.id.namespace}/${gate.id.name}: ${gate.health.message}`)
       }
     }
 

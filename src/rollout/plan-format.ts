@@ -79,7 +79,8 @@ export function planToJson(plan: RolloutPlan): JsonObject {
     namespace: plan.namespace,
     digest: plan.digest,
     steps: plan.steps.map((s) => ({
-      index: s.index,
+      // 1-based, as the text's "Step 2/5" and the JSON events' `step`.
+      step: s.index + 1,
       name: s.name,
       category: s.category,
       wave: s.wave,

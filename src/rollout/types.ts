@@ -208,6 +208,8 @@ export type RolloutEvent =
   | {type: 'step-done'; step: number; elapsedMs: number}
   | {type: 'deleted'; id: PlanObjectId; result: 'deleted' | 'kept' | 'failed'; reason?: string}
   | {type: 'paused'; step: number; reason: string; workload?: PlanObjectId; batch?: number; resumeCommand: string; abortCommand: string}
+  /** Saved as `failed`: `resume` retries the step, `abort` rolls back. */
+  | {type: 'failed'; step: number; reason: string; resumeCommand: string; abortCommand: string}
   | {type: 'breaker'; id: PlanObjectId; reason: string; aborted: boolean}
   /** A blue/green Deployment moved (a Service switched, the new version applied, a version removed, a wait); `phase`: where its record stands after. */
   | {type: 'blue-green'; id: PlanObjectId; phase: BlueGreenPhase; message: string}

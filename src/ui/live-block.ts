@@ -1,8 +1,9 @@
 // A block of lines at the bottom of a terminal, redrawn in place with ANSI cursor movement: the
 // live views of `apply` (printers/tty.ts) and `fleet` (fleet/tty.ts) draw their frames through it.
 // Redraws are throttled so a burst of events costs one frame; lines that must stay readable are
-// logged above the block and scroll normally. Lines are cut to the terminal width: a wrapped line
-// would break the cursor arithmetic.
+// logged above the block and scroll normally. The block's lines are cut to the terminal width: a
+// wrapped line would break the cursor arithmetic. Lines logged above it are not: they scroll away
+// with the terminal, and a cut resume command or failure reason could no longer be read or pasted.
 
 export const redrawIntervalMs = 80
 
@@ -21,7 +22,7 @@ export interface LiveBlock {
   draw(): void
   /** Draws the frame within redrawIntervalMs. */
   schedule(): void
-  /** Writes lines above the block, which is then drawn again below them. */
+  /** Writes lines above the block, which is then drawn again below them; long ones wrap. */
   log(lines: string[]): void
   /** Stops the timer; with `last`, draws the frame a final time (it stays on screen). */
   close(last: boolean): void
@@ -71,7 +72,7 @@ export function liveBlock(out: NodeJS.WritableStream, frame: (cut: (s: string) =
       timer = t
     },
     log(lines) {
-      out.write(erase() + lines.map(cut).join('\n') + '\n')
+      out.write(erase() + lines.join('\n') + '\n')
       draw()
     },
     close(last) {

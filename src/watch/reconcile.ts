@@ -18,7 +18,7 @@ import {httpMetrics} from '../metrics/http.js'
 import {UserError} from '../model/errors.js'
 import type {RenderOptions} from '../render/index.js'
 import type {PlanOptions} from '../rollout/plan.js'
-import {planChanges} from '../rollout/plan-changes.js'
+import {changedObjects, planChanges} from '../rollout/plan-changes.js'
 import {prepareFromRepo} from '../rollout/prepare-from-repo.js'
 import {processHolder, runApply, type PreparedApply, type RunOptions} from '../rollout/run-apply.js'
 import type {ScopePolicy} from '../rollout/scope.js'
@@ -33,7 +33,7 @@ import {readSourceRecord, writeSourceRecord} from './source-commit.js'
 export type ReconcileEvent =
   | {kind: 'fetched'; commit: string}
   | {kind: 'planned'; commit: string; objects: number; changes: number; deletions: number}
-  | {kind: 'drift'; commit: string; changes: number; healing: boolean}
+  | {kind: 'drift'; commit: string; changes: number; healing: boolean; objects: string[]}
   | {kind: 'held'; commit: string; why: string}
   | {kind: 'rollout'; event: RolloutEvent}
 
@@ -68,7 +68,8 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
     let commit: string | undefined
     let owned: OwnedObject[] | undefined
     let pending: string | undefined
-    const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started, ...(owned && {objects: owned}), ...(pending !== undefined && {pending})})
+    let drifted: string[] | undefined
+    const done = (status: ReconcileStatus, error?: string): ReconcileResult => ({status, commit, error, durationMs: now() - started, ...(owned && {objects: owned}), ...(pending !== undefined && {pending}), ...(drifted && {drifted})})
     try {
       // The ref may have moved (or been force-pushed): asked again per reconcile, or through the
       // look-up the apps on this repository share (then the tree is checked out by its SHA).
@@ -124,7 +125,10 @@ export function createReconciler(options: ReconcilerOptions): Reconcile {
       }
       const drift = record?.commit === commit
       const heal = options.selfHeal && app.selfHeal
-      if (drift) emit(app.name, {kind: 'drift', commit, changes, healing: heal && !options.dryRun})
+      if (drift) {
+        drifted = changedObjects(prepared)
+        emit(app.name, {kind: 'drift', commit, changes, healing: heal && !options.dryRun, objects: drifted})
+      }
       if (drift && !heal) return done('drift-reported')
       if (options.dryRun) return done(drift ? 'drift-reported' : 'unchanged')
 

@@ -36,13 +36,15 @@ export interface ReconcileResult {
   objects?: OwnedObject[]
   /** A newer commit held back because the app is pinned (`strata rollback`); `commit` is the pinned one. */
   pending?: string
+  /** Drift on the synced commit: the objects that differ (`Deployment shop/web (changed)`). */
+  drifted?: string[]
 }
 
 export type Reconcile = (app: WatchedApp, reason: ReconcileReason, signal: AbortSignal) => Promise<ReconcileResult>
 
 export type SchedulerEvent =
   | {kind: 'reconcile-start'; at: number; app: string; reason: ReconcileReason}
-  | {kind: 'reconcile-done'; at: number; app: string; reason: ReconcileReason; status: ReconcileStatus; commit?: string; pending?: string; error?: string; durationMs: number}
+  | {kind: 'reconcile-done'; at: number; app: string; reason: ReconcileReason; status: ReconcileStatus; commit?: string; pending?: string; error?: string; drifted?: string[]; durationMs: number}
   | {kind: 'retry-scheduled'; at: number; app: string; commit?: string; failures: number; delayMs: number}
   | {kind: 'head-error'; at: number; app: string; error: string}
   | {kind: 'skipped'; at: number; app: string; reason: ReconcileReason; why: 'paused' | 'backoff' | 'unchanged-head' | 'not-leading'}
@@ -382,6 +384,8 @@ export class Scheduler {
       ...(result.commit !== undefined && {commit: result.commit}),
       ...(result.pending !== undefined && {pending: result.pending}),
       ...(result.error !== undefined && {error: result.error}),
+      // The log names what drifted (at most 5; the count says the rest), not only that something did.
+      ...(result.drifted !== undefined && {drifted: result.drifted.length > 5 ? [...result.drifted.slice(0, 5), `${result.drifted.length - 5} more`] : result.drifted}),
       durationMs: result.durationMs,
     })
     if (result.status === 'failed') {

@@ -30,7 +30,7 @@ describe('strata rollout status', () => {
     const json = strata(kubeconfig, 'rollout', 'status', 'shop', '-n', ns, '--json')
     assert.equal(json.code, 3, json.stderr)
     const parsed = JSON.parse(json.stdout) as {phase: string; step: number}
-    assert.deepEqual({phase: parsed.phase, step: parsed.step}, {phase: 'paused', step: 1})
+    assert.deepEqual({phase: parsed.phase, step: parsed.step}, {phase: 'paused', step: 2}, 'JSON counts steps from 1, as the text')
 
     const missing = strata(kubeconfig, 'rollout', 'status', 'nope', '-n', ns)
     assert.equal(missing.code, 2)

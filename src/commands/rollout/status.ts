@@ -73,8 +73,9 @@ function statusJson(s: RolloutState) {
     app: s.app,
     namespace: s.namespace,
     phase: s.phase,
-    step: s.step,
-    steps: s.plan.steps.map((st) => ({index: st.index, name: st.name, items: st.items.length, pauseAfter: st.pauseAfter})),
+    // The step it is at, 1-based as the text and `--watch` say it (the last one once done).
+    step: Math.min(s.step + 1, s.plan.steps.length),
+    steps: s.plan.steps.map((st) => ({step: st.index + 1, name: st.name, items: st.items.length, pauseAfter: st.pauseAfter})),
     workloads: Object.values(s.workloads).map((w) => ({kind: w.id.kind, namespace: w.id.namespace, name: w.id.name, strategy: w.strategy, batchesDone: w.batchesDone, batches: w.shares.length, analysis: w.analysis ?? null, blueGreen: w.blueGreen ? blueGreenJson(w.blueGreen) : null})),
     reason: s.reason ?? null,
     holder: s.holder ?? null,
@@ -130,17 +131,20 @@ export function statusText(s: RolloutState, target: ClusterTarget): string {
     if (w.analysis) lines.push(...analysisLines(w.analysis))
   }
   if (s.reason) lines.push(`reason: ${s.reason}`)
-  if (s.holder) lines.push(`held by pid ${s.holder.pid} on ${s.holder.host} (heartbeat ${s.holder.heartbeatAt})`)
+  // Not this process: any pid/host that is not ours.
+  const held = holderCondition(s, {pid: -1, host: ''})
+  // "Held by" only while the holder may still be running it; a gone or silent one is said below.
+  if (s.holder && held.kind === 'live') lines.push(`held by pid ${s.holder.pid} on ${s.holder.host} (heartbeat ${s.holder.heartbeatAt})`)
+  else if (s.holder && held.kind === 'none') lines.push(`last run by pid ${s.holder.pid} on ${s.holder.host} (last heartbeat ${s.holder.heartbeatAt})`)
+  else if (s.holder && held.kind === 'stale') lines.push(`held by pid ${s.holder.pid} on ${s.holder.host}, silent since ${s.holder.heartbeatAt}`)
   if (s.stopRequested && (s.phase === 'running' || s.phase === 'aborted')) {
     lines.push(`stop requested by ${s.stopRequested.by} at ${s.stopRequested.at}${s.stopRequested.reason ? ` (${s.stopRequested.reason})` : ''}`)
   }
   const command = (verb: 'resume' | 'abort', ...extra: string[]) => [rolloutCommand(verb, s.app, s.namespace, target), ...extra.map(shellQuote)].join(' ')
-  // Not this process: any pid/host that is not ours.
-  const held = holderCondition(s, {pid: -1, host: ''})
   if (held.kind === 'none' && s.phase === 'running') {
     lines.push('no holder recorded: the apply stopped part way', ...next)
   } else if (held.kind === 'dead') {
-    lines.push(`the process that ran it is gone (pid ${s.holder?.pid} is not running on this host): the apply stopped part way`, ...next)
+    lines.push(`the process that ran it is gone (pid ${s.holder?.pid} is not running on ${s.holder?.host}, last heartbeat ${s.holder?.heartbeatAt}): the apply stopped part way`, ...next)
   } else if (held.kind === 'stale') {
     lines.push(
       `no heartbeat for ${Math.round(held.heartbeatAgeMs / 1000)} s: the process that ran it is hung, cut off from the API server, or gone`,

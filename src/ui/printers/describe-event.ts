@@ -34,6 +34,8 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
         `  continue: ${e.resumeCommand}`,
         `  roll back: ${e.abortCommand}`,
       ]
+    case 'failed':
+      return [theme.error(`failed in step ${e.step + 1}/${steps}: ${e.reason}`), `  retry: ${e.resumeCommand}`, `  roll back: ${e.abortCommand}`]
     case 'breaker':
       return [theme.error(`circuit breaker: ${describeId(e.id)}: ${e.reason}${e.aborted ? ' (workload rolled back)' : ''}`)]
     case 'gate-failed':

@@ -105,6 +105,9 @@ export function makeTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: ()
         case 'breaker':
           if (steps[current]) steps[current].status = 'failed'
           return log(describeEvent(e, stepCount, theme))
+        case 'failed':
+          if (steps[e.step]) steps[e.step].status = 'failed'
+          return log(describeEvent(e, stepCount, theme))
         case 'interrupted':
           if (steps[e.step]) steps[e.step].status = 'paused'
           return log(describeEvent(e, stepCount, theme))

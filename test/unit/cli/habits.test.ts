@@ -66,6 +66,23 @@ describe('-o is a format as in kubectl', () => {
   })
 })
 
+describe('diff --ignore-field kinds', () => {
+  test('a misspelt kind is an error with the nearest kind and the render\'s kinds, before any cluster call; an absent built-in kind is a warning', () => {
+    for (const [kind, want] of [['Deploymnet', 'Deployment'], ['deployment', 'Deployment'], ['Deployment.app', 'Deployment.apps']] as const) {
+      const r = strata('diff', example, '--ignore-field', `${kind}:/spec/replicas`)
+      assert.equal(r.code, 2, r.stderr)
+      assert.match(r.stderr, new RegExp(`^Error: --ignore-field '${kind.replace('.', '\\.')}:/spec/replicas': no object of kind ${kind.replace('.', '\\.')} in the render; did you mean ${want.replace('.', '\\.')}\\?\n  Kinds in this render: ConfigMap, Deployment, HorizontalPodAutoscaler, Ingress, Namespace, Secret, Service, ServiceAccount\\.`))
+    }
+    const unknown = strata('diff', example, '--ignore-field', 'Rollout:/spec/replicas')
+    assert.equal(unknown.code, 2)
+    assert.match(unknown.stderr, /no object of kind Rollout in the render\n  Kinds in this render: /)
+    // Past the check, the missing kubeconfig is the next error: the warning came first.
+    const absent = strata('diff', example, '--ignore-field', 'StatefulSet:/spec/replicas', '--ignore-field', '*:/metadata/labels', '--ignore-field', 'Deployment.apps:/spec/replicas')
+    assert.match(absent.stderr, /^# Warning: --ignore-field 'StatefulSet:\/spec\/replicas': this render has no StatefulSet\n/)
+    assert.doesNotMatch(absent.stderr, /no object of kind/)
+  })
+})
+
 describe('help and version', () => {
   test('strata help lists commands once (ls is hidden), the rollout topic has its own text, help COMMAND works', () => {
     const r = strata('help')

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import * as os from 'node:os'
 import {describe, test} from 'node:test'
 import {statusText} from '../../../src/commands/rollout/status.js'
 import type {RolloutState} from '../../../src/rollout/types.js'
@@ -22,6 +23,25 @@ describe('rollout status text', () => {
     const text = statusText(paused, {kubeconfig: '/etc/kube/prod config', context: 'prod'})
     assert.match(text, /^continue: strata rollout resume shop -n team-a --kubeconfig '\/etc\/kube\/prod config' --context prod$/m)
     assert.match(text, /^roll back: strata rollout abort shop -n team-a --kubeconfig '\/etc\/kube\/prod config' --context prod$/m)
+  })
+
+  test('"held by" only while the holder may be running it; a paused one was last run by it; a gone or silent one is said so', () => {
+    const at = new Date(Date.now() - 1000).toISOString()
+    const holder = {pid: 4242, host: 'ci-runner-7', startedAt: at, heartbeatAt: at}
+    assert.match(statusText({...paused, holder}, {}), /^last run by pid 4242 on ci-runner-7 \(last heartbeat /m)
+    assert.doesNotMatch(statusText({...paused, holder}, {}), /held by/)
+    const running = {...paused, phase: 'running' as const}
+    assert.match(statusText({...running, holder}, {}), /^held by pid 4242 on ci-runner-7 \(heartbeat /m)
+    const old = new Date(Date.now() - 600_000).toISOString()
+    const silent = statusText({...running, holder: {...holder, heartbeatAt: old}}, {})
+    assert.match(silent, /^held by pid 4242 on ci-runner-7, silent since /m)
+    assert.match(silent, /hung, cut off from the API server, or gone/)
+    assert.match(silent, /^if it is gone, continue: strata rollout resume shop -n team-a --force$/m)
+    // A pid on this very host that is not running: proven gone, no "held by" at all.
+    const gone = statusText({...running, holder: {...holder, host: os.hostname(), pid: 2 ** 22 + 1}}, {})
+    assert.doesNotMatch(gone, /held by/)
+    assert.match(gone, /^the process that ran it is gone \(pid 4194305 is not running on /m)
+    assert.match(gone, /^continue: strata rollout resume shop -n team-a$/m)
   })
 })
 

@@ -87,6 +87,21 @@ describe('diffResources', () => {
     assert.equal(deleted.id.name, 'cfg-old')
   })
 
+  test('an addition shows what the render sets, not what the server fills in (clusterIP, ipFamilies, imagePullPolicy, ...)', async () => {
+    const service: JsonObject = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web', namespace: ns}, spec: {selector: {app: 'web'}, ports: [{name: 'http', port: 80}]}}
+    const report = await diffResources(resources(service, deployment('web:1')), appliedCluster(), opts)
+    const [svc, dep] = report.resources
+    assert.deepEqual([svc.action, svc.mode, dep.action, dep.mode], ['add', 'server', 'add', 'server'])
+    assert.deepEqual(svc.after!.spec, {ports: [{name: 'http', port: 80}], selector: {app: 'web'}})
+    assert.deepEqual((svc.after!.metadata as JsonObject).labels, partOf, 'what strata adds itself stays')
+    const spec = dep.after!.spec as JsonObject
+    assert.equal(spec.revisionHistoryLimit, undefined)
+    assert.doesNotMatch(JSON.stringify(dep.after), /imagePullPolicy|status|uid/)
+    assert.equal(spec.replicas, 2)
+    const text = formatDiffText(report, makeTheme(false))
+    assert.doesNotMatch(text, /clusterIP|ipFamil|sessionAffinity|internalTrafficPolicy|protocol: TCP|targetPort/)
+  })
+
   test('the text output: a header per object, a unified diff, a summary', async () => {
     const cluster = appliedCluster(deployment('web:1'), configMap('cfg-old', {a: '1'}))
     const report = await diffResources(resources(deployment('web:2'), configMap('cfg-new', {a: '2'})), cluster, opts)

@@ -115,5 +115,11 @@ describe('executeRollout', () => {
     assert.ok(failed?.type === 'apply-failed')
     assert.match(failed.message, /\.data\.a is owned by "kubectl-client-side-apply"/)
     assert.equal(w.saved.at(-1)?.phase, 'failed')
+    // It ends as a pause does: the saved reason and the commands that go on from here.
+    const end = events.at(-1)
+    assert.ok(end?.type === 'failed', end?.type)
+    assert.equal(end.reason, final.reason)
+    assert.match(end.resumeCommand, /^strata rollout resume shop -n /)
+    assert.match(end.abortCommand, /^strata rollout abort shop -n /)
   })
 })

@@ -77,7 +77,7 @@ describe('planToJson', () => {
     const steps = json.steps as JsonObject[]
     assert.equal(steps.length, 7)
     assert.deepEqual(steps[3], {
-      index: 3,
+      step: 4,
       name: 'workloads',
       category: 'workloads',
       wave: 0,

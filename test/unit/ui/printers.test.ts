@@ -57,6 +57,12 @@ describe('json printer', () => {
     assert.equal(parsed[0].plan.steps[1].items[0].object, undefined)
     assert.equal(parsed[0].plan.steps[1].items[0].id.name, 'db')
     assert.deepEqual(parsed[8], events[8])
+    // Steps count from 1, as the text says them: the event of step index 2 of 3 says step 3.
+    const stepped = parsed.filter((e) => 'step' in e)
+    assert.deepEqual(stepped.map((e) => e.step), events.filter((e) => 'step' in e).map((e) => (e as {step: number}).step + 1))
+    assert.equal(parsed[9].step, 3)
+    assert.deepEqual(parsed[0].plan.steps.map((s: {step: number}) => s.step), [1, 2, 3])
+    assert.equal(parsed[0].fromStep, 1)
     assert.ok(!lines[1].includes('\n') && !lines[1].includes('  '))
   })
   test('bigints are written as strings, not thrown on', () => {
@@ -150,6 +156,19 @@ describe('tty printer', () => {
     assert.match(strip(out.chunks[n]), /⏸ 3\/3 workloads/)
     p.event(events[1])
     assert.equal(out.chunks.length, n + 1, 'nothing after close')
+  })
+  test('a failure ends with the retry and roll-back commands, whole in a narrow terminal (they wrap, the live block is cut)', () => {
+    const out = sink()
+    const p = makeTtyPrinter(out.stream, plain, clock().now, {columns: 30})
+    p.event(events[0])
+    const resume = 'strata rollout resume shop -n shop --kubeconfig /home/ci/.kube/clusters/prod-eu-west.yaml --context prod'
+    p.event({type: 'failed', step: 2, reason: 'Deployment shop/web: condition Available is False', resumeCommand: resume, abortCommand: resume.replace('resume', 'abort')})
+    p.close()
+    const text = strip(out.text())
+    assert.ok(text.includes(`  retry: ${resume}\n`), text)
+    assert.ok(text.includes(`  roll back: ${resume.replace('resume', 'abort')}\n`))
+    assert.ok(text.includes('failed in step 3/3: Deployment shop/web: condition Available is False\n'))
+    assert.match(text, /✗ 3\/3 workloads/)
   })
   test('lines are cut to the terminal width', () => {
     const out = sink()

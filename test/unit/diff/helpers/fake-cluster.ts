@@ -131,6 +131,12 @@ export class FakeCluster implements ClusterPort {
       const pod = isObject(obj.spec.template) && isObject(obj.spec.template.spec) ? obj.spec.template.spec : {}
       for (const c of Array.isArray(pod.containers) ? pod.containers : []) if (isObject(c)) c.imagePullPolicy ??= 'IfNotPresent'
     }
+    if (obj.kind === 'Service' && isObject(obj.spec)) {
+      // What a real API server allocates and defaults on create (the e2e tier checks the real one).
+      Object.assign(obj.spec, {clusterIP: '10.0.0.7', clusterIPs: ['10.0.0.7'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster', sessionAffinity: 'None', ...obj.spec})
+      obj.spec.type ??= 'ClusterIP'
+      for (const p of Array.isArray(obj.spec.ports) ? obj.spec.ports : []) if (isObject(p)) Object.assign(p, {protocol: 'TCP', targetPort: p.port, ...p})
+    }
     if (obj.kind === 'Secret' && isObject(obj.stringData)) {
       const data = isObject(obj.data) ? obj.data : {}
       for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v)).toString('base64')
