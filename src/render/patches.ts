@@ -62,7 +62,8 @@ function classifyPatch(text: string, source: string, displayFile: string, field:
  */
 function loadJson6902Entry(text: string, filePath: string | undefined, source: string, displayFile: string, field: string, where: string): LoadedPatch {
   if (text === '') throw new UserError(`patch file '${filePath}' empty seems to be empty`, {file: displayFile, field}, 'Put JSON 6902 operations in the file, or remove the entry.')
-  const ops = parseYamlDocuments(text, where).every((d) => d === null) ? [] : parseJson6902(text, where)
+  // A YAML error names the patch file's line; a document that is not a list of operations names the entry.
+  const ops = parseYamlDocuments(text, where).every((d) => d === null) ? [] : parseJson6902(text, `${displayFile} (${field})`)
   if (ops.length === 0) throw new UserError(`patch appears to be empty ${source}: no JSON 6902 operations`, {file: displayFile, field}, 'Put JSON 6902 operations in the patch, or remove the entry.')
   return {kind: 'json6902', ops, text, source}
 }
