@@ -12,7 +12,7 @@ const events: FleetEvent[] = [
   {type: 'cluster-start', cluster: 'canary', wave: 'canary', action: 'apply'},
   {type: 'cluster-event', cluster: 'canary', wave: 'canary', event: {type: 'step-start', step: 0, name: 'workloads', items: 1}},
   {type: 'cluster-event', cluster: 'canary', wave: 'canary', event: {type: 'applied', step: 0, id, result: 'configured'}},
-  {type: 'cluster-event', cluster: 'canary', wave: 'canary', event: {type: 'paused', step: 0, reason: 'batch 1 of 2 done', workload: id, batch: 1, resumeCommand: 'strata rollout resume shop -n shop', abortCommand: 'strata rollout abort shop -n shop'}},
+  {type: 'cluster-event', cluster: 'canary', wave: 'canary', event: {type: 'paused', step: 0, reason: 'Deployment shop/web: batch 1 of 2 done', workload: id, batch: 1, resumeCommand: 'strata rollout resume shop -n shop', abortCommand: 'strata rollout abort shop -n shop'}},
   {type: 'cluster-done', cluster: 'canary', wave: 'canary', phase: 'paused', reason: 'batch 1 of 2 done'},
   {type: 'wave-done', wave: 'canary', index: 0, done: [], failed: [], paused: ['canary']},
   {type: 'fleet-paused', wave: 'canary', reason: 'the rollout paused in canary', resumeCommand: 'strata fleet resume fleet.yaml', abortCommand: 'strata fleet abort fleet.yaml'},
@@ -45,7 +45,7 @@ describe('fleet printers', () => {
   test("plain: [cluster] prefixes, the fleet's own resume command instead of the cluster's, one summary", () => {
     const text = print('plain')
     assert.match(text, /\] \[canary\]   Deployment shop\/web configured\n/)
-    assert.match(text, /\[canary\] paused after step 1\/\d+, Deployment shop\/web batch 1: batch 1 of 2 done\n/)
+    assert.match(text, /\[canary\] paused in step 1\/\d+: Deployment shop\/web: batch 1 of 2 done\n/)
     assert.doesNotMatch(text, /strata rollout resume/)
     assert.match(text, /continue: strata fleet resume fleet.yaml/)
     assert.match(text, /fleet shop paused in 1\.\ds\n.*canary {2}canary: paused\n.*eu-1 {4}main: pending/)
