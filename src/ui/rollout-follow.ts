@@ -68,6 +68,8 @@ export function followEndText(end: FollowEnd, app: string, namespace: string, th
     case 'timeout':
       return [theme.warn(`rollout ${app} is still running; stopped watching at --timeout`), `watch again: ${rolloutCommand('status', app, namespace, target)} --watch`]
     case 'stalled':
+      // A silent holder may still be running: resume and abort take it over only with --force.
+      if (!end.gone) return [theme.error(`rollout ${app} stopped part way: ${end.reason}`), `if it is gone, continue: ${resume} --force`, `or roll back: ${abort} --force`]
       return [theme.error(`rollout ${app} stopped part way: ${end.reason}`), `continue: ${resume}`, `roll back: ${abort}`]
     case 'phase':
       switch (end.phase) {

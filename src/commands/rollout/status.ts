@@ -22,7 +22,7 @@ export default class RolloutStatus extends StrataCommand {
     'Reads the saved rollout state (Secret strata-rollout-NAME in the namespace of the app inventory) from any machine; the directory the apply ran from is not needed. ' +
     'Shows the phase (running, paused, failed, interrupted, aborted, done), the step the rollout is at, the batches each workload has completed, the reason it stopped and the process that holds it. ' +
     'With --watch it follows the rollout until it stops, as `kubectl rollout status` does: a live line on a terminal, a line per change otherwise, JSON lines with --json. ' +
-    'Exit codes: 0 done or running (without --watch), 3 paused, 2 failed, aborted or interrupted (and, with --watch, a stalled rollout or --timeout).'
+    'Exit codes: 0 done or running (without --watch), 3 paused, 2 failed, aborted or interrupted, or running with the process that ran it gone (and, with --watch, a stalled rollout or --timeout).'
 
   static override examples = [
     {description: 'Where the rollout of app shop stands', command: '<%= config.bin %> rollout status shop -n shop'},
@@ -64,7 +64,7 @@ export default class RolloutStatus extends StrataCommand {
     const pinned = (await readSourceRecord(cluster, args.name, namespace))?.pinned
     if (flags.json) process.stdout.write(`${JSON.stringify({...statusJson(s), pinned: pinned ?? null}, null, 2)}\n`)
     else process.stdout.write(statusText(s, clusterTarget(flags)) + (pinned ? pinText(s.app, pinned) : ''))
-    process.exitCode = statusExitCode(s.phase)
+    process.exitCode = statusExitCode(s.phase, ['dead', 'none'].includes(holderCondition(s, {pid: -1, host: ''}).kind))
   }
 }
 

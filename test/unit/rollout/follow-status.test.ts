@@ -3,7 +3,8 @@ import {describe, test} from 'node:test'
 import {RolloutStateStore} from '../../../src/cluster/state-store.js'
 import {followExitCode, followRollout, statusExitCode, type FollowEnd} from '../../../src/rollout/follow-status.js'
 import type {RolloutPhase, RolloutState} from '../../../src/rollout/types.js'
-import {followEndJson, followJson, followLine} from '../../../src/ui/rollout-follow.js'
+import {followEndJson, followEndText, followJson, followLine} from '../../../src/ui/rollout-follow.js'
+import {makeTheme} from '../../../src/ui/theme.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 
 const t0 = Date.parse('2026-01-01T00:00:00Z')
@@ -20,7 +21,7 @@ function state(phase: RolloutPhase, step: number, heartbeatMs = 0): RolloutState
 }
 
 /** Follows while a writer moves the saved state through `script` (one entry per poll; null deletes it). */
-async function follow(script: (RolloutState | null)[], options: {timeoutMs?: number} = {}) {
+async function follow(script: (RolloutState | null)[], options: {timeoutMs?: number; probe?: {localHost: string; isAlive: (pid: number) => boolean}} = {}) {
   const cluster = new MemoryCluster()
   const store = new RolloutStateStore(cluster, 'shop', 'shop')
   let rv = await store.save(script[0]!, undefined)
@@ -67,6 +68,30 @@ describe('rollout status --watch', () => {
     assert.equal(end.kind, 'stalled')
     assert.match((end as Extract<FollowEnd, {kind: 'stalled'}>).reason, /no heartbeat from pid 1 on ci-runner for 3\d s/)
     assert.equal(followExitCode(end), 2)
+  })
+
+  test('a running rollout whose process is gone from its host stops the watch at once (exit 2), with commands that need no --force', async () => {
+    const fresh = Array.from({length: 40}, (_, i) => state('running', 1, i * 1_000))
+    const {seen, end} = await follow(fresh, {probe: {localHost: 'ci-runner', isAlive: (pid) => pid !== 1}})
+    assert.equal(seen.length, 1, 'the first poll proves it: no waiting for the heartbeat to go stale')
+    assert.ok(end.kind === 'stalled' && end.gone)
+    assert.match(end.reason, /the process that ran it is gone \(pid 1 is not running on ci-runner/)
+    assert.equal(followExitCode(end), 2)
+    const text = followEndText(end, 'shop', 'shop', makeTheme(false))
+    assert.equal(text[1], 'continue: strata rollout resume shop -n shop')
+    // On another host the pid proves nothing: a beating holder is followed, a silent one needs --force.
+    const elsewhere = await follow(fresh.slice(0, 5), {timeoutMs: 3_000, probe: {localHost: 'laptop', isAlive: () => false}})
+    assert.equal(elsewhere.end.kind, 'timeout')
+    const silent = await follow(Array.from({length: 40}, () => state('running', 1, 0)), {probe: {localHost: 'laptop', isAlive: () => false}})
+    assert.ok(silent.end.kind === 'stalled' && !silent.end.gone)
+    assert.deepEqual(followEndText(silent.end, 'shop', 'shop', makeTheme(false)).slice(1), ['if it is gone, continue: strata rollout resume shop -n shop --force', 'or roll back: strata rollout abort shop -n shop --force'])
+  })
+
+  test('rollout status without --watch: running exits 0, unless its process is proven gone (2)', () => {
+    assert.equal(statusExitCode('running'), 0)
+    assert.equal(statusExitCode('running', true), 2)
+    assert.equal(statusExitCode('done', true), 0)
+    assert.equal(statusExitCode('paused', true), 3)
   })
 
   test('the state deleted while watching is gone (exit 2); --timeout stops a live rollout (exit 2)', async () => {
