@@ -31,7 +31,8 @@ test('default flags: kubectl scale and kubectl edit healed within 10 s by the wa
   t.diagnostic(`kubectl scale healed after ${Date.now() - scaled} ms (drift interval 5 m)`)
   const seen = await w.waitLog('drift-seen naming the field', (l) => l.msg === 'drift-seen')
   assert.match(String(seen.changes), /spec\.replicas changed by kubectl/)
-  await w.waitLog('a drift-healed reconcile', (l) => l.msg === 'reconcile-done' && l.status === 'drift-healed')
+  const healed = await w.waitLog('a drift-healed reconcile', (l) => l.msg === 'reconcile-done' && l.status === 'drift-healed')
+  assert.deepEqual(healed.drifted, [`Deployment ${ns}/web (changed)`], 'the log names the object that drifted')
 
   // kubectl edit, with an editor that changes the image.
   execFileSync('kubectl', ['--kubeconfig', kc, '-n', ns, 'edit', 'deployment', 'web'], {env: {...process.env, KUBE_EDITOR: `sed -i -e s#registry.example.com/web:1#registry.example.com/web:edited#`}, stdio: 'ignore'})
