@@ -105,7 +105,7 @@ export async function runRollout(json: boolean, color: boolean | undefined, star
 }
 
 /** Events that end a run's JSON stream by themselves. */
-const closingEvents = new Set<RolloutEvent['type']>(['done', 'paused', 'interrupted', 'aborted'])
+const closingEvents = new Set<RolloutEvent['type']>(['done', 'paused', 'interrupted', 'aborted', 'nothing-to-abort'])
 
 /** 0 done, 3 paused, 130 interrupted, 2 anything else (failed, aborted; a fleet halted). */
 export function exitCodeOf(state: {phase: string}): number {

@@ -42,6 +42,14 @@ export async function* abortRollout(app: string, namespace: string, deps: RunDep
     // aborting (paused, failed, interrupted) or went silent under --force: roll back here.
     if (outcome) return outcome
   }
+  // Already over: a CI job that aborts on every failure, or runs abort twice, gets 0 with nothing
+  // done, as `kubectl rollout undo` of a settled rollout is no error. (`fleet abort` passes
+  // includeDone: it rolls back a wave whose clusters finished.)
+  const over = current?.state.phase
+  if (current && (over === 'aborted' || (over === 'done' && !options.includeDone))) {
+    yield {type: 'nothing-to-abort', phase: over, reason: current.state.reason, statusCommand: rolloutCommand('status', app, namespace, deps.target)}
+    return current.state
+  }
   const taken = await takeUnfinished(store, deps, 'abort', options.force, options.includeDone)
   const ctx: BatchContext = {
     cluster: deps.cluster,

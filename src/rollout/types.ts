@@ -217,6 +217,8 @@ export type RolloutEvent =
   | {type: 'analysis'; id: PlanObjectId; batch: number; event: AnalysisEvent}
   | {type: 'gate-failed'; id: PlanObjectId; health: Health; report: string}
   | {type: 'aborted'; restored: PlanObjectId[]; by?: string}
+  /** `rollout abort` of a rollout that is already over (done or aborted): nothing rolled back, not an error. */
+  | {type: 'nothing-to-abort'; phase: 'done' | 'aborted'; reason?: string; statusCommand: string}
   /** The holder saw a stop request: it rolls back now. */
   | {type: 'stopping'; request: StopRequest}
   /** `rollout abort` recorded a stop request for a live holder (and waits for it unless --no-wait). */

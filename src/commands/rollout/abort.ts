@@ -19,7 +19,7 @@ export default class RolloutAbort extends StrataCommand {
     'The state is left as aborted. ' +
     'A rollout another process is running (a CI apply, on any machine) is never taken over: abort records a stop request in the state, that process rolls back at its next check (within its 5 s heartbeat) and exits 2, and abort waits for it (--wait-timeout; --no-wait returns once the request is recorded). ' +
     'A holder that has sent no heartbeat for 30 s may be hung or cut off; --force takes such a rollout over and rolls back here. ' +
-    'Exit codes: 0 aborted (or, with --no-wait, stop requested), 2 error.'
+    'Exit codes: 0 aborted, already aborted or done (nothing to roll back: safe to run twice from CI), or with --no-wait stop requested; 2 error.'
 
   static override examples = [
     {description: 'Roll back the paused rollout of app shop', command: '<%= config.bin %> rollout abort shop -n shop'},
@@ -62,7 +62,8 @@ export default class RolloutAbort extends StrataCommand {
       reason: flags.reason,
     }
     // --no-wait ends with the request recorded and the rollout still running: that is its success.
-    const succeeded = (s: RolloutState) => s.phase === 'aborted' || (!flags.wait && s.phase === 'running' && s.stopRequested !== undefined)
+    // A rollout already over (done, aborted) is left as it is: nothing to do is not a failure.
+    const succeeded = (s: RolloutState) => s.phase === 'aborted' || s.phase === 'done' || (!flags.wait && s.phase === 'running' && s.stopRequested !== undefined)
     await runRollout(flags.json, flags.color, (deps) => abortRollout(args.name, namespace, deps, abort), cluster, succeeded, {app: args.name, namespace, target: clusterTarget(flags)})
   }
 }

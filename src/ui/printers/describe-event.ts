@@ -42,6 +42,11 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
       return [theme.error(`health gate failed: ${describeId(e.id)}: ${e.health.message}`), ...e.report.split('\n').filter((l) => l !== '').map((l) => `  ${l}`)]
     case 'aborted':
       return [theme.warn(`aborted${e.by ? ` at the request of ${e.by}` : ''}: restored ${e.restored.length === 0 ? 'nothing' : e.restored.map(describeId).join(', ')}`)]
+    case 'nothing-to-abort':
+      return [
+        e.phase === 'done' ? `nothing to abort: the rollout is done (to go back, apply the earlier tree or \`strata rollback\`)` : `nothing to abort: the rollout was already aborted${e.reason ? ` (${e.reason})` : ''}`,
+        `  status: ${e.statusCommand}`,
+      ]
     case 'stopping':
       return [theme.warn(`stop requested by ${e.request.by} at ${e.request.at}${e.request.reason ? ` (${e.request.reason})` : ''}: rolling back as \`strata rollout abort\` would`)]
     case 'stop-requested':

@@ -113,6 +113,7 @@ export function makeTtyPrinter(out: NodeJS.WritableStream, theme: Theme, now: ()
           return log(describeEvent(e, stepCount, theme))
         case 'blue-green':
         case 'aborted':
+        case 'nothing-to-abort':
         case 'stopping':
         case 'stop-requested':
         case 'stop-waiting':

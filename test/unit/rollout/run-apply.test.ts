@@ -76,7 +76,7 @@ describe('run-apply', () => {
     assert.equal(allowed.prune.delete.length, 3)
   })
 
-  test('pause after each step, a second apply refuses, resume continues to done, abort of a done rollout refuses', async () => {
+  test('pause after each step, a second apply refuses, resume continues to done, abort of a done rollout changes nothing', async () => {
     const cluster = new MemoryCluster()
     const d = deps(cluster)
     const prepared = await prepareApply(cluster, request(tree(['a', 'b', 'c']), {plan: {batchSize: 1, pauseAfter: 'each'}}))
@@ -89,8 +89,13 @@ describe('run-apply', () => {
     for (let i = 1; i < steps; i++) ({state} = await drainRollout(resumeRollout('shop', 'shop', d, options)))
     assert.equal(state.phase, 'done')
     assert.ok(cluster.peek('v1', 'ConfigMap', 'c', 'shop'))
-    await assert.rejects(drainRollout(abortRollout('shop', 'shop', d, abortOptions)), (e: unknown) => e instanceof UserError && /nothing to abort/.test(e.message))
-    assert.equal((await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state.holder, undefined)
+    const writes = cluster.all().length
+    const saved = (await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state
+    const idle = await drainRollout(abortRollout('shop', 'shop', d, abortOptions))
+    assert.deepEqual(idle.events, [{type: 'nothing-to-abort', phase: 'done', reason: saved?.reason, statusCommand: 'strata rollout status shop -n shop'}])
+    assert.equal(idle.state.phase, 'done')
+    assert.equal(cluster.all().length, writes)
+    assert.deepEqual((await new RolloutStateStore(cluster, 'shop', 'shop').load())?.state, saved, 'the done state is left exactly as it was')
   })
 
   test('the render digest: apply says whether a paused rollout is the same render; resume --dir refuses another render', async () => {
