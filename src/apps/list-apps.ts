@@ -4,7 +4,7 @@
 // member count is its inventory as `readApplySet` sees it. Nothing here prints.
 import {applySetAnnotations, applySetLabels, applySetParent, readApplySet} from '../cluster/applyset.js'
 import type {ClusterPort} from '../cluster/port.js'
-import {rolloutOfLabel, storedStateOf} from '../cluster/state-store.js'
+import {holderCondition, rolloutOfLabel, storedStateOf} from '../cluster/state-store.js'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import {recordedSource} from '../rollout/app-source.js'
@@ -34,6 +34,11 @@ export interface AppSummary {
   step?: {at: number; of: number}
   /** Why the last rollout stopped, if it did. */
   reason?: string
+  /**
+   * Who runs a `running` rollout: `live` (a fresh heartbeat), `silent` (none for 30 s: hung, cut
+   * off or gone), `gone` (its pid no longer runs on this host, or no holder recorded: it stopped part way).
+   */
+  holder?: 'live' | 'silent' | 'gone'
   /** Set when the rollout state could not be read (edited, another strata version). */
   stateError?: string
 }
@@ -73,9 +78,12 @@ function isStrataParent(obj: JsonObject): boolean {
   return name.startsWith(parentPrefix) && String(annotations[applySetAnnotations.tooling] ?? '').startsWith('strata/')
 }
 
-function rolloutFields(state: RolloutState): Pick<AppSummary, 'lastApply' | 'phase' | 'step' | 'reason'> {
+function rolloutFields(state: RolloutState): Pick<AppSummary, 'lastApply' | 'phase' | 'step' | 'reason' | 'holder'> {
   const total = state.plan.steps.length
+  // Not the listing process: any pid/host that is not ours.
+  const held = state.phase === 'running' ? holderCondition(state, {pid: -1, host: ''}).kind : undefined
   return {
+    ...(held && {holder: held === 'live' ? 'live' : held === 'stale' ? 'silent' : 'gone'}),
     lastApply: state.updatedAt,
     phase: state.phase,
     step: {at: Math.min(state.step + 1, total), of: total},

@@ -12,7 +12,7 @@ export default class List extends StrataCommand {
   static override description =
     'Finds the apps from what strata keeps in the cluster: the inventory (ApplySet parent Secret applyset-NAME written by strata) and the rollout state (Secret strata-rollout-NAME). ' +
     'All namespaces by default; -n narrows to one. SOURCE is repository@commit:path for an app that `strata sync` or `strata watch` applied, the directory when one is recorded, else -. ' +
-    'OBJECTS counts the inventory members in the cluster now; LAST APPLY is how long ago the last rollout last moved; ROLLOUT its phase (and step while unfinished). ' +
+    'OBJECTS counts the inventory members in the cluster now; LAST APPLY is how long ago the last rollout last moved; ROLLOUT its phase (and step while unfinished; a running rollout whose process is gone or silent says so). ' +
     'Exit codes: 0 listed (also when there are none), 2 error.'
 
   // `ls` works but is not listed twice in `strata help`.

@@ -19,7 +19,9 @@ function rolloutCell(app: AppSummary): string {
   if (app.stateError) return 'unreadable'
   if (!app.phase) return '-'
   if (app.phase === 'done' || app.phase === 'aborted' || !app.step) return app.phase
-  return `${app.phase} (step ${app.step.at}/${app.step.of})`
+  // A running rollout nobody runs any more is not running: say so, as `rollout status` does.
+  const holder = app.holder === 'gone' ? ', process gone' : app.holder === 'silent' ? ', no heartbeat' : ''
+  return `${app.phase} (step ${app.step.at}/${app.step.of}${holder})`
 }
 
 export function formatAppTable(apps: readonly AppSummary[], now: number): string {
@@ -45,6 +47,7 @@ export function appsJson(apps: readonly AppSummary[]) {
       step: a.step?.at ?? null,
       steps: a.step?.of ?? null,
       reason: a.reason ?? null,
+      holder: a.holder ?? null,
       ...(a.stateError ? {stateError: a.stateError} : {}),
     })),
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -81,6 +82,32 @@ describe('strata list', () => {
     assert.equal(app.phase, 'paused')
     assert.deepEqual(app.step, {at: 2, of: prepared.plan.steps.length})
     assert.match(formatAppTable([app], Date.now()), /paused \(step 2\/\d\)/)
+  })
+
+  test('a running rollout says when its process is gone or silent, as rollout status does', async () => {
+    const cluster = new MemoryCluster()
+    const dir = tree('shop', 'shop', [cm('a'), deploy('web')])
+    const prepared = await prepareApply(cluster, {dir, loadRestrictor: 'rootOnly', concurrency: 4, plan: {pauseAfter: ['1']}, allowMassDelete: false})
+    const gen = runApply(prepared, deps(cluster), {...options, replacePaused: false})
+    for (let r = await gen.next(); !r.done; r = await gen.next());
+    const store = new RolloutStateStore(cluster, 'shop', 'shop')
+    const saved = (await store.load())!
+    // A process of this host that has ended (spawnSync reaps it): its pid proves the holder gone.
+    const ended = spawnSync(process.execPath, ['-e', '']).pid
+    const fresh = new Date().toISOString()
+    const cases = [
+      [{pid: ended, host: os.hostname(), startedAt: fresh, heartbeatAt: fresh}, 'gone', ', process gone'],
+      [{pid: 1, host: 'ci-runner-7', startedAt: fresh, heartbeatAt: fresh}, 'live', ''],
+      [{pid: 1, host: 'ci-runner-7', startedAt: fresh, heartbeatAt: new Date(Date.now() - 10 * 60_000).toISOString()}, 'silent', ', no heartbeat'],
+    ] as const
+    let rv = saved.resourceVersion
+    for (const [holder, kind, cell] of cases) {
+      rv = await store.save({...saved.state, phase: 'running', holder}, rv)
+      const [app] = await listApps(cluster)
+      assert.equal(app.holder, kind)
+      assert.equal(appsJson([app]).apps[0].holder, kind)
+      assert.ok(formatAppTable([app], Date.now()).includes(`running (step 2/${prepared.plan.steps.length}${cell})\n`), kind)
+    }
   })
 })
 
