@@ -109,9 +109,12 @@ export function blueGreenLines(bg: BlueGreenRecord): string[] {
   return lines
 }
 
-/** The last measurements of each analysis of a workload's latest analysed batch, oldest first. */
-export function analysisLines(a: NonNullable<WorkloadRecord['analysis']>, last = 10): string[] {
-  const lines = [`    analysis of batch ${a.batch} (started ${a.startedAt})${a.verdict ? `: ${a.verdict}` : ''}${a.reason ? ` — ${a.reason}` : ''}`]
+/**
+ * The last measurements of each analysis of a workload's latest analysed batch, oldest first.
+ * `subject`: what was analysed when it is not a batch (blue/green's new version).
+ */
+export function analysisLines(a: NonNullable<WorkloadRecord['analysis']>, last = 10, subject = `batch ${a.batch}`): string[] {
+  const lines = [`    analysis of ${subject} (started ${a.startedAt})${a.verdict ? `: ${a.verdict}` : ''}${a.reason ? ` — ${a.reason}` : ''}`]
   for (const [name, ms] of Object.entries(a.measurements)) {
     if (ms.length > last) lines.push(`      ${name}: ${ms.length - last} earlier measurement(s) not shown`)
     for (const m of ms.slice(-last)) lines.push(`      ${name} ${m.metric} ${m.at} ${m.phase}: ${m.phase === 'Error' ? m.message : JSON.stringify(m.value)}`)
@@ -128,7 +131,7 @@ export function statusText(s: RolloutState, target: ClusterTarget): string {
   for (const w of Object.values(s.workloads)) {
     if (w.blueGreen) lines.push(...blueGreenLines(w.blueGreen))
     else lines.push(`  ${w.id.kind} ${w.id.namespace}/${w.id.name}: batch ${w.batchesDone}/${w.shares.length} (${w.shares.map(percent).join(',')}, ${w.strategy})`)
-    if (w.analysis) lines.push(...analysisLines(w.analysis))
+    if (w.analysis) lines.push(...analysisLines(w.analysis, 10, w.blueGreen ? `the new version ${w.blueGreen.next.deployment}` : undefined))
   }
   if (s.reason) lines.push(`reason: ${s.reason}`)
   // Not this process: any pid/host that is not ours.

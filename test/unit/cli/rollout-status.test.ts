@@ -72,3 +72,28 @@ test('rollout status shows the analysis verdict and its measurements, errors by 
   assert.match(text, /errors rate 2026-01-01T00:00:05.000Z Error: prom:9090: ECONNREFUSED/)
   assert.match(text, /errors rate 2026-01-01T00:00:10.000Z Inconclusive: \[0.1\]/)
 })
+
+test('a blue/green workload paused on an inconclusive analysis: the phase, which Service serves what, the measurements of the new version', () => {
+  const id = {key: 'apps/Deployment/team-a/web', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-a', name: 'web'}
+  const state: RolloutState = {
+    ...paused,
+    reason: 'Deployment team-a/web: analysis inconclusive for web-bbbbbbbbbb: analysis errors: metric rate: 1 inconclusive measurement(s), limit 0; last value [0.1]; web still serves web-aaaaaaaaaa — resume to run the analysis again, abort to remove web-bbbbbbbbbb',
+    workloads: {
+      [id.key]: {
+        id,
+        strategy: 'blue-green',
+        previous: {},
+        batchesDone: 0,
+        shares: [1],
+        blueGreen: {id, spec: {activeService: 'web', previewService: 'web-preview', scaleDownDelayMs: 30_000}, previous: {deployment: 'web-aaaaaaaaaa', hash: 'aaaaaaaaaa'}, next: {deployment: 'web-bbbbbbbbbb', hash: 'bbbbbbbbbb'}, phase: 'verify'},
+        analysis: {batch: 1, startedAt: '2026-01-01T00:00:00.000Z', verdict: 'Inconclusive', reason: 'metric rate: 1 inconclusive measurement(s), limit 0', measurements: {errors: [{metric: 'rate', at: '2026-01-01T00:00:05.000Z', phase: 'Inconclusive', value: [0.1]}]}},
+      },
+    },
+  }
+  const text = statusText(state, {})
+  assert.match(text, /^  Deployment team-a\/web: blue-green verify \(/m)
+  assert.match(text, /^    web-aaaaaaaaaa → web-bbbbbbbbbb; web serves web-aaaaaaaaaa, web-preview previews web-bbbbbbbbbb$/m)
+  assert.match(text, /^    analysis of the new version web-bbbbbbbbbb \(started 2026-01-01T00:00:00.000Z\): Inconclusive — metric rate/m)
+  assert.match(text, /^      errors rate 2026-01-01T00:00:05.000Z Inconclusive: \[0.1\]$/m)
+  assert.match(text, /^reason: .*resume to run the analysis again, abort to remove web-bbbbbbbbbb$/m)
+})

@@ -7,7 +7,9 @@
 //              to the live ReplicaSet so the new pods (same user labels) never receive traffic early
 //   start      apply the new version Deployment
 //   preview    point the preview Service (when there is one) at it
-//   verify     wait until all its pods are Ready and its analyses pass (a failure fails the rollout)
+//   verify     wait until all its pods are Ready and its analyses pass: Failed fails the rollout
+//              (auto-abort), Inconclusive pauses it here with the reason — `rollout resume` runs the
+//              analyses afresh, `rollout abort` removes the new version (the active Service never moved)
 //   ready      pause here when asked (strata.dev/rollout pause semantics); else promote
 //   promoted   the active Service switched in one write; old pods stay for the scale-down delay
 //   done       the old version removed
@@ -47,6 +49,8 @@ export interface BlueGreenObservation {
   desired: number
   newFailed: string[]
   analysis: AnalysisVerdict
+  /** Which analysis and metric decided a 'fail' or 'inconclusive', and why (runAnalyses' reason). */
+  analysisReason?: string
   /** The plan pauses before promotion and `rollout resume` has not released it yet. */
   holdBeforePromotion: boolean
 }
@@ -94,15 +98,26 @@ export function nextBlueGreenStep(r: BlueGreenRecord, o: BlueGreenObservation): 
       return {action: {type: 'patch-service', service: r.spec.previewService, patch: selectVersionPatch(r.next.hash), why: `point ${r.spec.previewService} at ${r.next.deployment}`}, record: at('verify')}
     case 'verify': {
       if (o.newFailed.length > 0) return {action: {type: 'fail', reason: `${describe(r)}: new version ${r.next.deployment} has pods that will not become Ready: ${o.newFailed.join('; ')}`}, record: r}
+      // A decided analysis decides at once, Ready pods or not (as a canary batch's does).
+      const why = o.analysisReason ? `: ${o.analysisReason}` : ''
+      if (o.analysis === 'fail') return {action: {type: 'fail', reason: `${describe(r)}: analysis failed for ${r.next.deployment}${why}`}, record: r}
+      if (o.analysis === 'inconclusive') {
+        // Stays in verify: the resume that releases it runs the analyses again from the start.
+        const reason = `${describe(r)}: analysis inconclusive for ${r.next.deployment}${why}; ${r.spec.activeService} still serves ${r.previous.deployment} — resume to run the analysis again, abort to remove ${r.next.deployment}`
+        return {action: {type: 'pause', reason}, record: r}
+      }
       if (o.newReady < o.desired) return {action: {type: 'wait', why: `${o.newReady}/${o.desired} new pods Ready`}, record: r}
-      if (o.analysis === 'fail' || o.analysis === 'inconclusive') return {action: {type: 'fail', reason: `${describe(r)}: analysis ${o.analysis} for ${r.next.deployment}`}, record: r}
       if (o.analysis === 'pending') return {action: {type: 'wait', why: 'analysis running'}, record: r}
       return nextBlueGreenStep(at('ready'), o)
     }
     case 'ready': {
       // Performed before the crash but not saved: the switch is already there.
       if (o.active.hash === r.next.hash) return {action: {type: 'wait', why: 'promoted; old version kept for the scale-down delay', untilMs: o.now + r.spec.scaleDownDelayMs}, record: at('promoted', {promotedAt: o.now})}
-      if (o.holdBeforePromotion) return {action: {type: 'pause', reason: `${describe(r)}: ${r.next.deployment} is Ready${r.spec.previewService ? ` behind ${r.spec.previewService}` : ''}; resume to switch ${r.spec.activeService}`}, record: r}
+      if (o.holdBeforePromotion) {
+        const reason = `${describe(r)}: ${r.next.deployment} is Ready${r.spec.previewService ? ` behind ${r.spec.previewService}` : ''}; resume to switch ${r.spec.activeService}`
+        // Held until a later run (`rollout resume`) releases it; an analysis pause never sets this.
+        return {action: {type: 'pause', reason}, record: {...r, promotionHeld: true, promotionReleased: false}}
+      }
       // Never a moment without Ready endpoints: the switch waits for every new pod, checked again here.
       if (o.newReady < o.desired) return {action: {type: 'wait', why: `${o.newReady}/${o.desired} new pods Ready before the switch`}, record: r}
       return {

@@ -138,15 +138,24 @@ export async function* runBlueGreen(ctx: BatchContext, item: PlanItem, start: Wo
   for (;;) {
     if (ctx.signal?.aborted) return {ok: false, reason: 'interrupted', breaker: false, interrupted: true, record}
     let analysis: AnalysisVerdict = item.batches?.analyses?.length ? (verified ? 'pass' : 'pending') : 'none'
+    let analysisReason: string | undefined
     if (bg.phase === 'verify' && !verified) {
       const outcome = yield* verifyNewVersion(ctx, item, record, desired)
-      if (!outcome.ok) return {...outcome, record: {...outcome.record, blueGreen: bg}}
-      verified = true
-      if (analysis === 'pending') analysis = 'pass'
       record = {...outcome.record, blueGreen: bg}
+      // A decided analysis goes to the state machine, which fails or pauses; anything else that
+      // stopped the verify (crashed pods, the timeout, an interruption) ends the run as it is.
+      const decided = decidedAnalysis(outcome)
+      if (!outcome.ok && !decided) return {...outcome, record}
+      if (decided) {
+        analysis = decided
+        analysisReason = outcome.ok ? undefined : outcome.reason
+      } else {
+        verified = true
+        if (analysis === 'pending') analysis = 'pass'
+      }
       await ctx.saveRecord?.(record)
     }
-    const o = await observe(ctx, bg, desired, analysis)
+    const o = await observe(ctx, bg, desired, analysis, analysisReason)
     const step = nextBlueGreenStep(bg, o)
     const a = step.action
     if (a.type === 'wait') {
@@ -160,7 +169,7 @@ export async function* runBlueGreen(ctx: BatchContext, item: PlanItem, start: Wo
     // The executor names the workload in front of the reason itself.
     const own = (reason: string) => (reason.startsWith(`${describeId(item.id)}: `) ? reason.slice(describeId(item.id).length + 2) : reason)
     if (a.type === 'pause') {
-      await save({...step.record, promotionHeld: true, promotionReleased: false})
+      await save(step.record)
       return {ok: false, paused: true, breaker: false, interrupted: false, reason: own(a.reason), record}
     }
     if (a.type === 'fail') return {ok: false, breaker: true, interrupted: false, reason: own(a.reason), record}
@@ -222,7 +231,14 @@ function verifyNewVersion(ctx: BatchContext, item: PlanItem, record: WorkloadRec
   return runAnalysedBatch(ctx, item, record, wait, analysisRuns(item, item.id.namespace, ctx.app ?? '', {canary: bg.next.hash, stable}))
 }
 
-async function observe(ctx: BatchContext, bg: BlueGreenRecord, desired: number, analysis: AnalysisVerdict): Promise<BlueGreenObservation> {
+/** The analyses' verdict when this verify decided one (Failed or Inconclusive), for phases.ts to act on. */
+function decidedAnalysis(outcome: BatchOutcome): 'fail' | 'inconclusive' | undefined {
+  if (outcome.ok) return undefined
+  const verdict = outcome.record.analysis?.verdict
+  return verdict === 'Failed' ? 'fail' : verdict === 'Inconclusive' ? 'inconclusive' : undefined
+}
+
+async function observe(ctx: BatchContext, bg: BlueGreenRecord, desired: number, analysis: AnalysisVerdict, analysisReason?: string): Promise<BlueGreenObservation> {
   const ns = bg.id.namespace
   const service = await ctx.cluster.get(serviceRef(ns, bg.spec.activeService))
   if (!service) {
@@ -237,6 +253,7 @@ async function observe(ctx: BatchContext, bg: BlueGreenRecord, desired: number, 
     desired,
     newFailed: tally && tally.failed.length > ctx.maxFailedPods ? tally.failed : [],
     analysis,
+    ...(analysisReason ? {analysisReason} : {}),
     holdBeforePromotion: bg.spec.autoPromote === false && !bg.promotionReleased,
   }
 }

@@ -81,19 +81,44 @@ describe('nextBlueGreenStep: gates', () => {
     assert.equal(s.action.type, 'fail')
     assert.match((s.action as {reason: string}).reason, /web-bbbbbbbbbb-x: CrashLoopBackOff/)
   })
-  test('analysis: pending waits, fail and inconclusive fail, pass promotes', () => {
+  test('analysis: pending waits, pass promotes', () => {
     assert.deepEqual(nextBlueGreenStep(verify, observe({newReady: 3, analysis: 'pending'})).action, {type: 'wait', why: 'analysis running'})
-    for (const v of ['fail', 'inconclusive'] as const) assert.equal(nextBlueGreenStep(verify, observe({newReady: 3, analysis: v})).action.type, 'fail')
     assert.equal(nextBlueGreenStep(verify, observe({newReady: 3, analysis: 'pass'})).record.phase, 'promoted')
   })
-  test('analysis is not consulted before the pods are Ready', () => {
-    assert.deepEqual(nextBlueGreenStep(verify, observe({newReady: 1, analysis: 'fail'})).action, {type: 'wait', why: '1/3 new pods Ready'})
+  test('a passing or pending analysis does not promote before every new pod is Ready', () => {
+    for (const analysis of ['pass', 'pending'] as const) assert.deepEqual(nextBlueGreenStep(verify, observe({newReady: 1, analysis})).action, {type: 'wait', why: '1/3 new pods Ready'})
   })
-  test('pause before promotion: paused while held, no switch', () => {
+  test('a failed analysis fails the rollout at once, Ready pods or not, naming what decided it', () => {
+    for (const newReady of [1, 3]) {
+      const s = nextBlueGreenStep(verify, observe({newReady, analysis: 'fail', analysisReason: 'analysis errors: metric rate: 1 failed measurement(s), limit 0'}))
+      assert.deepEqual(s.action, {type: 'fail', reason: 'Deployment shop/web: analysis failed for web-bbbbbbbbbb: analysis errors: metric rate: 1 failed measurement(s), limit 0'})
+      assert.equal(s.record, verify, 'nothing to save: abort works from verify')
+    }
+  })
+  test('an inconclusive analysis pauses in verify with the reason; no promotion hold is set, so resume re-verifies', () => {
+    for (const newReady of [1, 3]) {
+      const s = nextBlueGreenStep(verify, observe({newReady, analysis: 'inconclusive', analysisReason: 'analysis errors: metric rate: 1 inconclusive measurement(s), limit 0; last value [0.07]'}))
+      assert.equal(s.action.type, 'pause')
+      const reason = (s.action as {reason: string}).reason
+      assert.match(reason, /^Deployment shop\/web: analysis inconclusive for web-bbbbbbbbbb: analysis errors: metric rate: 1 inconclusive measurement\(s\), limit 0; last value \[0\.07\]/)
+      assert.match(reason, /web still serves web-aaaaaaaaaa — resume to run the analysis again, abort to remove web-bbbbbbbbbb$/)
+      assert.equal(s.record.phase, 'verify')
+      assert.equal(s.record.promotionHeld, undefined)
+    }
+    // Without a reason from the analysis the pause still says what it is.
+    assert.match((nextBlueGreenStep(verify, observe({analysis: 'inconclusive'})).action as {reason: string}).reason, /^Deployment shop\/web: analysis inconclusive for web-bbbbbbbbbb; web still serves/)
+  })
+  test('pods that will not become Ready fail before an analysis verdict is looked at', () => {
+    const s = nextBlueGreenStep(verify, observe({newReady: 1, newFailed: ['web-bbbbbbbbbb-x: CrashLoopBackOff'], analysis: 'inconclusive'}))
+    assert.equal(s.action.type, 'fail')
+  })
+  test('pause before promotion: paused while held (saved as held), no switch', () => {
     const s = nextBlueGreenStep(verify, observe({newReady: 3, holdBeforePromotion: true}))
     assert.equal(s.action.type, 'pause')
     assert.match((s.action as {reason: string}).reason, /web-bbbbbbbbbb is Ready behind web-preview; resume to switch web/)
     assert.equal(s.record.phase, 'ready')
+    assert.equal(s.record.promotionHeld, true)
+    assert.equal(s.record.promotionReleased, false)
   })
   test('resumed after a pause: the switch waits again if pods stopped being Ready meanwhile', () => {
     const ready = record({phase: 'ready'})
@@ -109,6 +134,12 @@ describe('nextBlueGreenStep: gates', () => {
 })
 
 describe('abortBlueGreenSteps', () => {
+  test('paused on an inconclusive analysis: the active Service is not written, the new version goes', () => {
+    const paused = nextBlueGreenStep(record({phase: 'verify'}), observe({newReady: 3, analysis: 'inconclusive'})).record
+    const steps = abortBlueGreenSteps(paused, {hash: 'aaaaaaaaaa'})
+    assert.ok(!steps.some((s) => s.type === 'patch-service' && s.service === 'web'))
+    assert.deepEqual(steps.at(-1), {type: 'remove-version', deployment: 'web-bbbbbbbbbb'})
+  })
   test('before promotion: active untouched, preview back, new version removed', () => {
     const steps = abortBlueGreenSteps(record({phase: 'verify'}), {hash: 'aaaaaaaaaa'})
     assert.deepEqual(

@@ -232,6 +232,7 @@ test('analyses gate promotion: a pass promotes (queries see the new version hash
   const bad = await setup({metrics: metrics([0.5], [])})
   const failed = await drain(runNextBatch(bad.ctx, item, await startBlueGreenRecord(bad.ctx, item)))
   assert.ok(!failed.ok && failed.breaker)
+  assert.match(failed.reason, /^analysis failed for web-\w+: analysis errors: metric rate: 1 failed measurement\(s\), limit 0/)
   assert.equal(failed.record.analysis?.verdict, 'Failed')
   assert.ok(!('strata.dev/bg-hash' in bad.fake.selectorOf('web')))
   await drain(abortWorkload(bad.ctx, failed.record))
@@ -298,12 +299,53 @@ test('an inconclusive analysis pauses before any switch; resume runs it afresh a
   const item = itemOf(deployment('app:2'), [{name: 'errors', file: 'analysis.yaml', document: doc, args: {}}])
   const out = await drain(runNextBatch(ctx, item, await startBlueGreenRecord(ctx, item)))
   assert.ok(!out.ok && out.paused, JSON.stringify(out))
+  assert.match(out.reason, /^analysis inconclusive for web-\w+: analysis errors: metric rate: 1 inconclusive measurement\(s\), limit 0; last value \[0\.07\]; web still serves web — resume to run the analysis again, abort to remove web-\w+$/)
   assert.equal(out.record.analysis?.verdict, 'Inconclusive')
+  assert.equal(out.record.blueGreen?.phase, 'verify')
+  assert.equal(saved.at(-1)!.blueGreen?.phase, 'verify')
+  assert.equal(saved.at(-1)!.analysis?.verdict, 'Inconclusive', 'the pause is saved with the verdict')
   assert.deepEqual(imagesBehind(fake, 'web'), ['app:1', 'app:1', 'app:1'])
   value = [0.01]
   const resumed = await drain(runNextBatch(ctx, item, out.record))
   assert.equal(resumed.ok, true)
   assert.equal(resumed.record.analysis?.verdict, 'Successful')
+  assert.deepEqual(resumed.record.analysis?.measurements.errors.map((m) => m.value), [[0.01], [0.01]], 'the resumed analysis started afresh')
   assert.deepEqual(imagesBehind(fake, 'web'), ['app:2', 'app:2', 'app:2'])
-  assert.ok(saved.length > 0)
+})
+
+test('paused on an inconclusive analysis, then aborted: the active Service never moved, the new version is gone', async () => {
+  const {fake, ctx} = await setup({metrics: {measure: async () => [0.07]}})
+  const doc = structuredClone(analysisDoc)
+  ;((doc.spec as JsonObject).metrics as JsonObject[])[0].failureCondition = 'result[0] > 0.1'
+  const item = itemOf(deployment('app:2', {'strata.dev/preview-service': 'web-preview'}), [{name: 'errors', file: 'analysis.yaml', document: doc, args: {}}])
+  fake.endpointsOf = 'web'
+  const out = await drain(runNextBatch(ctx, item, await startBlueGreenRecord(ctx, item)))
+  assert.ok(!out.ok && out.paused)
+  const next = out.record.blueGreen!.next.deployment
+  assert.ok(await fake.get(deploymentRef(next)))
+  assert.equal(fake.calls.filter((c) => c.startsWith('patch Service web ') && c.includes(out.record.blueGreen!.next.hash)).length, 0, 'no switch was written')
+  await drain(abortWorkload(ctx, out.record))
+  assert.equal(await fake.get(deploymentRef(next)), undefined)
+  assert.deepEqual(fake.selectorOf('web'), {app: 'web'})
+  assert.deepEqual(fake.selectorOf('web-preview'), {app: 'web'})
+  assert.deepEqual(imagesBehind(fake, 'web'), ['app:1', 'app:1', 'app:1'])
+  assert.ok(fake.endpointLog.every((n) => n === 3), `endpoints: ${fake.endpointLog.join(',')}`)
+})
+
+test('auto-promote false with an inconclusive analysis: the resume that passes it still holds before the switch', async () => {
+  let value: Value = [0.07]
+  const {fake, ctx} = await setup({metrics: {measure: async () => value}})
+  const doc = structuredClone(analysisDoc)
+  ;((doc.spec as JsonObject).metrics as JsonObject[])[0].failureCondition = 'result[0] > 0.1'
+  const item = itemOf(deployment('app:2', {'strata.dev/auto-promote': 'false'}), [{name: 'errors', file: 'analysis.yaml', document: doc, args: {}}])
+  const inconclusive = await drain(runNextBatch(ctx, item, await startBlueGreenRecord(ctx, item)))
+  assert.ok(!inconclusive.ok && inconclusive.paused && /inconclusive/.test(inconclusive.reason))
+  value = [0.01]
+  const held = await drain(runNextBatch(ctx, item, inconclusive.record))
+  assert.ok(!held.ok && held.paused && /resume to switch web/.test(held.reason), JSON.stringify(held))
+  assert.deepEqual(imagesBehind(fake, 'web'), ['app:1', 'app:1', 'app:1'])
+  const promoted = await drain(runNextBatch(ctx, item, held.record))
+  assert.equal(promoted.ok, true)
+  assert.equal(promoted.record.analysis?.measurements.errors.length, 2, 'a passed analysis is not run again after the hold')
+  assert.deepEqual(imagesBehind(fake, 'web'), ['app:2', 'app:2', 'app:2'])
 })
