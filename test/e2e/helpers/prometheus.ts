@@ -12,8 +12,12 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type {TestContext} from 'node:test'
 import {lastLine, REPO, type ScriptResult} from './cluster.js'
+
+/** What stops a helper's resources: a test (its TestContext), or a whole file (an `after` hook's list). */
+export interface Cleanup {
+  after(fn: () => Promise<void>): void
+}
 
 export const PROMETHEUS_SCRIPT = path.join(REPO, 'scripts', 'prometheus')
 
@@ -38,8 +42,8 @@ export interface Prometheus {
   down(): Promise<void>
 }
 
-/** A Prometheus of this test alone (own run folder, own port) scraping `targets` every 500 ms; stopped after the test. */
-export async function prometheus(t: TestContext, targets: string[]): Promise<Prometheus> {
+/** A Prometheus of this test (or file) alone (own run folder, own port) scraping `targets` every 500 ms; stopped after it. */
+export async function prometheus(t: Cleanup, targets: string[]): Promise<Prometheus> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-prometheus-'))
   const env = {...process.env, STRATA_PROMETHEUS_RUN_DIR: runDir}
   const holder = process.env.NODE_TEST_CONTEXT?.startsWith('child') ? process.ppid : process.pid
@@ -68,7 +72,7 @@ export interface MetricsEndpoint {
   close(): Promise<void>
 }
 
-export async function metricsEndpoint(t: TestContext): Promise<MetricsEndpoint> {
+export async function metricsEndpoint(t: Cleanup): Promise<MetricsEndpoint> {
   const gauges = new Map<string, number>()
   let doc: unknown = {}
   const jsonQueries: URLSearchParams[] = []
