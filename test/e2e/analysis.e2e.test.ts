@@ -9,32 +9,15 @@
 // refused before any change; diff and render never show an Analysis.
 // The CLI runs as a child process without blocking this one: the endpoint must keep answering.
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {describe, test, type TestContext} from 'node:test'
-import {bin, newAppDir, rewriteTree, type CliResult} from './helpers/cli.js'
+import {newAppDir, rewriteTree, strataAsync} from './helpers/cli.js'
 import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
 import {metricsEndpoint, prometheus, runPrometheusScript} from './helpers/prometheus.js'
 import {kubeCluster} from '../../src/cluster/kube.js'
 import type {JsonObject} from '../../src/model/json.js'
-
-/** `strata ARGS --kubeconfig KC` (none without KC) in a child process, CI output; resolves when it exits. */
-function strataAsync(kubeconfig: string | undefined, ...args: string[]): Promise<CliResult> & {kill: (signal: NodeJS.Signals) => void} {
-  let kill: (signal: NodeJS.Signals) => void = () => {}
-  const done = new Promise<CliResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])], {env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
-    kill = (signal) => child.kill(signal)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, stdout, stderr, all: `${stdout}\n${stderr}`}))
-  })
-  return Object.assign(done, {kill: (signal: NodeJS.Signals) => kill(signal)})
-}
 
 const v1 = 'registry.invalid/web:1.0'
 const v2 = 'registry.invalid/web:2.0'

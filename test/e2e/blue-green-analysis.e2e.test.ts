@@ -8,15 +8,15 @@
 // - inconclusive: paused with the reason (exit 3), the active Service still on the old pods;
 //   `rollout resume` from another process runs the analysis afresh and promotes
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import {after, describe, test, type TestContext} from 'node:test'
 import {parseAllDocuments} from 'yaml'
 import {kubeCluster} from '../../src/cluster/kube.js'
 import type {ClusterPort} from '../../src/cluster/port.js'
 import type {JsonObject} from '../../src/model/json.js'
 import {templateHash} from '../../src/rollout/strategies/blue-green/objects.js'
-import {bin, newAppDir, rewriteTree, type CliResult} from './helpers/cli.js'
+import {newAppDir, rewriteTree, strataAsync} from './helpers/cli.js'
 import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
+import {deploymentNames, endpointImages, waitForEndpoints} from './helpers/endpoints.js'
 import {metricsEndpoint, prometheus, type MetricsEndpoint, type Prometheus} from './helpers/prometheus.js'
 
 const v1 = 'registry.invalid/web:1.0'
@@ -36,19 +36,6 @@ function metricsAndPrometheus() {
     return {metrics, prom: await prometheus(scope, [metrics.target])}
   })()
   return shared
-}
-
-/** `strata ARGS --kubeconfig KC` (none without KC) in a child process (CI output), without blocking the endpoint this process serves. */
-function strataAsync(kubeconfig: string | undefined, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])], {env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, stdout, stderr, all: `${stdout}\n${stderr}`}))
-  })
 }
 
 function tree(ns: string, image: string, prom?: {url: string; metric: string}): Record<string, string> {
@@ -100,32 +87,6 @@ async function renderedHash(dir: string): Promise<string> {
   return templateHash(web)
 }
 
-/** Ready endpoints of Service `svc`, by the image of the pod behind each. */
-async function endpointImages(port: ClusterPort, ns: string, svc: string): Promise<Record<string, number>> {
-  const slices = await port.list('discovery.k8s.io/v1', 'EndpointSlice', {namespace: ns, labelSelector: `kubernetes.io/service-name=${svc}`})
-  const pods = new Map((await port.list('v1', 'Pod', {namespace: ns})).map((p) => [String((p.metadata as JsonObject).name), p]))
-  const out: Record<string, number> = {}
-  for (const s of slices) {
-    for (const e of (s.endpoints ?? []) as JsonObject[]) {
-      if ((e.conditions as JsonObject | undefined)?.ready === false) continue
-      const pod = pods.get(String((e.targetRef as JsonObject | undefined)?.name))
-      const image = pod ? String(((pod.spec as JsonObject).containers as JsonObject[])[0].image) : 'unknown'
-      out[image] = (out[image] ?? 0) + 1
-    }
-  }
-  return out
-}
-
-async function waitForEndpoints(port: ClusterPort, ns: string, svc: string, want: Record<string, number>): Promise<void> {
-  let last: Record<string, number> = {}
-  await waitFor(`${svc} endpoints ${JSON.stringify(want)}`, async () => {
-    last = await endpointImages(port, ns, svc)
-    return JSON.stringify(Object.entries(last).sort()) === JSON.stringify(Object.entries(want).sort())
-  }, {timeoutMs: 60_000, intervalMs: 300}).catch((err) => {
-    throw new Error(`${(err as Error).message}; last: ${JSON.stringify(last)}`)
-  })
-}
-
 /** The images the active Service's Ready endpoints showed, sampled until stopped. */
 function watchActive(port: ClusterPort, ns: string) {
   const seen = new Set<string>()
@@ -137,10 +98,6 @@ function watchActive(port: ClusterPort, ns: string) {
     }
   })()
   return {stop: async () => ((running = false), await done, [...seen].sort())}
-}
-
-async function deployments(port: ClusterPort, ns: string): Promise<string[]> {
-  return (await port.list('apps/v1', 'Deployment', {namespace: ns})).map((d) => String((d.metadata as JsonObject).name)).sort()
 }
 
 interface StatusJson {
@@ -195,7 +152,7 @@ describe('blue/green judged by an analysis, with a real Prometheus', () => {
     assert.deepEqual(measured.map((m) => [m.phase, m.value]), [['Successful', [0.01]], ['Successful', [0.01]], ['Successful', [0.01]]])
     assert.ok(events.some((e) => e.type === 'analysis' && e.event?.type === 'analysis-verdict'), 'the verdict is an event too')
     await waitForEndpoints(port, ns, 'web', {[v2]: 3})
-    await waitFor('only the new version left', async () => JSON.stringify(await deployments(port, ns)) === JSON.stringify([version]), {timeoutMs: 30_000})
+    await waitFor('only the new version left', async () => JSON.stringify(await deploymentNames(port, ns)) === JSON.stringify([version]), {timeoutMs: 30_000})
 
     const s = await status(kubeconfig, ns)
     assert.equal(s.phase, 'done')
@@ -217,7 +174,7 @@ describe('blue/green judged by an analysis, with a real Prometheus', () => {
     assert.equal(r.code, 2, r.all)
     assert.match(r.all, new RegExp(`analysis failed for ${version}: analysis errors: metric error-ratio: 1 failed measurement\\(s\\), limit 0; last value \\[0\\.4\\]`))
     assert.deepEqual(served, [v1], 'web only ever served the old pods')
-    await waitFor('the new version to go', async () => !(await deployments(port, ns)).includes(version), {timeoutMs: 30_000})
+    await waitFor('the new version to go', async () => !(await deploymentNames(port, ns)).includes(version), {timeoutMs: 30_000})
     await waitForEndpoints(port, ns, 'web', {[v1]: 3})
     await waitForEndpoints(port, ns, 'web-preview', {[v1]: 3})
     const s = await status(kubeconfig, ns)

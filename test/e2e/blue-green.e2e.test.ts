@@ -5,13 +5,14 @@
 // before promotion is resumed, or aborted, from another process; an abort during the scale-down
 // delay switches back at once; bad Services and delays are refused before any change.
 import assert from 'node:assert/strict'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {describe, test} from 'node:test'
 import {kubeCluster} from '../../src/cluster/kube.js'
 import type {ClusterPort} from '../../src/cluster/port.js'
 import type {JsonObject} from '../../src/model/json.js'
-import {bin, newAppDir, rewriteTree, strata, type CliResult} from './helpers/cli.js'
+import {newAppDir, rewriteTree, strata, strataAsync} from './helpers/cli.js'
 import {cluster, waitFor, withNamespace} from './helpers/cluster.js'
+import {deploymentNames, endpointImages, waitForEndpoints} from './helpers/endpoints.js'
 
 const images = {v1: 'registry.invalid/web:1.0', v2: 'registry.invalid/web:2.0', v3: 'registry.invalid/web:3.0', v4: 'registry.invalid/web:4.0'}
 
@@ -45,36 +46,8 @@ spec:
   }
 }
 
-/** `strata ARGS` without blocking the event loop (the EndpointSlice poller runs beside it). */
-function strataAsync(kubeconfig: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args, '--kubeconfig', kubeconfig], {env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
-    child.on('exit', (code) => resolve({code, stdout, stderr, all: `${stdout}\n${stderr}`}))
-  })
-}
-
 function kubectl(kubeconfig: string, ...args: string[]) {
   return spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {encoding: 'utf8'})
-}
-
-/** Ready endpoints of Service `svc`, by the image of the pod behind each. */
-async function endpointImages(port: ClusterPort, ns: string, svc: string): Promise<Record<string, number>> {
-  const slices = await port.list('discovery.k8s.io/v1', 'EndpointSlice', {namespace: ns, labelSelector: `kubernetes.io/service-name=${svc}`})
-  const pods = new Map((await port.list('v1', 'Pod', {namespace: ns})).map((p) => [String((p.metadata as JsonObject).name), p]))
-  const out: Record<string, number> = {}
-  for (const s of slices) {
-    for (const e of ((s.endpoints ?? []) as JsonObject[])) {
-      if ((e.conditions as JsonObject | undefined)?.ready === false) continue
-      const pod = pods.get(String((e.targetRef as JsonObject | undefined)?.name))
-      const image = pod ? String(((pod.spec as JsonObject).containers as JsonObject[])[0].image) : 'unknown'
-      out[image] = (out[image] ?? 0) + 1
-    }
-  }
-  return out
 }
 
 /** Polls the active Service's EndpointSlices until stopped: every sample's Ready endpoint count. */
@@ -96,20 +69,6 @@ function pollEndpoints(port: ClusterPort, ns: string) {
       return samples
     },
   }
-}
-
-async function waitForEndpoints(port: ClusterPort, ns: string, svc: string, want: Record<string, number>): Promise<void> {
-  let last: Record<string, number> = {}
-  await waitFor(`${svc} endpoints ${JSON.stringify(want)}`, async () => {
-    last = await endpointImages(port, ns, svc)
-    return JSON.stringify(Object.entries(last).sort()) === JSON.stringify(Object.entries(want).sort())
-  }, {timeoutMs: 60_000, intervalMs: 300}).catch((err) => {
-    throw new Error(`${(err as Error).message}; last: ${JSON.stringify(last)}`)
-  })
-}
-
-async function deployments(port: ClusterPort, ns: string): Promise<string[]> {
-  return (await port.list('apps/v1', 'Deployment', {namespace: ns})).map((d) => String((d.metadata as JsonObject).name)).sort()
 }
 
 function statusJson(kubeconfig: string, ns: string): JsonObject {
@@ -152,7 +111,7 @@ describe('blue/green', () => {
       assert.equal(samples.filter((s) => Object.keys(s.images).length > 1).length <= 2, true, 'old and new never mixed for long')
       await waitForEndpoints(port, ns, 'web', {[to]: 3})
       await waitForEndpoints(port, ns, 'web-preview', {[to]: 3})
-      const names = await deployments(port, ns)
+      const names = await deploymentNames(port, ns)
       assert.equal(names.length, 1, `only the new version is left after the delay: ${names.join(', ')}`)
       assert.match(names[0], /^web-[0-9a-f]{10}$/)
       const bg = blueGreenOf(statusJson(kubeconfig, ns))!
@@ -164,12 +123,12 @@ describe('blue/green', () => {
     const again = strata(kubeconfig, 'apply', dir)
     assert.equal(again.code, 0, again.all)
     assert.doesNotMatch(again.stdout, /blue\/green|created|configured/)
-    assert.equal((await deployments(port, ns)).length, 1)
+    assert.equal((await deploymentNames(port, ns)).length, 1)
     // The version Deployment belongs to the app: deleting the app's objects by prune takes it.
     rewriteTree(dir, {'kustomization.yaml': `namespace: ${ns}\nresources: [svc.yaml]\n`, 'svc.yaml': tree(ns, images.v1)['svc.yaml']})
     const pruned = strata(kubeconfig, 'apply', dir)
     assert.equal(pruned.code, 0, pruned.all)
-    await waitFor('version Deployment pruned', async () => (await deployments(port, ns)).length === 0, {timeoutMs: 30_000})
+    await waitFor('version Deployment pruned', async () => (await deploymentNames(port, ns)).length === 0, {timeoutMs: 30_000})
   })
 
   test('paused before promotion: resumed from another process; a second one aborted: Service stays, new version removed', async (t) => {
@@ -191,7 +150,7 @@ describe('blue/green', () => {
     assert.equal(resumed.code, 0, resumed.all)
     assert.deepEqual(samples.filter((s) => s.total < 3), [])
     await waitForEndpoints(port, ns, 'web', {[images.v2]: 3})
-    const serving = await deployments(port, ns)
+    const serving = await deploymentNames(port, ns)
     assert.equal(serving.length, 1)
 
     rewriteTree(dir, tree(ns, images.v3, {'strata.dev/auto-promote': 'false'}))
@@ -201,7 +160,7 @@ describe('blue/green', () => {
     assert.equal(abort.code, 0, abort.all)
     await waitForEndpoints(port, ns, 'web', {[images.v2]: 3})
     await waitForEndpoints(port, ns, 'web-preview', {[images.v2]: 3})
-    await waitFor('v3 removed', async () => JSON.stringify(await deployments(port, ns)) === JSON.stringify(serving), {timeoutMs: 30_000})
+    await waitFor('v3 removed', async () => JSON.stringify(await deploymentNames(port, ns)) === JSON.stringify(serving), {timeoutMs: 30_000})
     assert.equal(statusJson(kubeconfig, ns).phase, 'aborted')
   })
 
@@ -215,7 +174,7 @@ describe('blue/green', () => {
     assert.equal(abort.code, 0, abort.all)
     const after = JSON.parse(kubectl(kubeconfig, 'get', 'service', 'web', '-n', ns, '-o', 'json').stdout) as {spec: {selector: Record<string, string>}}
     assert.deepEqual(after.spec.selector, {app: 'web'})
-    assert.deepEqual(await deployments(port, ns), ['web'])
+    assert.deepEqual(await deploymentNames(port, ns), ['web'])
     await waitForEndpoints(port, ns, 'web', {[images.v1]: 3})
   })
 
@@ -225,22 +184,19 @@ describe('blue/green', () => {
     assert.equal(strata(kubeconfig, 'apply', dir).code, 0)
     await waitForEndpoints(port, ns, 'web', {[images.v2]: 3})
     rewriteTree(dir, tree(ns, images.v3, {'strata.dev/scale-down-delay': '10m'}))
-    const child = spawn(process.execPath, [bin, 'apply', dir, '--kubeconfig', kubeconfig], {env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
-    let out = ''
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()))
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-    t.after(() => child.kill('SIGKILL'))
+    const running = strataAsync(kubeconfig, 'apply', dir)
+    t.after(() => running.kill('SIGKILL'))
     await waitFor('promoted, in the scale-down delay', async () => blueGreenOf(statusJson(kubeconfig, ns))?.phase === 'promoted', {timeoutMs: 90_000, intervalMs: 500})
     await waitForEndpoints(port, ns, 'web', {[images.v3]: 3})
     const poll = pollEndpoints(port, ns)
     const abort = await strataAsync(kubeconfig, 'rollout', 'abort', 'app', '-n', ns)
     const samples = await poll.stop()
     assert.equal(abort.code, 0, abort.all)
-    assert.equal(await exited, 2, out)
+    const applied = await running
+    assert.equal(applied.code, 2, applied.all)
     assert.deepEqual(samples.filter((s) => s.total < 3), [])
     await waitForEndpoints(port, ns, 'web', {[images.v2]: 3})
-    await waitFor('v3 removed', async () => (await deployments(port, ns)).length === 1, {timeoutMs: 30_000})
+    await waitFor('v3 removed', async () => (await deploymentNames(port, ns)).length === 1, {timeoutMs: 30_000})
   })
 
   test('bad input is refused before any change (exit 2, file and field)', async (t) => {
@@ -259,7 +215,7 @@ describe('blue/green', () => {
       assert.equal(r.code, 2, r.all)
       assert.match(r.stderr, message)
       assert.doesNotMatch(r.all, /\n\s+at /, 'no stack trace')
-      assert.deepEqual(await deployments(port, ns), [])
+      assert.deepEqual(await deploymentNames(port, ns), [])
       assert.deepEqual((await port.list('v1', 'Service', {namespace: ns})).length, 0)
     }
   })

@@ -1,6 +1,6 @@
 // Running strata as users do (bin/run.js over the built dist/) against the test cluster, and
 // writing the kustomize trees it reads.
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -20,6 +20,25 @@ export interface CliResult {
 export function strata(kubeconfig: string, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [bin, ...args, '--kubeconfig', kubeconfig], {encoding: 'utf8', env: {...process.env, CI: '1'}})
   return {code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}`}
+}
+
+/**
+ * `strata ARGS --kubeconfig KC` (none without KC) in a child process, CI output, resolved when it
+ * exits: the test process stays free to serve endpoints and poll the cluster meanwhile.
+ */
+export function strataAsync(kubeconfig: string | undefined, ...args: string[]): Promise<CliResult> & {kill: (signal: NodeJS.Signals) => void} {
+  let kill: (signal: NodeJS.Signals) => void = () => {}
+  const done = new Promise<CliResult>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])], {env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    kill = (signal) => child.kill(signal)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, stdout, stderr, all: `${stdout}\n${stderr}`}))
+  })
+  return Object.assign(done, {kill: (signal: NodeJS.Signals) => kill(signal)})
 }
 
 /** A fresh directory named `app` (strata's default app name is the directory's name). */
