@@ -49,11 +49,15 @@ export function runTransformers(ctx: RenderContext, target: KustTarget, set: Res
   if (k.namespace) step(StepKind.namespace, 'namespace', () => namespaceTransformer({namespace: k.namespace!, origin: origin.file, fieldSpecs: specs(defaultNamespaceFieldSpecs, 'namespace')})(set))
   if (k.namePrefix) step(StepKind.namePrefix, 'namePrefix', () => prefixSuffixTransformer({prefix: k.namePrefix, prefixFieldSpecs: specs(defaultNamePrefixFieldSpecs, 'namePrefix')})(set))
   if (k.nameSuffix) step(StepKind.nameSuffix, 'nameSuffix', () => prefixSuffixTransformer({suffix: k.nameSuffix, suffixFieldSpecs: specs(defaultNameSuffixFieldSpecs, 'nameSuffix')})(set))
-  const labelTables = {
+  const configured = {
     commonLabels: specs(defaultLabelFieldSpecTables.commonLabels, 'commonLabels'),
     templateLabels: specs(defaultLabelFieldSpecTables.templateLabels, 'templateLabels'),
     labels: specs(defaultLabelFieldSpecTables.labels, 'labels'),
   }
+  // Without `configurations:` these are the built-in tables: passing the shared object lets the
+  // labels transformer reuse the specs it merged from them for every kustomization.
+  const d = defaultLabelFieldSpecTables
+  const labelTables = configured.commonLabels === d.commonLabels && configured.templateLabels === d.templateLabels && configured.labels === d.labels ? d : configured
   for (const [i, entry] of (k.labels ?? []).entries()) {
     step(StepKind.labels, `labels[${i}]`, () => labelsTransformer({labels: entry.pairs ?? {}, includeSelectors: entry.includeSelectors ?? false, includeTemplates: entry.includeTemplates ?? false, fieldSpecs: entry.fields, tables: labelTables, origin})(set))
   }

@@ -43,6 +43,7 @@ export function countingFileSystem(inner: FileSystem, budget: InputBudget): File
     isDirectory: (p) => inner.isDirectory(p),
     readDir: (p) => inner.readDir(p),
     realPath: (p) => inner.realPath(p),
+    ...(inner.entryKind ? {entryKind: inner.entryKind.bind(inner)} : {}),
   }
 }
 

@@ -66,6 +66,9 @@ function urlParses(entry: string): boolean {
 
 /** The git remote an entry names, or undefined when kustomize would treat it as a local path. */
 export function tryParseGitUrl(entry: string): GitRemote | undefined {
+  // Every scheme has a ':', a user an '@', and the scheme-less form starts with github.com: a
+  // relative path (most entries of a tree) is answered without building the error below.
+  if (!entry.includes(':') && !entry.includes('@') && !/^github\.com\//i.test(entry)) return undefined
   try {
     return parseGitUrl(entry)
   } catch (e) {

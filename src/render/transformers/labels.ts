@@ -24,12 +24,24 @@ export interface LabelsOptions {
  * creating empty `labels:` maps, as in kustomize.
  */
 export function labelsTransformer(options: LabelsOptions): (set: ResourceSet) => ResourceSet {
-  const specs = labelsEntryFieldSpecs(
-    {includeSelectors: options.includeSelectors, includeTemplates: options.includeTemplates, fields: options.fieldSpecs},
-    options.tables ?? defaultLabelFieldSpecTables,
-    options.origin,
-  )
+  const tables = options.tables ?? defaultLabelFieldSpecTables
+  const entry = {includeSelectors: options.includeSelectors, includeTemplates: options.includeTemplates, fields: options.fieldSpecs}
+  const specs = options.fieldSpecs ? labelsEntryFieldSpecs(entry, tables, options.origin) : sharedEntryFieldSpecs(entry, tables, options.origin)
   return mapEntriesTransformer(options.labels, specs)
+}
+
+// Most `labels:` entries have no `fields` of their own: their specs depend only on the tables and
+// the two flags, and every kustomization of a large tree would merge the same tables again.
+const sharedSpecs = new WeakMap<LabelFieldSpecTables, Map<string, FieldSpec[]>>()
+
+function sharedEntryFieldSpecs(entry: {includeSelectors?: boolean; includeTemplates?: boolean}, tables: LabelFieldSpecTables, origin: ErrorOrigin | undefined): FieldSpec[] {
+  let byFlags = sharedSpecs.get(tables)
+  if (!byFlags) sharedSpecs.set(tables, (byFlags = new Map()))
+  const key = `${Boolean(entry.includeSelectors)} ${Boolean(entry.includeTemplates)}`
+  let specs = byFlags.get(key)
+  // A conflict throws (naming this entry's origin) and is not remembered.
+  if (!specs) byFlags.set(key, (specs = labelsEntryFieldSpecs(entry, tables, origin)))
+  return specs
 }
 
 /**

@@ -446,8 +446,10 @@ function sortedKeys(obj: Record<string, unknown>): string[] {
   return Object.keys(obj).sort(compareGoYamlKeys)
 }
 
-function isEmptyCollection(v: JsonValue): boolean {
-  return (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)
+/** `[]` or `{}` in flow style, as go-yaml writes an empty collection. */
+function writeEmpty(w: Writer, open: '[' | '{', close: ']' | '}'): void {
+  w.indicator(open, true, true, false)
+  w.indicator(close, false, false, false)
 }
 
 /** A block mapping whose entries sit at `indent`; `inline` when the first key follows "- ". */
@@ -474,8 +476,8 @@ function simpleKeyText(key: string): KeyText {
   return t
 }
 
-function writeMapping(w: Writer, obj: Record<string, JsonValue>, indent: number): void {
-  for (const key of sortedKeys(obj)) {
+function writeMapping(w: Writer, obj: Record<string, JsonValue>, indent: number, keys: string[] = sortedKeys(obj)): void {
+  for (const key of keys) {
     w.writeIndent(indent)
     // Keys longer than 128 UTF-8 bytes or holding any line break are not simple keys in libyaml.
     if (simpleKeyTexts.has(key) || isSimpleKey(key)) {
@@ -534,19 +536,18 @@ function writeSequence(w: Writer, items: JsonValue[], indent: number): void {
 
 /** A node inside a collection whose own indent is `parentIndent`. */
 function writeValue(w: Writer, v: JsonValue, parentIndent: number, inMapping: boolean): void {
-  if (isEmptyCollection(v)) {
-    w.indicator(Array.isArray(v) ? '[' : '{', true, true, false)
-    w.indicator(Array.isArray(v) ? ']' : '}', false, false, false)
-    return
-  }
   if (Array.isArray(v)) {
+    if (v.length === 0) return writeEmpty(w, '[', ']')
     // A sequence that is a mapping value is not indented (go-yaml v2, kustomize's output), unless
     // it follows the ": " of a complex key, where libyaml's indention flag is still set.
     writeSequence(w, v, inMapping && !w.indention ? parentIndent : parentIndent + bestIndent)
     return
   }
   if (isObject(v)) {
-    writeMapping(w, v, parentIndent + bestIndent)
+    // The sorted keys serve both the emptiness test and the mapping (one Object.keys per map).
+    const keys = sortedKeys(v)
+    if (keys.length === 0) return writeEmpty(w, '{', '}')
+    writeMapping(w, v, parentIndent + bestIndent, keys)
     return
   }
   writeScalar(w, v, parentIndent + bestIndent, false)

@@ -54,6 +54,14 @@ function parseGoInt(s: string): bigint | undefined {
   return v
 }
 
+function allDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
 export type GoScalar = null | boolean | number | bigint | string
 
 /**
@@ -87,6 +95,10 @@ export function resolvePlainScalar(s: string, yaml11 = false, timestamps = true)
   }
   const digitOrSign = (c >= 48 && c <= 57) || c === 43 || c === 45
   if (!digitOrSign) return undefined
+  // The common number (a port, a replica count): decimal digits without a leading 0, short enough
+  // to be a safe integer. No timestamp (that needs a '-'), no base prefix, no '_': the rules below
+  // would reach the same Number through a BigInt.
+  if (c !== 48 && s.length <= 15 && allDigits(s)) return Number(s)
   if (timestamps) {
     const ts = parseGoTimestamp(s)
     if (ts !== undefined) return ts
@@ -103,10 +115,25 @@ export function resolvePlainScalar(s: string, yaml11 = false, timestamps = true)
 }
 
 // js-yaml calls implicit resolvers only for plain scalars, which is what the rules above are for.
+// It calls construct right after a resolve that matched, on the same text: the value resolve
+// worked out is handed over instead of resolving the text twice.
+let resolvedText: string | undefined
+let resolvedValue: GoScalar | undefined
 const goPlainScalar = new jsyaml.Type('tag:yaml.org,2002:go-plain', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && resolvePlainScalar(data) !== undefined,
-  construct: (data: string | null) => resolvePlainScalar(data ?? ''),
+  resolve: (data: string | null) => {
+    if (data === null) return false
+    const v = resolvePlainScalar(data)
+    if (v === undefined) return false
+    resolvedText = data
+    resolvedValue = v
+    return true
+  },
+  construct: (data: string | null) => {
+    const v = data === resolvedText ? resolvedValue : resolvePlainScalar(data ?? '')
+    resolvedText = resolvedValue = undefined
+    return v
+  },
 })
 
 // The empty plain scalar (`key:`) reaches the null type, not the resolver above.

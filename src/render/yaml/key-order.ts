@@ -17,9 +17,10 @@ function isAscii(s: string): boolean {
   return true
 }
 
+/** go-yaml v2's keyList.Less. */
 // Keys are almost always ASCII: compare their UTF-16 units in place, and only build rune arrays
 // (what Go iterates) when a key holds other characters.
-function less(a: string, b: string): boolean {
+export function goYamlKeyLess(a: string, b: string): boolean {
   if (isAscii(a) && isAscii(b)) {
     // The common case settles at the first difference between two letters.
     const n = a.length < b.length ? a.length : b.length
@@ -72,5 +73,19 @@ function lessRunes(na: number, ra: (i: number) => number, nb: number, rb: (i: nu
 
 export function compareGoYamlKeys(a: string, b: string): number {
   if (a === b) return 0
-  return less(a, b) ? -1 : less(b, a) ? 1 : 0
+  // The ASCII case of less() settles both directions at the first difference (a prefix, or two
+  // letters, or a letter against a non-letter): one scan instead of less(a, b) then less(b, a).
+  if (isAscii(a) && isAscii(b)) {
+    const n = a.length < b.length ? a.length : b.length
+    let i = 0
+    while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++
+    if (i === n) return a.length < b.length ? -1 : 1
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    const al = (x >= 0x61 && x <= 0x7a) || (x >= 0x41 && x <= 0x5a)
+    const bl = (y >= 0x61 && y <= 0x7a) || (y >= 0x41 && y <= 0x5a)
+    if (al && bl) return x < y ? -1 : 1
+    if (al !== bl) return bl ? -1 : 1
+  }
+  return goYamlKeyLess(a, b) ? -1 : goYamlKeyLess(b, a) ? 1 : 0
 }

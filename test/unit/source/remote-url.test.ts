@@ -181,3 +181,19 @@ describe('isRemoteFileUrl: what kustomize GETs before trying git', () => {
     test(url, () => assert.equal(isRemoteFileUrl(url), expected))
   }
 })
+
+describe('tryParseGitUrl answers local paths without parsing, as parseGitUrl would', () => {
+  // Entries without ':' or '@' skip the parse: the answer must be the parse's own.
+  const entries = ['../../base', 'base', 'deployment.yaml', './overlays/prod?ref=main', 'github.com/org/repo', 'GitHub.com/org/repo//dir?ref=v1', 'github.com!org/repo', 'githubXcom/org/repo', 'gitlab.com/org/repo', 'git@github.com:org/repo', 'user@host.example/org/repo', 'a@b', 'https://example.com/org/repo', 'git::https://example.com/org/repo', 'file:///tmp/repo', '_git/x', 'org/repo.git//path', '']
+  for (const entry of entries) {
+    test(entry || '(empty)', () => {
+      let parsed: unknown
+      try {
+        parsed = parseGitUrl(entry)
+      } catch {
+        parsed = undefined
+      }
+      assert.deepEqual(tryParseGitUrl(entry), parsed)
+    })
+  }
+})
