@@ -232,3 +232,14 @@ export const goYaml11Schema = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, yaml11PlainScalar, mergeType],
   explicit: [explicitTyped('int'), explicitTyped('float'), explicitTyped('bool'), binaryType, timestampType, ...otherTags],
 })
+
+/**
+ * What a plain scalar becomes under each schema above, for the block reader (block-parse.ts): the
+ * implicit types in js-yaml's order (null, then the go-yaml resolution), the text when neither
+ * matches.
+ */
+export const plainScalarResolvers = {
+  '1.2': (s: string): unknown => (nullValues.has(s) ? null : (resolvePlainScalar(s) ?? s)),
+  tracking: (s: string): unknown => (nullValues.has(s) ? writtenNull : (resolvePlainScalar(s) ?? s)),
+  '1.1': (s: string): unknown => (nullValues.has(s) ? null : (resolvePlainScalarYaml11(s, false) ?? s)),
+}

@@ -2,7 +2,8 @@ import jsyaml from 'js-yaml'
 import {UserError} from '../../model/errors.js'
 import {isObject, type JsonValue} from '../../model/json.js'
 import {settleNulls} from './empty-null.js'
-import {goYaml11Schema, goYamlSchema, goYamlTrackingSchema} from './go-yaml-schema.js'
+import {parseBlockYaml} from './block-parse.js'
+import {goYaml11Schema, goYamlSchema, goYamlTrackingSchema, plainScalarResolvers} from './go-yaml-schema.js'
 
 // Resource files are parsed with js-yaml (an order of magnitude faster than the `yaml` package on
 // manifests) under a schema that resolves plain scalars exactly as go-yaml v3, which kustomize uses.
@@ -46,20 +47,8 @@ export interface ParseOptions {
 /** All documents of a multi-document YAML file, as kustomize reads them (empty documents kept as null). */
 export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1' | '1.2' = '1.2', options: ParseOptions = {}): JsonValue[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  let docs: JsonValue[]
-  try {
-    docs = jsyaml.loadAll(text, undefined, {
-      schema: yamlVersion === '1.1' ? goYaml11Schema : options.emptyNulls ? goYamlTrackingSchema : goYamlSchema,
-      filename: file,
-      maxDepth,
-      // js-yaml's `json` option changes nothing but this: a repeated key overrides instead of failing.
-      json: options.duplicateKeys === 'last-wins',
-      listener: endsInUnterminatedLine(text) ? keepUnterminatedLastLine(text.length) : null,
-    } as jsyaml.LoadOptions) as JsonValue[]
-  } catch (err) {
-    if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
-    throw invalidYaml(err, file, text)
-  }
+  // The common shape is read by the block reader; it gives up on anything else, which js-yaml reads.
+  let docs = (parseBlockYaml(text, plainScalarResolvers[yamlVersion === '1.1' ? '1.1' : options.emptyNulls ? 'tracking' : '1.2']) as JsonValue[] | undefined) ?? loadWithJsYaml(text, file, yamlVersion, options)
   if (options.emptyNulls && yamlVersion === '1.2') {
     const mayHaveAliases = text.includes('*')
     docs = docs.map((d) => settleNulls(d, mayHaveAliases))
@@ -78,6 +67,23 @@ export function parseYamlDocuments(text: string, file: string, yamlVersion: '1.1
   // the text test keeps the walk off the common path.
   if (/\.(inf|nan)/i.test(text)) docs.forEach((d, i) => rejectNonFinite(d, file, `document ${i + 1}`))
   return docs
+}
+
+/** The documents as js-yaml reads them under the go-yaml schema of `yamlVersion`. */
+function loadWithJsYaml(text: string, file: string, yamlVersion: '1.1' | '1.2', options: ParseOptions): JsonValue[] {
+  try {
+    return jsyaml.loadAll(text, undefined, {
+      schema: yamlVersion === '1.1' ? goYaml11Schema : options.emptyNulls ? goYamlTrackingSchema : goYamlSchema,
+      filename: file,
+      maxDepth,
+      // js-yaml's `json` option changes nothing but this: a repeated key overrides instead of failing.
+      json: options.duplicateKeys === 'last-wins',
+      listener: endsInUnterminatedLine(text) ? keepUnterminatedLastLine(text.length) : null,
+    } as jsyaml.LoadOptions) as JsonValue[]
+  } catch (err) {
+    if (err instanceof RangeError) throw new UserError('YAML nesting is too deep', {file}, 'Flatten the document.')
+    throw invalidYaml(err, file, text)
+  }
 }
 
 /** True when the file's last line has content and no line break after it. */
