@@ -109,9 +109,12 @@ export function memoizedFileSystem(inner: FileSystem): FileSystem {
   const entryKind = inner.entryKind?.bind(inner)
   // A path lstat can speak for: absolute and normalized, so its parent is what the kernel would walk.
   const kindOf = (p: string): EntryKind | undefined => {
-    if (!entryKind || !isPlainAbsolute(p)) return undefined
+    if (!entryKind) return undefined
     let k = kinds.get(p)
-    if (k === undefined) kinds.set(p, (k = entryKind(p)))
+    if (k === undefined) {
+      if (!isPlainAbsolute(p)) return undefined
+      kinds.set(p, (k = entryKind(p)))
+    }
     return k
   }
   const realPath = (p: string): string => {
