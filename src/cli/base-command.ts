@@ -2,6 +2,7 @@ import {Command} from '@oclif/core'
 import {BugError, UserError, type ErrorOrigin} from '../model/errors.js'
 import {ExitCode} from '../model/exit-codes.js'
 import {formatUserError} from '../ui/errors.js'
+import {rewordOclifMessage} from './oclif-message.js'
 import {suggestFlag} from './suggest.js'
 
 /**
@@ -29,7 +30,7 @@ export abstract class StrataCommand extends Command {
     // oclif's own parse errors (unknown flag, missing argument) are user errors too.
     if (err.oclif?.exit !== undefined && !(err instanceof BugError)) {
       if (err.oclif.exit === 0) return this.exit(0)
-      const message = err.message.replace(/\s*See more help with --help\s*$/, '')
+      const message = rewordOclifMessage(err.message.replace(/\s*See more help with --help\s*$/, ''))
       const hint = `${this.flagSuggestion(err) ?? ''}See \`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help\` for usage.`.replace(/ {2,}/g, ' ')
       if (json) writeJsonError(message, {}, hint)
       process.stderr.write(`Error: ${message}\n  ${hint}\n`)

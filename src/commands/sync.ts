@@ -10,15 +10,13 @@ import {runApply} from '../rollout/run-apply.js'
 import {prepareFromRepo} from '../rollout/prepare-from-repo.js'
 import {GitCache} from '../source/git-cache.js'
 import {redactUrls} from '../source/git-safety.js'
+import {localRepoUrl} from '../source/local-repo.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
 import {appFromFlags} from '../watch/config.js'
 import {gitRefOf} from '../watch/reconcile.js'
 import {planChanges} from '../rollout/plan-changes.js'
 import {writeSourceRecord} from '../watch/source-commit.js'
 import {applyRequestFrom, executionFlags, ownershipNotice, planFlags, runOptionsFrom, runRollout} from './apply.js'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 export default class Sync extends StrataCommand {
   static override summary = 'One GitOps reconcile for CI: fetch a git ref, render a path of it, diff and apply it as `strata apply` does.'
@@ -76,15 +74,4 @@ export default class Sync extends StrataCommand {
     await writeSourceRecord(cluster, app.name, prepared.namespace, {commit: tree.commit, repo: app.repo, path: app.path})
     say(`synced ${app.name} at ${tree.commit} (${planChanges(prepared)} changes)`, {type: 'synced', app: app.name, commit: tree.commit, changes: planChanges(prepared)})
   }
-}
-
-/**
- * `--repo ./deploy` or `/srv/git/deploy.git`: a repository directory on this machine becomes its
- * file:// URL (the form the git cache and its option-injection checks accept); anything else is
- * passed on as given (URLs, scp-style, or a path that does not exist, refused as before).
- */
-export function localRepoUrl(repo: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || repo.startsWith('-')) return repo
-  const abs = path.resolve(repo)
-  return fs.existsSync(abs) && fs.statSync(abs).isDirectory() ? pathToFileURL(abs).href : repo
 }

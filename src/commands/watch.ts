@@ -49,7 +49,7 @@ export default class Watch extends StrataCommand {
 
   static override flags = {
     config: Flags.string({description: 'strata.yaml listing the apps to watch (instead of --repo/--ref/--path/--name)', exclusive: ['repo']}),
-    repo: Flags.string({description: 'git repository URL (https, ssh, scp-style or file)'}),
+    repo: Flags.string({description: 'git repository: https, ssh, git@host:org/repo, file:// or a local path'}),
     ref: Flags.string({description: 'branch, tag or commit to follow (default: the default branch)'}),
     path: Flags.string({description: 'kustomization directory inside the repository', default: '.'}),
     name: Flags.string({description: 'app name: ApplySet applyset-NAME, rollout state strata-rollout-NAME (required with --repo)'}),

@@ -50,7 +50,8 @@ const defaultFields = new Set(['interval', 'driftInterval', 'selfHeal'])
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
 interface Where {
-  file: string
+  /** The config file; none for flags (the field names the flag). */
+  file?: string
   /** e.g. `apps[2]` or `--repo` */
   field: (name: string) => string
   /** e.g. `app "web" (apps[2])`, or empty for flags */
@@ -107,7 +108,7 @@ export interface AppFlags {
 /** The single app of `strata watch|sync --repo … --ref … --path … --name …`. */
 export function appFromFlags(flags: AppFlags): WatchedApp {
   const flagName: Record<string, string> = {driftInterval: '--drift-interval', selfHeal: '--self-heal'}
-  const where: Where = {file: 'command line', field: (f) => flagName[f] ?? `--${f}`, subject: ''}
+  const where: Where = {field: (f) => flagName[f] ?? `--${f}`, subject: ''}
   const entry: JsonObject = {}
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) entry[k] = v
   return validateApp(entry, where)
@@ -115,7 +116,10 @@ export function appFromFlags(flags: AppFlags): WatchedApp {
 
 function validateApp(entry: JsonObject, where: Where): WatchedApp {
   const fail = (field: string, message: string, hint?: string): never => {
-    throw new UserError(`${where.subject}${message}`, {file: where.file, field: where.field(field)}, hint)
+    // A config file's entry is named by the error's file and field; a flag's is not printed as a
+    // prefix (errors.ts), so the sentence names it.
+    const flag = where.file === undefined && !message.includes(where.field(field)) ? `${where.field(field)}: ` : ''
+    throw new UserError(`${where.subject}${flag}${message}`, {file: where.file, field: where.field(field)}, hint)
   }
   const str = (field: string, required: boolean): string | undefined => {
     const v = entry[field]

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs'
 import {UserError} from '../model/errors.js'
 import {appFromFlags, parseWatchConfig, type WatchedApp} from './config.js'
+import {localRepoUrl} from '../source/local-repo.js'
 
 export interface WatchAppFlags {
   config?: string
@@ -33,7 +34,7 @@ export function watchAppsFrom(flags: WatchAppFlags, readFile: (file: string) => 
     return config.apps.map((app) => ({...app, selfHeal: app.selfHeal && flags['self-heal'], ...over}))
   }
   if (flags.repo === undefined) throw new UserError('nothing to watch', {field: '--repo'}, 'Pass --repo URL --ref REF --path DIR --name APP, or --config strata.yaml.')
-  return [appFromFlags({name: flags.name, repo: flags.repo, ref: flags.ref, path: flags.path, interval: flags.interval, driftInterval: flags['drift-interval'], namespace: flags.namespace, selfHeal: flags['self-heal']})]
+  return [appFromFlags({name: flags.name, repo: localRepoUrl(flags.repo), ref: flags.ref, path: flags.path, interval: flags.interval, driftInterval: flags['drift-interval'], namespace: flags.namespace, selfHeal: flags['self-heal']})]
 }
 
 /** --interval / --drift-interval validated by the flag form's rules. */

@@ -43,6 +43,31 @@ describe('suggestions', () => {
     assert.match(strata('diff', example, '--namspace', 'x').stderr, /Did you mean --namespace\?/)
     assert.match(strata('rollout', 'status', 'x', '--wacth').stderr, /Did you mean --watch\? See `strata rollout status --help`/)
   })
+
+  test("oclif's parse errors read as strata's: flags as typed, arguments by name, one line per problem", () => {
+    const cases = [
+      [['sync'], 'Error: missing required flags --name, --repo\n  See `strata sync --help` for usage.\n'],
+      [['sync', '--name', 'shop'], 'Error: missing required flag --repo\n  See `strata sync --help` for usage.\n'],
+      [['rollout', 'status'], 'Error: missing argument NAME: app name (as given to strata apply --name, by default the directory name)\n  See `strata rollout status --help` for usage.\n'],
+      [['diff', example, '--concurrency', 'abc'], 'Error: --concurrency: expected an integer but received: abc\n  See `strata diff --help` for usage.\n'],
+      [['watch', '--config', 'a.yaml', '--repo', 'b'], 'Error: --repo=b cannot also be provided when using --config\n  See `strata watch --help` for usage.\n'],
+    ] as const
+    for (const [args, want] of cases) {
+      const r = strata(...args)
+      assert.equal(r.code, 2, args.join(' '))
+      assert.equal(r.stderr, want)
+    }
+    // A local --repo path that names no directory: sync and watch say which directory they looked at.
+    for (const command of ['sync', 'watch']) {
+      const r = strata(command, '--repo', './no-such-deploy', '--name', 'shop')
+      assert.equal(r.code, 2, command)
+      assert.equal(r.stderr.split('\n')[0], `Error: --repo ./no-such-deploy: no directory ${path.resolve('no-such-deploy')} on this machine`)
+    }
+    // A refused URL names the flag (no `command line:` prefix, no `field --repo:`).
+    assert.match(strata('sync', '--repo', 'ftp://host/x', '--name', 'shop').stderr, /^Error: --repo: the repository URL is refused: the "ftp" transport is not allowed/)
+    const json = strata('sync', '--json')
+    assert.deepEqual(JSON.parse(json.stdout), {type: 'error', message: 'missing required flags --name, --repo', file: null, line: null, field: null, hint: 'See `strata sync --help` for usage.'})
+  })
 })
 
 describe('-o is a format as in kubectl', () => {

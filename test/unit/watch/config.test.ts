@@ -98,7 +98,7 @@ test('appFromFlags: defaults, and errors name the flag', () => {
   })
   assert.throws(
     () => appFromFlags({name: 'web', repo: 'https://h/r.git', driftInterval: 'x'}),
-    (e: unknown) => e instanceof UserError && e.origin.field === '--drift-interval' && e.origin.file === 'command line',
+    (e: unknown) => e instanceof UserError && e.origin.field === '--drift-interval' && e.origin.file === undefined,
   )
   assert.throws(() => appFromFlags({repo: 'https://h/r.git'}), (e: unknown) => e instanceof UserError && e.origin.field === '--name' && /--name is required/.test(e.message))
   assert.throws(() => appFromFlags({name: 'web', repo: 'https://h/r.git', path: '../x'}), (e: unknown) => e instanceof UserError && e.origin.field === '--path')
