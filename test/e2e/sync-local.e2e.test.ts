@@ -46,6 +46,15 @@ describe('strata sync --repo PATH', () => {
     assert.equal(json.status, 2)
     const last = JSON.parse(json.stdout.trim().split('\n').pop()!) as {type: string; file?: string}
     assert.deepEqual([last.type, last.file], ['error', `./deploy.git@${badYaml.slice(0, 7)}:base/cm.yaml`])
+    // The kustomization itself: a field it does not know, named with the repository's path.
+    const badKust = repo.commit({
+      'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {k: v}\n',
+      'overlays/prod/kustomization.yaml': 'resourcs: [../../base]\n',
+    })
+    const kust = run('--dry-run')
+    assert.equal(kust.status, 2, kust.stderr)
+    assert.match(kust.stderr, new RegExp(`^Error: \\./deploy\\.git@${badKust.slice(0, 7)}:overlays/prod/kustomization\\.yaml, field kustomization\\.resourcs: invalid Kustomization`, 'm'))
+    assert.doesNotMatch(kust.stderr, /cache/)
     const badPatch = repo.commit({
       'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {k: v}\n',
       'overlays/prod/kustomization.yaml': "resources: [../../base]\npatches:\n- path: fix.yaml\n",
