@@ -214,7 +214,8 @@ export type RolloutEvent =
   /** A blue/green Deployment moved (a Service switched, the new version applied, a version removed, a wait); `phase`: where its record stands after. */
   | {type: 'blue-green'; id: PlanObjectId; phase: BlueGreenPhase; message: string}
   /** An analysis began for a workload's batch, took a measurement, or reached its verdict. */
-  | {type: 'analysis'; id: PlanObjectId; batch: number; event: AnalysisEvent}
+  /** `version`: the blue/green version Deployment judged (which has no batches to name). */
+  | {type: 'analysis'; id: PlanObjectId; batch: number; version?: string; event: AnalysisEvent}
   | {type: 'gate-failed'; id: PlanObjectId; health: Health; report: string}
   | {type: 'aborted'; restored: PlanObjectId[]; by?: string}
   /** `rollout abort` of a rollout that is already over (done or aborted): nothing rolled back, not an error. */

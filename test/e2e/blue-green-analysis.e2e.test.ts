@@ -6,7 +6,8 @@
 // - passing: promoted; `rollout status` (text and --json) and `apply --json` carry the measurements
 // - failing: aborted; the active Service never served the new version; the new version removed
 // - inconclusive: paused with the reason (exit 3), the active Service still on the old pods;
-//   `rollout resume` from another process runs the analysis afresh and promotes
+//   `rollout resume` from another process runs the analysis afresh and promotes; or `rollout abort`
+//   removes the new version, the active Service never having left the old pods
 import assert from 'node:assert/strict'
 import {after, describe, test, type TestContext} from 'node:test'
 import {parseAllDocuments} from 'yaml'
@@ -147,8 +148,9 @@ describe('blue/green judged by an analysis, with a real Prometheus', () => {
     const {kubeconfig, port, ns, dir, hash, version} = await v2JudgedAt(t, 0.01, '    count: 3\n    successCondition: result[0] < 0.05\n')
     const r = await strataAsync(kubeconfig, 'apply', dir, '--json')
     assert.equal(r.code, 0, r.all)
-    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as {type: string; event?: {type: string; measurement?: {phase: string; value: unknown}}})
+    const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as {type: string; version?: string; event?: {type: string; measurement?: {phase: string; value: unknown}}})
     const measured = events.filter((e) => e.type === 'analysis' && e.event?.type === 'measurement').map((e) => e.event!.measurement!)
+    assert.ok(events.filter((e) => e.type === 'analysis').every((e) => e.version === version), 'each analysis event names the version it judges')
     assert.deepEqual(measured.map((m) => [m.phase, m.value]), [['Successful', [0.01]], ['Successful', [0.01]], ['Successful', [0.01]]])
     assert.ok(events.some((e) => e.type === 'analysis' && e.event?.type === 'analysis-verdict'), 'the verdict is an event too')
     await waitForEndpoints(port, ns, 'web', {[v2]: 3})
@@ -208,5 +210,21 @@ describe('blue/green judged by an analysis, with a real Prometheus', () => {
     assert.equal(done.phase, 'done')
     assert.equal(done.workloads[0].analysis?.verdict, 'Successful')
     assert.deepEqual(done.workloads[0].analysis?.measurements.errors.map((m) => m.value), [[0.01], [0.01]], 'the resumed analysis started afresh')
+  })
+
+  test('paused on an inconclusive analysis, then rollout abort from another process: the new version goes, web never left the old pods', async (t) => {
+    const {kubeconfig, port, ns, dir, version} = await v2JudgedAt(t, 0.1, '    count: 2\n    successCondition: result[0] < 0.05\n    failureCondition: result[0] > 0.2\n')
+    const watch = watchActive(port, ns)
+    const r = await strataAsync(kubeconfig, 'apply', dir)
+    assert.equal(r.code, 3, r.all)
+    const abort = await strataAsync(kubeconfig, 'rollout', 'abort', 'app', '-n', ns)
+    assert.equal(abort.code, 0, abort.all)
+    await waitFor('the new version to go', async () => !(await deploymentNames(port, ns)).includes(version), {timeoutMs: 30_000})
+    await waitForEndpoints(port, ns, 'web-preview', {[v1]: 3})
+    assert.deepEqual(await watch.stop(), [v1], 'web only ever served the old pods')
+    await waitForEndpoints(port, ns, 'web', {[v1]: 3})
+    const s = await status(kubeconfig, ns)
+    assert.equal(s.phase, 'aborted')
+    assert.equal(s.workloads[0].analysis?.verdict, 'Inconclusive')
   })
 })

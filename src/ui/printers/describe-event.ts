@@ -71,7 +71,7 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
 
 function describeAnalysis(e: Extract<RolloutEvent, {type: 'analysis'}>, theme: Theme): string[] {
   const a = e.event
-  const who = `${describeId(e.id)} batch ${e.batch}: analysis ${a.analysis}`
+  const who = `${describeId(e.id)} ${e.version ? `new version ${e.version}` : `batch ${e.batch}`}: analysis ${a.analysis}`
   switch (a.type) {
     case 'analysis-start':
       return [`  ${who} started (${a.metrics.join(', ')})`]

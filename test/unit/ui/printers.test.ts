@@ -198,3 +198,11 @@ describe('choosePrinterKind', () => {
     assert.equal(choosePrinterKind(false, tty, {TERM: 'dumb'}), 'plain')
   })
 })
+
+test('an analysis line names the batch it judges, or the blue/green version', async () => {
+  const {describeEvent} = await import('../../../src/ui/printers/describe-event.js')
+  const id: PlanObjectId = {key: 'apps/Deployment/shop/web', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}
+  const event = {type: 'measurement' as const, analysis: 'errors', measurement: {metric: 'rate', at: '2026-01-01T00:00:00.000Z', phase: 'Successful' as const, value: [0.01]}}
+  assert.deepEqual(describeEvent({type: 'analysis', id, batch: 1, event}, 1, plain), ['  Deployment shop/web batch 1: analysis errors rate Successful: [0.01]'])
+  assert.deepEqual(describeEvent({type: 'analysis', id, batch: 1, version: 'web-bbbbbbbbbb', event}, 1, plain), ['  Deployment shop/web new version web-bbbbbbbbbb: analysis errors rate Successful: [0.01]'])
+})

@@ -228,7 +228,21 @@ function verifyNewVersion(ctx: BatchContext, item: PlanItem, record: WorkloadRec
   }
   if (!item.batches?.analyses?.length) return wait(ctx)
   const stable = 'hash' in bg.previous ? bg.previous.hash : bg.previous.podTemplateHash
-  return runAnalysedBatch(ctx, item, record, wait, analysisRuns(item, item.id.namespace, ctx.app ?? '', {canary: bg.next.hash, stable}))
+  return namingVersion(runAnalysedBatch(ctx, item, record, wait, analysisRuns(item, item.id.namespace, ctx.app ?? '', {canary: bg.next.hash, stable})), bg.next.deployment)
+}
+
+/** Analysis events name the version they judge: a blue/green change has no batches for a reader to follow. */
+async function* namingVersion(events: AsyncGenerator<RolloutEvent, BatchOutcome>, version: string): AsyncGenerator<RolloutEvent, BatchOutcome> {
+  try {
+    for (;;) {
+      const r = await events.next()
+      if (r.done) return r.value
+      yield r.value.type === 'analysis' ? {...r.value, version} : r.value
+    }
+  } finally {
+    // A consumer that stops early closes the inner run too, as yield* would.
+    await events.return(undefined as never)
+  }
 }
 
 /** The analyses' verdict when this verify decided one (Failed or Inconclusive), for phases.ts to act on. */

@@ -223,8 +223,11 @@ test('analyses gate promotion: a pass promotes (queries see the new version hash
   const seen: string[] = []
   const good = await setup({metrics: metrics([0.01], seen)})
   const item = itemOf(deployment('app:2'), [{name: 'errors', file: 'analysis.yaml', document: analysisDoc, args: {}}])
-  const ok = await drain(runNextBatch(good.ctx, item, await startBlueGreenRecord(good.ctx, item)))
+  const events: RolloutEvent[] = []
+  const ok = await drain(runNextBatch(good.ctx, item, await startBlueGreenRecord(good.ctx, item)), events)
   assert.equal(ok.ok, true)
+  const analysed = events.filter((e) => e.type === 'analysis')
+  assert.ok(analysed.length >= 4 && analysed.every((e) => e.type === 'analysis' && e.version === versionName('web', templateHash(item.object!))), 'analysis events name the version they judge')
   assert.equal(ok.record.analysis?.verdict, 'Successful')
   assert.equal(ok.record.analysis?.measurements.errors.length, 2)
   assert.ok(seen.every((q) => q === `rate{hash="${templateHash(item.object!)}"}`))
@@ -347,5 +350,29 @@ test('auto-promote false with an inconclusive analysis: the resume that passes i
   const promoted = await drain(runNextBatch(ctx, item, held.record))
   assert.equal(promoted.ok, true)
   assert.equal(promoted.record.analysis?.measurements.errors.length, 2, 'a passed analysis is not run again after the hold')
+  assert.deepEqual(imagesBehind(fake, 'web'), ['app:2', 'app:2', 'app:2'])
+})
+
+test('an analysis interrupted mid-way (Ctrl-C, a lost process) resumes from its saved measurements, not from the start', async () => {
+  const stop = new AbortController()
+  const {fake, ctx, saved} = await setup({metrics: {measure: async () => [0.01]}, signal: stop.signal})
+  const doc = structuredClone(analysisDoc)
+  ;((doc.spec as JsonObject).metrics as JsonObject[])[0].count = 4
+  const item = itemOf(deployment('app:2'), [{name: 'errors', file: 'analysis.yaml', document: doc, args: {}}])
+  const save = ctx.saveRecord!
+  const out = await drain(
+    runNextBatch({...ctx, saveRecord: async (r) => (await save(r), (r.analysis?.measurements.errors?.length ?? 0) >= 2 ? stop.abort() : undefined)}, item, await startBlueGreenRecord(ctx, item)),
+  )
+  assert.ok(!out.ok && out.interrupted, JSON.stringify(out))
+  const last = saved.at(-1)!
+  const before = last.analysis!.measurements.errors.map((m) => m.at)
+  assert.equal(before.length, 2)
+  assert.equal(last.blueGreen!.phase, 'verify')
+  assert.deepEqual(imagesBehind(fake, 'web'), ['app:1', 'app:1', 'app:1'])
+  const resumed = await drain(runNextBatch({...ctx, signal: undefined}, item, last))
+  assert.equal(resumed.ok, true)
+  const after = resumed.record.analysis!.measurements.errors.map((m) => m.at)
+  assert.equal(after.length, 4, 'four in all, not four more')
+  assert.deepEqual(after.slice(0, 2), before, 'the saved ones kept')
   assert.deepEqual(imagesBehind(fake, 'web'), ['app:2', 'app:2', 'app:2'])
 })
