@@ -22,7 +22,7 @@ import * as path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {parseArgs} from 'node:util'
 import {AppsV1Api, CoreV1Api} from '@kubernetes/client-node'
-import {parseDuration} from '../src/watch/duration.js'
+import {parseDuration} from '../src/model/duration.js'
 import {cluster, REPO} from '../test/e2e/helpers/cluster.js'
 
 const {values: args} = parseArgs({

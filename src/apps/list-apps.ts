@@ -9,7 +9,7 @@ import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import {recordedSource} from '../rollout/app-source.js'
 import type {RolloutPhase, RolloutState} from '../rollout/types.js'
-import {sourceAnnotations} from '../watch/source-commit.js'
+import {sourceAnnotations} from '../reconcile/source-commit.js'
 
 const parentPrefix = 'applyset-'
 

@@ -9,7 +9,7 @@ import {runApply} from '../rollout/run-apply.js'
 import {prepareRollback, unpin} from '../rollback/prepare-rollback.js'
 import {GitCache} from '../source/git-cache.js'
 import {redactUrls} from '../source/git-safety.js'
-import {writeSourceRecord} from '../watch/source-commit.js'
+import {writeSourceRecord} from '../reconcile/source-commit.js'
 import {applyRequestFrom, executionFlags, planFlags, runOptionsFrom, runRollout} from './apply.js'
 
 export default class Rollback extends StrataCommand {

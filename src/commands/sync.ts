@@ -12,10 +12,9 @@ import {GitCache} from '../source/git-cache.js'
 import {redactUrls} from '../source/git-safety.js'
 import {localRepoUrl} from '../source/local-repo.js'
 import {makeTheme, wantsColor} from '../ui/theme.js'
-import {appFromFlags} from '../watch/config.js'
-import {gitRefOf} from '../watch/reconcile.js'
+import {appFromFlags, gitRefOf} from '../reconcile/app-config.js'
 import {planChanges} from '../rollout/plan-changes.js'
-import {writeSourceRecord} from '../watch/source-commit.js'
+import {writeSourceRecord} from '../reconcile/source-commit.js'
 import {applyRequestFrom, executionFlags, ownershipNotice, planFlags, runOptionsFrom, runRollout} from './apply.js'
 
 export default class Sync extends StrataCommand {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
-import {parseWatchConfig} from '../watch/config.js'
+import {parseWatchConfig} from '../reconcile/app-config.js'
 import {graphCacheFile, readGraphCacheFile, writeGraphCacheFile} from '../source/graph-cache-file.js'
 import {listCommitTree, listWorkTree, mergeBase, readBlobSync, readBlobs, resolveCommit, workTreeRoot, type TreeEntry} from '../source/git-tree.js'
 import {TreeIndex} from '../source/tree-index.js'

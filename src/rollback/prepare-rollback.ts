@@ -1,6 +1,6 @@
 // `strata rollback NAME --to SHA`: the render of an earlier commit of the app's own source — the
 // repository and path sync or watch recorded on the app's ApplySet parent — planned against the
-// cluster, ready for apply's runner. The pin (source-commit.ts) is what makes the rollback stick:
+// cluster, ready for apply's runner. The pin (src/reconcile/source-commit.ts) is what makes the rollback stick:
 // a watch on the app keeps the pinned commit (and heals drift to it) and reports newer commits as
 // pending until `strata rollback NAME --unpin`.
 import type {ClusterPort} from '../cluster/port.js'
@@ -8,7 +8,7 @@ import {UserError} from '../model/errors.js'
 import {prepareFromRepo} from '../rollout/prepare-from-repo.js'
 import type {ApplyRequest, PreparedApply} from '../rollout/run-apply.js'
 import type {GitCache} from '../source/git-cache.js'
-import {readSourceRecord, writePin, type SourceRecord} from '../watch/source-commit.js'
+import {readSourceRecord, writePin, type SourceRecord} from '../reconcile/source-commit.js'
 
 export interface PreparedRollback {
   prepared: PreparedApply

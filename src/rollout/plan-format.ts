@@ -3,7 +3,7 @@
 import type {JsonObject} from '../model/json.js'
 import {objectPolicy} from '../model/object-policy.js'
 import type {Theme} from '../ui/theme.js'
-import {formatDuration} from '../watch/duration.js'
+import {formatDuration} from '../model/duration.js'
 import {describeId} from './plan.js'
 import type {PlanItem, RolloutPlan, RolloutStep} from './types.js'
 

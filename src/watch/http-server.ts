@@ -15,7 +15,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net'
 import {UserError} from '../model/errors.js'
 import type {JsonValue} from '../model/json.js'
-import type {WatchedApp} from './config.js'
+import type {WatchedApp} from '../reconcile/app-config.js'
 import type {MetricsRegistry} from './metrics.js'
 import {verifySignature} from './signature.js'
 import {pushInfoOf, webhookMatcher} from './webhook-match.js'

@@ -9,7 +9,7 @@
 // - changes on the commit already synced are drift: healed (forcing fields a `kubectl edit` or
 //   `scale` took over) when self-heal is on, else reported;
 // - a failed, interrupted or dead-holder rollout of an earlier attempt is replaced by this one.
-// The commit synced is kept on the app's ApplySet parent (source-commit.ts), so a restart knows it.
+// The commit synced is kept on the app's ApplySet parent (src/reconcile/source-commit.ts), so a restart knows it.
 import * as os from 'node:os'
 import {setTimeout as delay} from 'node:timers/promises'
 import type {ClusterPort} from '../cluster/port.js'
@@ -25,10 +25,10 @@ import type {ScopePolicy} from '../rollout/scope.js'
 import type {RolloutEvent} from '../rollout/types.js'
 import type {GitCache} from '../source/git-cache.js'
 import {redactUrls} from '../source/git-safety.js'
-import type {WatchedApp} from './config.js'
+import {gitRefOf, type WatchedApp} from '../reconcile/app-config.js'
 import type {OwnedObject} from './drift-watch.js'
 import type {Reconcile, ReconcileResult, ReconcileStatus} from './scheduler.js'
-import {readSourceRecord, writeSourceRecord} from './source-commit.js'
+import {readSourceRecord, writeSourceRecord} from '../reconcile/source-commit.js'
 
 export type ReconcileEvent =
   | {kind: 'fetched'; commit: string}
@@ -55,8 +55,6 @@ export interface ReconcilerOptions {
   headOf?: (app: WatchedApp) => Promise<string>
 }
 
-/** `ref` as the apps spell it ('HEAD': the remote's default branch) to GitCache's ('' for that). */
-export const gitRefOf = (ref: string): string => (ref === 'HEAD' ? '' : ref)
 
 /** Changes a plan would make: creates, updates and prune deletions. */
 

@@ -2,7 +2,7 @@
 // command-line switches that apply to every app of a config file.
 import * as fs from 'node:fs'
 import {UserError} from '../model/errors.js'
-import {appFromFlags, parseWatchConfig, type WatchedApp} from './config.js'
+import {appFromFlags, parseWatchConfig, type WatchedApp} from '../reconcile/app-config.js'
 import {localRepoUrl} from '../source/local-repo.js'
 
 export interface WatchAppFlags {

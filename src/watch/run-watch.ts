@@ -21,7 +21,7 @@
 // Shutdown (stop): no new runs, the in-flight ones get the abort signal and `deadlineMs` to finish
 // their current request, the server stops accepting, and the Lease is handed back so a standby
 // takes over at once instead of after the lease time.
-import type {WatchedApp} from './config.js'
+import type {WatchedApp} from '../reconcile/app-config.js'
 import {readinessOf, WatchServer, type ListenAddress, type Readiness} from './http-server.js'
 import type {Logger} from './log.js'
 import type {MetricsRegistry} from './metrics.js'

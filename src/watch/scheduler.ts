@@ -19,7 +19,7 @@
 // - `stop()` stops scheduling, aborts the signal handed to in-flight reconciles (finish the current
 //   request, then return) and waits for them up to a deadline.
 import type {MetricsRegistry} from './metrics.js'
-import type {WatchedApp} from './config.js'
+import type {WatchedApp} from '../reconcile/app-config.js'
 import type {OwnedObject} from './drift-watch.js'
 import {backoffDelay, defaultBackoff, type BackoffPolicy} from './backoff.js'
 import {realTimers, type Timers} from './timers.js'

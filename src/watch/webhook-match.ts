@@ -3,7 +3,7 @@
 // (`refs/heads/main`, `refs/tags/v1`); an app matches when one of those URLs is its repo (compared
 // as host + path, without credentials, port, `.git` or case) and the ref is the one it follows.
 import {isObject, type JsonValue} from '../model/json.js'
-import type {WatchedApp} from './config.js'
+import type {WatchedApp} from '../reconcile/app-config.js'
 
 export interface PushInfo {
   repoUrls: string[]

@@ -13,7 +13,7 @@ import {watchRolloutStatus} from '../../cli/follow-rollout.js'
 import {parseDuration} from '../../rollout/run-apply.js'
 import {statusExitCode} from '../../rollout/follow-status.js'
 import {kubeconfigFlags} from '../../cli/cluster-flags.js'
-import {readSourceRecord} from '../../watch/source-commit.js'
+import {readSourceRecord} from '../../reconcile/source-commit.js'
 
 export default class RolloutStatus extends StrataCommand {
   static override summary = "Show where an app's rollout stands: phase, current step, batches, why it stopped."

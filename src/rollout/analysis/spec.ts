@@ -5,7 +5,7 @@
 // strictly here, before any change is made: an unknown field, a condition that does not parse, a
 // placeholder that names no arg, a malformed duration — each a UserError naming the file and field.
 import {UserError} from '../../model/errors.js'
-import {parseDuration} from '../../watch/duration.js'
+import {parseDuration} from '../../model/duration.js'
 import {ExprError, parseExpr, type Expr} from './expr.js'
 
 export {analysisApiVersion, analysisKind, isAnalysisDocument} from '../../model/strata-documents.js'

@@ -9,7 +9,7 @@ import {listApps} from '../../../src/apps/list-apps.js'
 import {RolloutStateStore} from '../../../src/cluster/state-store.js'
 import {UserError} from '../../../src/model/errors.js'
 import {prepareApply, processHolder, runApply, type RunDeps, type RunOptions} from '../../../src/rollout/run-apply.js'
-import {writeSourceRecord} from '../../../src/watch/source-commit.js'
+import {writeSourceRecord} from '../../../src/reconcile/source-commit.js'
 import {formatAppTable, appsJson} from '../../../src/ui/app-list.js'
 import {MemoryCluster} from '../helpers/memory-cluster.js'
 

@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {isObject, type JsonObject} from '../../../src/model/json.js'
 import {renderKustomization} from '../../../src/render/index.js'
-import {parseWatchConfig} from '../../../src/watch/config.js'
+import {parseWatchConfig} from '../../../src/reconcile/app-config.js'
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const trees = ['deploy/base', 'deploy/overlays/example', 'deploy/overlays/sharded']

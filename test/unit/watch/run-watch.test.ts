@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {request} from 'node:http'
-import type {WatchedApp} from '../../../src/watch/config.js'
+import type {WatchedApp} from '../../../src/reconcile/app-config.js'
 import {createLogger} from '../../../src/watch/log.js'
 import {MetricsRegistry} from '../../../src/watch/metrics.js'
 import {startWatch, type Elector} from '../../../src/watch/run-watch.js'

@@ -1,6 +1,6 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import type {WatchedApp} from '../../../src/watch/config.js'
+import type {WatchedApp} from '../../../src/reconcile/app-config.js'
 import {MetricsRegistry} from '../../../src/watch/metrics.js'
 import {Scheduler, type ReconcileReason, type ReconcileResult, type SchedulerEvent} from '../../../src/watch/scheduler.js'
 import {fakeTimers} from './fake-timers.js'

@@ -9,7 +9,7 @@
 import {UserError} from '../../../model/errors.js'
 import {isObject, type JsonObject} from '../../../model/json.js'
 import {annotationsOf} from '../../../model/object-policy.js'
-import {formatDuration, parseDuration} from '../../../watch/duration.js'
+import {formatDuration, parseDuration} from '../../../model/duration.js'
 
 export const strategyAnnotation = 'strata.dev/strategy'
 export const activeServiceAnnotation = 'strata.dev/active-service'

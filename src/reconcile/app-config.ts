@@ -1,4 +1,5 @@
-// The apps `strata watch` follows: from `--config strata.yaml` (several apps) or from flags (one).
+// The apps `strata watch` follows (from `--config strata.yaml`: several; from flags: one) and the
+// app `strata sync` reconciles once (from flags), with the same fields and the same rules.
 // Everything is validated before the first reconcile so a typo fails the start, not the 3 a.m. tick:
 // each error names the file, the app (index and name) and the field.
 //
@@ -21,7 +22,7 @@ import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import {parseYamlDocument} from '../render/yaml/parse.js'
 import {unsafeCloneUrl, unsafeRef} from '../source/git-safety.js'
-import {parseDuration} from './duration.js'
+import {parseDuration} from '../model/duration.js'
 
 export interface WatchedApp {
   name: string
@@ -35,6 +36,9 @@ export interface WatchedApp {
   namespace?: string
   selfHeal: boolean
 }
+
+/** `ref` as the apps spell it ('HEAD': the remote's default branch) to GitCache's ('' for that). */
+export const gitRefOf = (ref: string): string => (ref === 'HEAD' ? '' : ref)
 
 export interface WatchConfig {
   apps: WatchedApp[]

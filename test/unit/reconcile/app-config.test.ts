@@ -1,8 +1,8 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {UserError} from '../../../src/model/errors.js'
-import {appFromFlags, parseWatchConfig} from '../../../src/watch/config.js'
-import {formatDuration, parseDuration} from '../../../src/watch/duration.js'
+import {appFromFlags, parseWatchConfig} from '../../../src/reconcile/app-config.js'
+import {formatDuration, parseDuration} from '../../../src/model/duration.js'
 import {backoffDelay} from '../../../src/watch/backoff.js'
 
 function fails(text: string, field: string, message: RegExp): void {
