@@ -8,13 +8,18 @@ export function seconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)}s`
 }
 
+/** "3/8", or "3" when the step count is unknown: an event seen without its run's `init` (a fleet cluster's rollback) must not read "3/0". */
+function stepOf(step: number, steps: number): string {
+  return steps > 0 ? `${step + 1}/${steps}` : `${step + 1}`
+}
+
 /** Lines for an event (more than one for reports); `steps` is the plan's step count, known from `init`. */
 export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): string[] {
   switch (e.type) {
     case 'init':
       return [`${e.resumed ? 'resuming' : 'rollout of'} ${e.plan.app} (namespace ${e.plan.namespace}): ${e.plan.steps.length} steps${e.resumed ? `, from step ${e.fromStep + 1}` : ''}`]
     case 'step-start':
-      return [theme.header(`step ${e.step + 1}/${steps} ${e.name}: ${e.items} object${e.items === 1 ? '' : 's'}`)]
+      return [theme.header(`step ${stepOf(e.step, steps)} ${e.name}: ${e.items} object${e.items === 1 ? '' : 's'}`)]
     case 'applied':
       return [`  ${e.result === 'created' ? theme.added(`${describeId(e.id)} created`) : e.result === 'configured' ? theme.hunk(`${describeId(e.id)} configured`) : theme.dim(`${describeId(e.id)} unchanged`)}`]
     case 'apply-failed':
@@ -24,18 +29,18 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
     case 'batch':
       return [`  ${describeId(e.id)} batch ${e.batch}/${e.of} (${percent(e.share)}): ${e.ready}/${e.desired} ready, ${e.updated} updated`]
     case 'step-done':
-      return [`step ${e.step + 1}/${steps} done in ${seconds(e.elapsedMs)}`]
+      return [`step ${stepOf(e.step, steps)} done in ${seconds(e.elapsedMs)}`]
     case 'deleted':
       return [`  ${e.result === 'deleted' ? theme.removed(`${describeId(e.id)} deleted`) : e.result === 'kept' ? theme.dim(`${describeId(e.id)} kept`) : theme.error(`${describeId(e.id)} not deleted`)}${e.reason ? `: ${e.reason}` : ''}`]
     case 'paused':
       return [
         // The reason names the workload and batch (or the step) itself: say each once.
-        theme.warn(`paused ${e.workload ? 'in' : 'after'} step ${e.step + 1}/${steps}: ${e.reason}`),
+        theme.warn(`paused ${e.workload ? 'in' : 'after'} step ${stepOf(e.step, steps)}: ${e.reason}`),
         `  continue: ${e.resumeCommand}`,
         `  roll back: ${e.abortCommand}`,
       ]
     case 'failed':
-      return [theme.error(`failed in step ${e.step + 1}/${steps}: ${e.reason}`), `  retry: ${e.resumeCommand}`, `  roll back: ${e.abortCommand}`]
+      return [theme.error(`failed in step ${stepOf(e.step, steps)}: ${e.reason}`), `  retry: ${e.resumeCommand}`, `  roll back: ${e.abortCommand}`]
     case 'breaker':
       return [theme.error(`circuit breaker: ${describeId(e.id)}: ${e.reason}${e.aborted ? ' (workload rolled back)' : ''}`)]
     case 'gate-failed':
@@ -57,7 +62,7 @@ export function describeEvent(e: RolloutEvent, steps: number, theme: Theme): str
     case 'stop-waiting':
       return [`  still waiting for process ${e.holder.pid} on ${e.holder.host} (${seconds(e.elapsedMs)}; last heartbeat ${seconds(e.heartbeatAgeMs)} ago)`]
     case 'interrupted':
-      return [theme.warn(`interrupted in step ${e.step + 1}/${steps}; state saved`), `  continue: ${e.resumeCommand}`]
+      return [theme.warn(`interrupted in step ${stepOf(e.step, steps)}; state saved`), `  continue: ${e.resumeCommand}`]
     case 'warning':
       return [theme.warn(`warning: ${e.message}`)]
     case 'analysis':

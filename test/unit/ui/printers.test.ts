@@ -206,3 +206,9 @@ test('an analysis line names the batch it judges, or the blue/green version', as
   assert.deepEqual(describeEvent({type: 'analysis', id, batch: 1, event}, 1, plain), ['  Deployment shop/web batch 1: analysis errors rate Successful: [0.01]'])
   assert.deepEqual(describeEvent({type: 'analysis', id, batch: 1, version: 'web-bbbbbbbbbb', event}, 1, plain), ['  Deployment shop/web new version web-bbbbbbbbbb: analysis errors rate Successful: [0.01]'])
 })
+
+test('a step line without a known step count says "step 3", never "step 3/0"', async () => {
+  const {describeEvent} = await import('../../../src/ui/printers/describe-event.js')
+  assert.deepEqual(describeEvent({type: 'step-done', step: 2, elapsedMs: 1500} as never, 8, plain), ['step 3/8 done in 1.5s'])
+  assert.deepEqual(describeEvent({type: 'step-done', step: 2, elapsedMs: 1500} as never, 0, plain), ['step 3 done in 1.5s'])
+})
