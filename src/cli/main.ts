@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {loadWithCodeCache} from './code-cache.js'
 import {fastPlan, type HelpTexts, type Manifest, type PackageJson} from './fast-path.js'
+import {holdYoungGeneration} from './render-heap.js'
 
 function readJson<T>(file: string): T | undefined {
   try {
@@ -36,6 +37,8 @@ export async function main(root: string, argv: string[]): Promise<void> {
     // The render code as one script compiled from V8's code cache (code-cache.ts); the module
     // itself where no such bundle was built.
     const bundle = path.join(root, 'dist', 'bundle', 'fast-render.cjs')
+    // Before the compile: V8 keys its code cache to the flags, and runRender sets this one again.
+    holdYoungGeneration()
     const {runFast} = fs.existsSync(bundle) ? (loadWithCodeCache(bundle) as typeof import('./fast-render.js')) : await import('./fast-render.js')
     await runFast(plan.dir, plan.flags)
     return

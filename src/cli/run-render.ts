@@ -6,6 +6,7 @@ import {UserError} from '../model/errors.js'
 import {renderKustomization} from '../render/index.js'
 import {individualFileNames} from '../render/output-files.js'
 import {writeFileAtomic} from '../source/write-file.js'
+import {holdYoungGeneration} from './render-heap.js'
 import {renderOptionsFrom, type RenderFlagValues} from './render-options.js'
 
 export interface RenderCommandFlags extends RenderFlagValues {
@@ -31,6 +32,7 @@ export function checkOutputFlag(out: string | undefined): void {
 
 export async function runRender(dir: string, flags: RenderCommandFlags): Promise<void> {
   checkOutputFlag(flags.output)
+  holdYoungGeneration()
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
   }

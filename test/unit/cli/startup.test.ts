@@ -85,3 +85,13 @@ test('the package ships oclif.manifest.json, the help texts and the bundle the b
   assert.equal(manifest.version, pjson.version, 'oclif ignores a manifest of another version')
   assert.ok(manifest.commands.render.flags.output, 'the manifest holds the render flags')
 })
+
+test('strata render compiles from the shipped code cache: V8 accepts it (no fallback cache is written)', () => {
+  // V8 rejects a code cache recorded under other flags; render sets a heap flag (render-heap.ts)
+  // before the compile, at build and at run alike. A rejected cache is recorded again under
+  // the temporary directory, which is what this looks for.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-check-'))
+  const r = spawnSync(process.execPath, [bin, 'render', 'examples/shop/overlays/prod'], {encoding: 'utf8', env: {...process.env, TMPDIR: tmp}})
+  assert.equal(r.status, 0, r.stderr)
+  assert.deepEqual(fs.readdirSync(tmp), [], 'the shipped cache was rejected and recorded again')
+})
