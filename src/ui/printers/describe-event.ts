@@ -8,7 +8,7 @@ export function seconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)}s`
 }
 
-/** "3/8", or "3" when the step count is unknown: an event seen without its run's `init` (a fleet cluster's rollback) must not read "3/0". */
+/** "3/8", or "3" when the step count is unknown (a printer that saw no `init` for the run): never "3/0". */
 function stepOf(step: number, steps: number): string {
   return steps > 0 ? `${step + 1}/${steps}` : `${step + 1}`
 }
