@@ -48,10 +48,10 @@ describe('YAML alias bombs', () => {
   }
   const bombText = cm('bomb', `data:\n  x: y\nbomb:\n${bomb.map((l) => `  ${l}`).join('\n')}\n`)
 
-  test('billion laughs: a UserError naming the file, at once', async () => {
-    const t0 = performance.now()
+  // 'excessive aliasing' is the parser's count of expanded alias nodes running over its allowance:
+  // the refusal comes from counting, before any expansion is built, whatever the machine's speed.
+  test('billion laughs: a UserError naming the file, from the alias count', async () => {
     await rejectsWithUserError(render({'/app/kustomization.yaml': 'resources:\n- bomb.yaml\n', '/app/bomb.yaml': bombText}), /excessive aliasing/, 'app/bomb.yaml')
-    assert.ok(performance.now() - t0 < 2000)
   })
 
   test('a bomb in the kustomization file itself', async () => {
@@ -117,28 +117,36 @@ describe('size', () => {
     const big = Buffer.alloc(100 * 1024 * 1024, 'a')
     big.write(`${cm('big')}data:\n  v: `, 0)
     const files = {'/app/kustomization.yaml': 'resources:\n- big.yaml\n', '/app/big.yaml': big}
-    const t0 = performance.now()
     const e = await rejectsWithUserError(render(files, {maxInputBytes: 64 * 1024 * 1024}), /more than 64 MiB/, 'app/big.yaml')
     assert.match(e.hint ?? '', /--max-input-bytes/)
-    assert.ok(performance.now() - t0 < 1000)
+    // Before parsing: the same size of text that is no YAML at all (an unterminated quote) is
+    // refused for its size, not for its syntax.
+    const broken = Buffer.alloc(100 * 1024 * 1024, '"')
+    broken.write(`${cm('big')}data:\n  v: `, 0)
+    await rejectsWithUserError(render({...files, '/app/big.yaml': broken}, {maxInputBytes: 64 * 1024 * 1024}), /more than 64 MiB/, 'app/big.yaml')
   })
 
   test('a 100 MB document within the cap renders correctly', async () => {
     const value = 'a'.repeat(100 * 1024 * 1024)
     const big = Buffer.from(`${cm('big')}data:\n  v: ${value}\n`)
-    const t0 = performance.now()
     const r = await render({'/app/kustomization.yaml': 'resources:\n- big.yaml\n', '/app/big.yaml': big})
-    const ms = performance.now() - t0
     assert.equal((r.resources.toArray()[0].obj as {data: {v: string}}).data.v.length, value.length)
-    assert.ok(ms < 20_000, `${ms} ms`)
   })
 
-  test('100,000 tiny documents: all rendered, in bounded time', async () => {
-    const docs = Array.from({length: 100_000}, (_, i) => `kind: ConfigMap\napiVersion: v1\nmetadata: {name: c${i}}`).join('\n---\n')
-    const t0 = performance.now()
-    const r = await render({'/app/kustomization.yaml': 'resources:\n- many.yaml\n', '/app/many.yaml': docs})
-    assert.equal(r.resources.size, 100_000)
-    assert.ok(performance.now() - t0 < 30_000)
+  test('100,000 tiny documents: all rendered, in time linear in their number', async () => {
+    const timed = async (n: number) => {
+      const docs = Array.from({length: n}, (_, i) => `kind: ConfigMap\napiVersion: v1\nmetadata: {name: c${i}}`).join('\n---\n')
+      const t0 = performance.now()
+      const r = await render({'/app/kustomization.yaml': 'resources:\n- many.yaml\n', '/app/many.yaml': docs})
+      return {size: r.resources.size, ms: performance.now() - t0}
+    }
+    // No wall-clock bound (the machine may be busy): four times the documents against the smaller
+    // file in the same process, its best of two (the first warms V8 up) — about 4x when linear, 16x
+    // when quadratic.
+    const small = Math.min((await timed(25_000)).ms, (await timed(25_000)).ms)
+    const large = await timed(100_000)
+    assert.equal(large.size, 100_000)
+    assert.ok(large.ms / small < 8, `25,000 documents ${small.toFixed(0)} ms, 100,000 ${large.ms.toFixed(0)} ms`)
   })
 
   test('the cap sums distinct files, not visits of a shared one', async () => {
@@ -194,17 +202,15 @@ describe('graphs and long patch lists', () => {
   })
 })
 
-test('a render with a 15,000-operation YAML JSON 6902 patch file: correct result, bounded time', async () => {
+test('a render with a 15,000-operation YAML JSON 6902 patch file: correct result', async () => {
   const ops = [
     ...Array.from({length: 10_000}, (_, i) => `- op: add\n  path: /data/k${i}\n  value: "${i}"\n`),
     ...Array.from({length: 5000}, (_, i) => `- op: remove\n  path: /data/k${2 * i}\n`),
   ]
-  const t0 = performance.now()
   const r = await render({'/app/kustomization.yaml': 'resources:\n- cm.yaml\npatches:\n- path: p.yaml\n  target: {kind: ConfigMap}\n', '/app/cm.yaml': cm('a', 'data: {}\n'), '/app/p.yaml': ops.join('')})
   const data = r.resources.toArray()[0].obj.data as Record<string, string>
   assert.equal(Object.keys(data).length, 5000)
   assert.equal(data.k9999, '9999')
-  assert.ok(performance.now() - t0 < 10_000)
 })
 
 describe('__proto__', () => {
