@@ -80,9 +80,7 @@ describe('health gates on the real control plane', () => {
     const kube = await port()
     const obj = await kube.apply(deployment(ns, 'nowhere', {nodeSelector: {'strata.dev/no-such-node': 'true'}}), {dryRun: false, force: true})
     // Long enough for the scheduler to record FailedScheduling on the pods.
-    const started = Date.now()
     const {result} = await drain(waitForHealthy(kube, [idOf(obj)], {timeoutMs: 4000, pollMs: 500}))
-    assert.ok(Date.now() - started < 15_000)
     assert.equal(result.ok, false)
     if (result.ok) return
     t.diagnostic(result.report)
@@ -95,15 +93,14 @@ describe('health gates on the real control plane', () => {
     assert.match(result.report, /FailedScheduling Pod\/nowhere-/)
   })
 
-  test('abort returns promptly as interrupted', async (t) => {
+  // A hang guard, not a timing: without the abort the gate would poll every ten minutes for an hour.
+  test('abort returns promptly as interrupted', {timeout: 60_000}, async (t) => {
     const ns = await withNamespace(t, 'health')
     const kube = await port()
     const obj = await kube.apply(deployment(ns, 'stuck', {nodeSelector: {'strata.dev/no-such-node': 'true'}}), {dryRun: false, force: true})
     const ac = new AbortController()
     setTimeout(() => ac.abort(), 500)
-    const started = Date.now()
-    const {result} = await drain(waitForHealthy(kube, [idOf(obj)], {timeoutMs: 60_000, pollMs: 5000, signal: ac.signal}))
-    assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`)
+    const {result} = await drain(waitForHealthy(kube, [idOf(obj)], {timeoutMs: 3_600_000, pollMs: 600_000, signal: ac.signal}))
     assert.equal(result.ok, false)
     if (!result.ok) assert.equal(result.interrupted, true)
   })
