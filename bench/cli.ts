@@ -51,16 +51,24 @@ function bashSeconds(text: string): number {
  * (its children's user and system time to the millisecond: GNU time prints only hundredths, too
  * coarse for a 0.07 s start-up) — both when present.
  */
-function runOnce(cmd: string, args: string[], timeoutSeconds: number): Sample {
+function runOnce(cmd: string, args: string[], timeoutSeconds: number, env?: NodeJS.ProcessEnv): Sample {
   const rssFile = path.join(os.tmpdir(), `strata-bench-cli-rss-${process.pid}`)
   // `times` prints the shell's own line, then its children's; the exit status is the tool's.
   const [file, argv] = gnuTime ? ['bash', ['-c', '"$@"; s=$?; times >&2; exit $s', 'bash', gnuTime, '-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args]
   const start = performance.now()
-  // SIGKILL: GNU time passes it on to the tool (it does not forward SIGTERM in time).
-  const r = spawnSync(file, argv, {encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutSeconds * 1000, killSignal: 'SIGKILL'})
+  // A process group of its own (detached), so a run killed at the time limit takes the tool with
+  // it: the tool runs under bash and GNU time, and killing those alone left it running on,
+  // loading the machine for the cases after it.
+  const r = spawnSync(file, argv, {encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutSeconds * 1000, killSignal: 'SIGKILL', env, detached: true})
   const seconds = (performance.now() - start) / 1000
   const timedOut = r.signal === 'SIGKILL'
-  if (timedOut) spawnSync('pkill', ['-KILL', '-P', String(r.pid)])
+  if (timedOut && r.pid) {
+    try {
+      process.kill(-r.pid, 'SIGKILL')
+    } catch {
+      // the group is gone already
+    }
+  }
   let rssMiB = NaN
   let cpuSeconds = NaN
   if (gnuTime && !timedOut) {
@@ -77,6 +85,9 @@ interface Tool {
   name: string
   cmd: string
   args: (target: string) => string[]
+  env?: NodeJS.ProcessEnv
+  /** CPU seconds a helper process (the render server) has used so far: a sample adds what it used meanwhile. */
+  helperCpuSeconds?: () => number
 }
 
 interface Measured {
@@ -96,7 +107,10 @@ function measure(tools: Tool[], target: string, runs: number, slowSeconds: numbe
       const tool = tools[(i + round) % tools.length]
       const done = samples.get(tool.name)!
       if (done.length > 0 && (done[0].seconds > slowSeconds || done[0].status !== 0)) continue
-      done.push(runOnce(tool.cmd, tool.args(target), timeoutSeconds))
+      const helperBefore = tool.helperCpuSeconds?.() ?? 0
+      const sample = runOnce(tool.cmd, tool.args(target), timeoutSeconds, tool.env)
+      if (tool.helperCpuSeconds) sample.cpuSeconds += tool.helperCpuSeconds() - helperBefore
+      done.push(sample)
     }
   }
   const out = new Map<string, Measured>()
@@ -112,6 +126,64 @@ function measure(tools: Tool[], target: string, runs: number, slowSeconds: numbe
     })
   }
   return out
+}
+
+/**
+ * A render server of the benchmarked build, private to this run (its own temporary directory, so
+ * its own socket): its environment for the calls, its CPU time so far, its peak RSS, a warm-up of
+ * each case before the timed rounds (the first call starts it; ten calls, as a user's tenth
+ * render of a tree), and a stop at the end.
+ */
+function renderServerForBench() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-server-'))
+  const {XDG_RUNTIME_DIR: _runtime, CI: _ci, ...inherited} = process.env
+  const env: NodeJS.ProcessEnv = {...inherited, TMPDIR: tmp, STRATA_RENDER_SERVER: 'on'}
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100
+  const pid = (): number | undefined => {
+    for (const p of spawnSync('pgrep', ['-f', 'strata-render-server'], {encoding: 'utf8'}).stdout.split('\n').filter(Boolean).map(Number)) {
+      try {
+        if (fs.readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`TMPDIR=${tmp}`)) return p
+      } catch {
+        // gone
+      }
+    }
+    return undefined
+  }
+  let serverPid: number | undefined
+  const cpuSeconds = (): number => {
+    try {
+      // utime and stime, fields 14 and 15, after the command name in parentheses.
+      const fields = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+      return (Number(fields[11]) + Number(fields[12])) / ticks
+    } catch {
+      return 0
+    }
+  }
+  return {
+    env,
+    cpuSeconds,
+    peakMiB: (): number => {
+      serverPid = pid() ?? serverPid
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${serverPid}/status`, 'utf8'))
+        return m ? Number(m[1]) / 1024 : NaN
+      } catch {
+        return NaN
+      }
+    },
+    warm(bin: string, dir: string): void {
+      // V8 keeps optimizing the render over its first ten or so runs in a process.
+      for (let i = 0; i < 10; i++) {
+        spawnSync(process.execPath, [bin, 'render', dir], {env, stdio: 'ignore'})
+        for (let wait = 0; wait < 100 && (serverPid = pid()) === undefined; wait++) spawnSync('sleep', ['0.05'])
+        if (serverPid === undefined) throw new Error('bench: the render server did not start')
+      }
+    },
+    stop(): void {
+      if (serverPid !== undefined) process.kill(serverPid, 'SIGTERM')
+      fs.rmSync(tmp, {recursive: true, force: true})
+    },
+  }
 }
 
 function kustomizeBinary(): string | undefined {
@@ -153,10 +225,14 @@ function main(): void {
   if (!fs.existsSync(path.join(repo, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first')
 
   const node: Tool = {name: 'node', cmd: process.execPath, args: () => ['-e', '0']}
-  const strata: Tool = {name: 'strata', cmd: process.execPath, args: (dir) => [strataBin, 'render', dir]}
+  // strata = every call renders in its own process (no render server), as in CI; served = each call
+  // answered by a warm render server (README, render server), its CPU time counted in the call's.
+  const strata: Tool = {name: 'strata', cmd: process.execPath, args: (dir) => [strataBin, 'render', dir], env: {...process.env, STRATA_RENDER_SERVER: 'off'}}
+  const server = renderServerForBench()
+  const served: Tool = {name: 'served', cmd: process.execPath, args: (dir) => [strataBin, 'render', dir], env: server.env, helperCpuSeconds: server.cpuSeconds}
   // --compare: another build of strata (e.g. a checkout before a change) in the same alternation.
   const otherBin = values.compare ? path.resolve(values.compare) : undefined
-  const other: Tool | undefined = otherBin ? {name: 'other', cmd: process.execPath, args: (dir) => [otherBin, 'render', dir]} : undefined
+  const other: Tool | undefined = otherBin ? {name: 'other', cmd: process.execPath, args: (dir) => [otherBin, 'render', dir], env: strata.env} : undefined
   const kubectl: Tool = {name: 'kubectl', cmd: 'kubectl', args: (dir) => ['kustomize', dir]}
   const kustomizeBin = kustomizeBinary()
   const kustomize: Tool | undefined = kustomizeBin ? {name: 'kustomize', cmd: kustomizeBin, args: (dir) => ['build', dir]} : undefined
@@ -181,14 +257,16 @@ function main(): void {
     cases.push({label: `generated, ${n} resources`, resources: n, dir: generateRoot(tmp, n), cleanup: tmp})
   }
 
-  const header = ['case', 'res', 'node s', 'strata s', 'kubectl s', 'kustomize s', 'strata/node', 'kubectl/strata', 'kustomize/strata', 'cpu: strata/node', 'kubectl/strata', 'kustomize/strata', 'µs/res', 'RSS MiB node', 'strata', 'kubectl', 'kustomize', 'output', ...(other ? ['other s', 'other/node', 'kubectl/other', 'cpu: other/node', 'other/strata', 'other MiB', 'other output'] : [])]
+  const header = ['case', 'res', 'node s', 'strata s', 'served s', 'kubectl/served', 'served/node', 'cpu: kubectl/served', 'served MiB', 'server peak MiB', 'served output', 'kubectl s', 'kustomize s', 'strata/node', 'kubectl/strata', 'kustomize/strata', 'cpu: strata/node', 'kubectl/strata', 'kustomize/strata', 'µs/res', 'RSS MiB node', 'strata', 'kubectl', 'kustomize', 'output', ...(other ? ['other s', 'other/node', 'kubectl/other', 'cpu: other/node', 'other/strata', 'other MiB', 'other output'] : [])]
   const rows: string[][] = []
   const results: {resources: number; label: string; m: Map<string, Measured>}[] = []
   let mismatches = 0
   for (const c of cases) {
-    const tools = [node, strata, kubectl, ...(kustomize ? [kustomize] : []), ...(other ? [other] : [])]
+    const tools = [node, strata, served, kubectl, ...(kustomize ? [kustomize] : []), ...(other ? [other] : [])]
     process.stderr.write(`${c.label}: ${runs} rounds of ${tools.map((t) => t.name).join(', ')}…\n`)
+    server.warm(strataBin, c.dir)
     const m = measure(tools, c.dir, runs, slow, timeout)
+    const v = m.get('served')!
     const s = m.get('strata')!
     const k = m.get('kubectl')!
     const z = m.get('kustomize')
@@ -201,12 +279,20 @@ function main(): void {
     let verdict = verdictOf(s)
     if (verdict === 'identical' && z && !z.timedOut && z.stdout !== k.stdout) verdict = 'identical to kubectl; kustomize v5.7.1 differs'
     if (verdict.startsWith('MISMATCH') || verdict === 'FAILED') mismatches++
+    if (verdictOf(v).startsWith('MISMATCH') || verdictOf(v) === 'FAILED') mismatches++
     results.push({resources, label: c.label, m})
     rows.push([
       c.label,
       String(resources),
       sec(m.get('node')),
       sec(s),
+      sec(v),
+      ratio(k.seconds, v.seconds, k.timedOut),
+      ratio(v.seconds, m.get('node')!.seconds),
+      cpuRatio(k, v),
+      mib(v),
+      server.peakMiB().toFixed(0),
+      verdictOf(v),
       sec(k),
       sec(z),
       ratio(s.seconds, m.get('node')!.seconds),
@@ -244,12 +330,16 @@ function main(): void {
     goals.push(['small overlay (10 resources): at most 1.5x node -e 0', r <= 1.5, `${r.toFixed(2)}x (cpu ${cpuRatio(small.m.get('strata'), small.m.get('node'))})`])
     const mem = small.m.get('strata')!.rssMiB / small.m.get('node')!.rssMiB
     goals.push(['small overlay peak RSS: at most 1.5x node -e 0', Number.isFinite(mem) ? mem <= 1.5 : undefined, `${mem.toFixed(2)}x`])
+    const rv = small.m.get('served')!.seconds / small.m.get('node')!.seconds
+    goals.push(['served: small overlay at most 1.5x node -e 0', rv <= 1.5, `${rv.toFixed(2)}x`])
   }
   for (const r of results.filter((x) => x.resources >= 50 && x.label.startsWith('generated'))) {
     const k = r.m.get('kubectl')!
     const x = k.seconds / r.m.get('strata')!.seconds
     const need = r.resources >= 12000 ? 100 : r.resources >= 1500 ? 30 : 1
     goals.push([`${r.resources} resources: at least ${need}x kubectl kustomize`, x >= need, `${k.timedOut ? '>' : ''}${x.toFixed(1)}x (cpu ${cpuRatio(k, r.m.get('strata'))})`])
+    const xv = k.seconds / r.m.get('served')!.seconds
+    goals.push([`served: ${r.resources} resources at least ${need}x kubectl kustomize`, xv >= need, `${k.timedOut ? '>' : ''}${xv.toFixed(1)}x (cpu, server's included: ${cpuRatio(k, r.m.get('served'))})`])
     const z = r.m.get('kustomize')
     if (r.resources >= 1500) {
       const sm = r.m.get('strata')!.rssMiB
@@ -267,6 +357,8 @@ function main(): void {
     goals.push([`time per resource beyond node -e 0 not growing from 1500 up (largest/smallest tree at most 1.25)`, growth <= 1.25, per.map((p) => `${p.toFixed(0)} µs`).join(' / ')])
   }
   console.log(`\n${table(['goal', 'measured', 'met'], goals.map(([g, ok, v]) => [g, v, ok === undefined ? 'n/a' : ok ? 'yes' : 'NO']))}`)
+  console.log(`\nserver peak MiB: the render server's peak RSS so far in the run (it grows with the largest tree it rendered); served MiB: the calling process's.`)
+  server.stop()
   if (mismatches > 0) {
     console.log(`\n${mismatches} case(s) FAILED or rendered differently from kubectl kustomize — see the output column.`)
     process.exitCode = 1

@@ -36,9 +36,13 @@ function findTests(dir, suffix) {
   return out
 }
 
+// Every `strata render` a test runs renders in its own process unless the test says otherwise: a
+// render server started by one test (after a slow render) would otherwise answer the next ones.
+const testEnv = {...process.env, STRATA_RENDER_SERVER: 'off'}
+
 function run(files, extra) {
   if (files.length === 0) return 0
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...extra, ...passThrough, ...files], {stdio: 'inherit'})
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...extra, ...passThrough, ...files], {stdio: 'inherit', env: testEnv})
   return r.status ?? 1
 }
 

@@ -1,18 +1,20 @@
 // `strata render` on the fast path (see fast-path.ts): the command's own body (run-render.ts)
 // with the error handling of StrataCommand.catch — the same paragraph and exit code 2 for an
-// input error, the same report for a bug.
-import {UserError} from '../model/errors.js'
+// input error, the same report for a bug. The render server (render-server/) lives in this bundle
+// too: it runs the same body for its clients.
 import {ExitCode} from '../model/exit-codes.js'
-import {formatUserError} from '../ui/errors.js'
+import {renderErrorText} from './render-error.js'
+import {holdYoungGeneration} from './render-heap.js'
 import {runRender, type RenderCommandFlags} from './run-render.js'
 
+export {serveRenders} from './render-server/server.js'
+
 export async function runFast(dir: string, flags: Record<string, unknown>): Promise<void> {
+  holdYoungGeneration()
   try {
     await runRender(dir, flags as unknown as RenderCommandFlags)
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e))
-    if (err instanceof UserError) process.stderr.write(`${formatUserError(err)}\n`)
-    else process.stderr.write(`strata: internal error (please report it): ${err.stack ?? err.message}\n`)
+    process.stderr.write(renderErrorText(e))
     // As oclif's error handler: exit at once (stderr is written synchronously; stdout got nothing).
     process.exit(ExitCode.error)
   }

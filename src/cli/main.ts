@@ -8,6 +8,8 @@ import * as path from 'node:path'
 import {loadWithCodeCache} from './code-cache.js'
 import {fastPlan, type HelpTexts, type Manifest, type PackageJson} from './fast-path.js'
 import {holdYoungGeneration} from './render-heap.js'
+import {askRenderServer, defaultIdleSeconds, renderServerArgument, renderServerSocketFor, shouldStartServer, startRenderServer} from './render-server/client.js'
+import {protocolVersion} from './render-server/protocol.js'
 
 function readJson<T>(file: string): T | undefined {
   try {
@@ -19,8 +21,14 @@ function readJson<T>(file: string): T | undefined {
 
 /** `root`: the package's directory (bin/run.js knows it: its parent). */
 export async function main(root: string, argv: string[]): Promise<void> {
+  if (argv[0] === renderServerArgument && argv.length === 2) {
+    // V8's own young generation: a server renders many trees, and its memory is held between them anyway.
+    const bundle = await loadRenderBundle(root)
+    bundle.serveRenders(argv[1], idleSeconds(process.env))
+    return
+  }
   const pjson = process.env.STRATA_FAST_PATH === 'off' ? undefined : readJson<PackageJson>(path.join(root, 'package.json'))
-  const plan = pjson?.oclif ? fastPlan(argv, pjson, readJson<Manifest>(path.join(root, 'oclif.manifest.json')), {stdoutIsTTY: Boolean(process.stdout.isTTY), env: process.env}) : undefined
+  const plan = pjson?.oclif ? fastPlan(argv, pjson, readJson<Manifest>(path.join(root, 'dist', 'fast-path.json')), {stdoutIsTTY: Boolean(process.stdout.isTTY), env: process.env}) : undefined
   if (plan?.kind === 'version') {
     process.stdout.write(`${plan.text}\n`)
     return
@@ -34,16 +42,60 @@ export async function main(root: string, argv: string[]): Promise<void> {
     }
   }
   if (plan?.kind === 'render') {
-    // The render code as one script compiled from V8's code cache (code-cache.ts); the module
-    // itself where no such bundle was built.
-    const bundle = path.join(root, 'dist', 'bundle', 'fast-render.cjs')
-    // Before the compile: V8 keys its code cache to the flags, and runRender sets this one again.
-    holdYoungGeneration()
-    const {runFast} = fs.existsSync(bundle) ? (loadWithCodeCache(bundle) as typeof import('./fast-render.js')) : await import('./fast-render.js')
-    await runFast(plan.dir, plan.flags)
+    await render(root, plan.dir, plan.flags)
     return
   }
   const {execute} = await import('@oclif/core')
   // The root itself, not the entry: oclif would take bin/package.json (which only makes bin/ CommonJS) for the package's.
   await execute({dir: root})
+}
+
+// The render code as one script compiled from V8's code cache (code-cache.ts); the module itself
+// where no such bundle was built.
+function renderBundlePath(root: string): string {
+  return path.join(root, 'dist', 'bundle', 'fast-render.cjs')
+}
+
+async function loadRenderBundle(root: string): Promise<typeof import('./fast-render.js')> {
+  const bundle = renderBundlePath(root)
+  return fs.existsSync(bundle) ? (loadWithCodeCache(bundle) as typeof import('./fast-render.js')) : await import('./fast-render.js')
+}
+
+/**
+ * `strata render DIR` on the fast path: by the render server when one runs for this build (its
+ * reply written as if rendered here), else here — and then, when this render was slow enough to
+ * be worth it, a server is started for the next calls (render-server/client.ts).
+ */
+async function render(root: string, dir: string, flags: Record<string, unknown>): Promise<void> {
+  const trace = process.env.STRATA_RENDER_SERVER_TRACE ? (m: string) => process.stderr.write(`strata: render server: ${m}\n`) : () => undefined
+  const socket = renderServerSocketFor(renderBundlePath(root), flags, process.env)
+  if (socket) {
+    const reply = await askRenderServer(socket, {protocol: protocolVersion, dir, cwd: process.cwd(), flags})
+    if (reply && !('fallback' in reply)) {
+      trace('rendered by the server')
+      process.stderr.write(reply.stderr)
+      process.stdout.write(reply.stdout)
+      process.exitCode = reply.exitCode
+      return
+    }
+    trace(reply ? `rendered here: ${reply.fallback}` : 'rendered here: no server')
+  }
+  // Before the compile: V8 keys its code cache to the flags, and runFast sets this one again.
+  holdYoungGeneration()
+  const {runFast} = await loadRenderBundle(root)
+  await runFast(dir, flags)
+  if (socket && shouldStartServer(process.env, performance.now())) {
+    trace('starting one')
+    await startRenderServer(root, socket)
+    // Said where a person reads it, never into a pipe or a CI log: a process now runs beside them.
+    if (process.stderr.isTTY && !process.env.STRATA_RENDER_SERVER) {
+      process.stderr.write(`strata: started a render server, so the next renders skip Node's warm-up; it exits after ${(idleSeconds(process.env) ?? defaultIdleSeconds) / 60} idle minutes (STRATA_RENDER_SERVER=off: never)\n`)
+    }
+  }
+}
+
+/** STRATA_RENDER_SERVER_IDLE: the server's idle time in seconds (tests shorten it). */
+function idleSeconds(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number(env.STRATA_RENDER_SERVER_IDLE)
+  return Number.isFinite(n) && n > 0 ? n : undefined
 }

@@ -6,8 +6,10 @@
 // each time V8 resizes, so setting it from inside the process works. V8 keys its code cache to
 // the flags, so the fast path sets it before compiling the render bundle (main.ts), at build and
 // at run alike. Render commands only: a long-running watch keeps V8's defaults.
-import * as v8 from 'node:v8'
+// node:v8 is imported when called, not at the top: loading it cost every other call of the CLI's
+// entry (--version, a render the render server answers) a few milliseconds.
+import {requireBuiltin} from './builtin.js'
 
 export function holdYoungGeneration(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1')
+  requireBuiltin<typeof import('node:v8')>('node:v8').setFlagsFromString('--semi-space-growth-factor=1')
 }

@@ -5,8 +5,8 @@ import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
 import {renderKustomization} from '../render/index.js'
 import {individualFileNames} from '../render/output-files.js'
+import type {RemoteResolver} from '../source/remote-resolver.js'
 import {writeFileAtomic} from '../source/write-file.js'
-import {holdYoungGeneration} from './render-heap.js'
 import {renderOptionsFrom, type RenderFlagValues} from './render-options.js'
 
 export interface RenderCommandFlags extends RenderFlagValues {
@@ -30,25 +30,37 @@ export function checkOutputFlag(out: string | undefined): void {
   )
 }
 
-export async function runRender(dir: string, flags: RenderCommandFlags): Promise<void> {
+/** Where a render's text goes: the process's own streams, or a render server's reply (render-server/). */
+export interface RenderOutput {
+  stdout(text: string): void
+  stderr(text: string): void
+}
+
+const processOutput: RenderOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}
+
+/** `remote`: how remote entries resolve (the render server's refuses them); by default, fetched. */
+export async function runRender(dir: string, flags: RenderCommandFlags, output: RenderOutput = processOutput, remote?: RemoteResolver): Promise<void> {
   checkOutputFlag(flags.output)
-  holdYoungGeneration()
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
   }
   const result = await renderKustomization(dir, {
     ...renderOptionsFrom(flags),
-    onWarning: flags.quiet ? undefined : (m) => process.stderr.write(`# Warning: ${m}\n`),
+    remote,
+    onWarning: flags.quiet ? undefined : (m) => output.stderr(`# Warning: ${m}\n`),
   })
   // Everything is rendered before anything is written: a failed render never leaves partial output.
   const out = flags.output
   if (!out || out === 'yaml') {
-    process.stdout.write(result.yaml)
+    output.stdout(result.yaml)
     return
   }
   if (out === 'json') {
     // kubectl's `-o json` of several objects: one List, four-space indent.
-    process.stdout.write(`${JSON.stringify({apiVersion: 'v1', kind: 'List', items: [...result.resources].map((r) => r.obj)}, null, 4)}\n`)
+    output.stdout(`${JSON.stringify({apiVersion: 'v1', kind: 'List', items: [...result.resources].map((r) => r.obj)}, null, 4)}\n`)
     return
   }
   const isDir = out.endsWith('/') || out.endsWith(path.sep) || (fs.existsSync(out) && fs.statSync(out).isDirectory())

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {StrataCommand} from '../cli/base-command.js'
 import {renderFlags} from '../cli/render-flags.js'
+import {holdYoungGeneration} from '../cli/render-heap.js'
 import {runRender} from '../cli/run-render.js'
 
 export default class Render extends StrataCommand {
@@ -9,7 +10,8 @@ export default class Render extends StrataCommand {
   static override description =
     "Reads DIR's kustomization (resources, bases, overlays, components, generators, patches, replacements, ...) and prints the rendered resources. " +
     'The output is identical to `kubectl kustomize DIR` for every supported field; a field strata does not support yet stops the render with an error instead of rendering differently. ' +
-    'Deprecation warnings go to stderr, worded as kustomize prints them. Exit codes: 0 rendered, 2 error (nothing is written to -o on error).'
+    'Deprecation warnings go to stderr, worded as kustomize prints them. Exit codes: 0 rendered, 2 error (nothing is written to -o on error). ' +
+    'A slow render to stdout leaves a render server behind (not in CI) that answers the next calls without Node\'s warm-up; every call still renders the files as they are then. STRATA_RENDER_SERVER=off: never.'
 
   static override examples = [
     {description: 'Render an overlay to stdout', command: '<%= config.bin %> render examples/shop/overlays/prod'},
@@ -19,6 +21,7 @@ export default class Render extends StrataCommand {
     {description: 'Allow files outside the kustomization root', command: '<%= config.bin %> render overlays/prod --load-restrictor none'},
     {description: 'Render remote bases from the cache only (no git or network)', command: '<%= config.bin %> render overlays/prod --offline'},
     {description: 'Inflate helmCharts with a helm v3 binary of your choice', command: '<%= config.bin %> render overlays/prod --enable-helm --helm-command /usr/local/bin/helm'},
+    {description: 'Render in this process only (no render server)', command: 'STRATA_RENDER_SERVER=off <%= config.bin %> render overlays/prod'},
   ]
 
   static override args = {
@@ -33,6 +36,7 @@ export default class Render extends StrataCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Render)
+    holdYoungGeneration()
     await runRender(args.dir, flags)
   }
 }

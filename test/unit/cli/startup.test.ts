@@ -77,13 +77,15 @@ test('the package ships oclif.manifest.json, the help texts and the bundle the b
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {encoding: 'utf8'})
   assert.equal(r.status, 0, r.stderr)
   const files = (JSON.parse(r.stdout) as {files: {path: string}[]}[])[0].files.map((f) => f.path)
-  for (const needed of ['oclif.manifest.json', 'dist/help.json', 'bin/run.js', 'bin/package.json', 'dist/bundle/main.cjs', 'dist/bundle/fast-render.cjs', 'dist/bundle/commands/render.js']) assert.ok(files.includes(needed), `${needed} not in the package`)
+  for (const needed of ['oclif.manifest.json', 'dist/fast-path.json', 'dist/help.json', 'bin/run.js', 'bin/package.json', 'dist/bundle/main.cjs', 'dist/bundle/fast-render.cjs', 'dist/bundle/commands/render.js']) assert.ok(files.includes(needed), `${needed} not in the package`)
   // The entry is CommonJS: an ES module entry starts Node's ES module loader on every call.
   assert.equal(JSON.parse(fs.readFileSync('bin/package.json', 'utf8')).type, 'commonjs')
   const manifest = JSON.parse(fs.readFileSync('oclif.manifest.json', 'utf8'))
   const pjson = JSON.parse(fs.readFileSync('package.json', 'utf8'))
   assert.equal(manifest.version, pjson.version, 'oclif ignores a manifest of another version')
   assert.ok(manifest.commands.render.flags.output, 'the manifest holds the render flags')
+  // What the fast path reads instead of the whole manifest: the same version and render command.
+  assert.deepEqual(JSON.parse(fs.readFileSync('dist/fast-path.json', 'utf8')), {version: manifest.version, commands: {render: manifest.commands.render}})
 })
 
 test('strata render compiles from the shipped code cache: V8 accepts it (no fallback cache is written)', () => {
