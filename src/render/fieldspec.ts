@@ -1,3 +1,4 @@
+import {BoundedCache} from '../model/bounded-cache.js'
 import {UserError} from '../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../model/json.js'
 import {formatResId, resIdOf, type ResId, type Resource} from '../model/resource.js'
@@ -28,7 +29,7 @@ interface PathSegment {
   seq: boolean
 }
 
-const pathCache = new Map<string, PathSegment[]>()
+const pathCache = new BoundedCache<string, PathSegment[]>()
 
 function parseFieldPath(path: string): PathSegment[] {
   let segs = pathCache.get(path)

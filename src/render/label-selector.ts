@@ -1,3 +1,4 @@
+import {BoundedCache} from '../model/bounded-cache.js'
 import {UserError, type ErrorOrigin} from '../model/errors.js'
 
 // Kubernetes label selector strings (`a=b,c in (x,y),!d`), as kustomize parses them for patch and
@@ -308,7 +309,7 @@ function parseInt64(s: string): bigint | undefined {
   return n < int64Min || n > int64Max ? undefined : n
 }
 
-const parsedCache = new Map<string, LabelSelector>()
+const parsedCache = new BoundedCache<string, LabelSelector>()
 
 /**
  * Parses a selector string (cached: patch targets are matched against every resource). Throws a

@@ -1,3 +1,4 @@
+import {BoundedCache} from '../model/bounded-cache.js'
 import {UserError, type ErrorOrigin} from '../model/errors.js'
 import {isObject, type JsonObject} from '../model/json.js'
 import {isClusterScoped, resIdOf, type ResId, type Resource} from '../model/resource.js'
@@ -20,7 +21,7 @@ export function effectiveNamespace(id: Pick<ResId, 'kind' | 'namespace'>): strin
   return id.namespace === '' || id.namespace === 'default' ? 'default' : id.namespace
 }
 
-const regexCache = new Map<string, RegExp>()
+const regexCache = new BoundedCache<string, RegExp>()
 
 /**
  * kustomize anchors every target field as a Go regexp `^(?:x)$`. JS syntax agrees for the patterns

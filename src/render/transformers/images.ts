@@ -1,3 +1,4 @@
+import {BoundedCache} from '../../model/bounded-cache.js'
 import {UserError, type ErrorOrigin} from '../../model/errors.js'
 import {isObject, type JsonObject, type JsonValue} from '../../model/json.js'
 import {formatResId, resIdOf, type Resource} from '../../model/resource.js'
@@ -92,7 +93,7 @@ interface ImageMatcher {
   test(image: string): boolean
 }
 
-const matcherCache = new Map<string, ImageMatcher>()
+const matcherCache = new BoundedCache<string, ImageMatcher>()
 
 // What may follow the name: kustomize's `(:tag)?(@sha256:digest)?$`.
 const tagAndDigest = /^(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$/

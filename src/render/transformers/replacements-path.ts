@@ -1,3 +1,4 @@
+import {BoundedCache} from '../../model/bounded-cache.js'
 import {isObject, type JsonObject, type JsonValue} from '../../model/json.js'
 import {resolvePlainScalar} from '../yaml/go-yaml-schema.js'
 
@@ -127,7 +128,7 @@ export interface FieldSlot {
 /** What `create` makes at the leaf: a node of the kind of the value about to be written. */
 export type CreateKind = 'none' | 'scalar' | 'map' | 'seq'
 
-const regexCache = new Map<string, RegExp>()
+const regexCache = new BoundedCache<string, RegExp>()
 
 function goRegexp(pattern: string): RegExp {
   let re = regexCache.get(pattern)

@@ -1,3 +1,4 @@
+import {BoundedCache} from '../../model/bounded-cache.js'
 import {UserError} from '../../model/errors.js'
 import {isObject, type JsonValue} from '../../model/json.js'
 import {resolvePlainScalarYaml11} from './go-yaml-schema.js'
@@ -459,9 +460,9 @@ interface KeyText {
 }
 
 // The same few hundred keys recur in every document; a simple key's text depends on nothing but
-// the key (it is never folded), so it is worked out once per process. Bounded so that generated
-// keys cannot grow it without limit.
-const simpleKeyTexts = new Map<string, KeyText>()
+// the key (it is never folded), so it is worked out once per process (bounded: generated keys
+// must not grow it without limit).
+const simpleKeyTexts = new BoundedCache<string, KeyText>()
 
 function simpleKeyText(key: string): KeyText {
   let t = simpleKeyTexts.get(key)
@@ -470,7 +471,6 @@ function simpleKeyText(key: string): KeyText {
     const w = new Writer()
     writeString(w, key, bestIndent, true)
     t = {text: w.out, width: w.column}
-    if (simpleKeyTexts.size >= 10000) simpleKeyTexts.clear()
     simpleKeyTexts.set(key, t)
   }
   return t
