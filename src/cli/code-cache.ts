@@ -20,10 +20,15 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
+/** The build id in a bundle's first line (`// strata build ID`, scripts/build.js writes it). */
+export function buildIdIn(text: string): string | undefined {
+  return /^\/\/ strata build (\w+)/.exec(text)?.[1]
+}
+
 /** module.exports of the bundle at `file`. */
 export function loadWithCodeCache(file: string): Record<string, unknown> {
   const source = fs.readFileSync(file, 'utf8')
-  const id = /^\/\/ strata build (\w+)/.exec(source)?.[1] ?? 'none'
+  const id = buildIdIn(source) ?? 'none'
   const shipped = `${file.replace(/\.cjs$/, '')}.${id}.cache`
   const flags = process.execArgv.join(' ').replace(/[^\w.=-]+/g, '_').slice(0, 80)
   const local = path.join(os.tmpdir(), `strata-code-cache-${os.userInfo().uid}`, `${path.basename(file)}-${id}-${process.version}-${process.arch}-${flags}.cache`)

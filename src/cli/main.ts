@@ -80,7 +80,7 @@ async function render(root: string, dir: string, flags: Record<string, unknown>)
     }
     trace(reply ? `rendered here: ${reply.fallback}` : 'rendered here: no server')
   }
-  // Before the compile: V8 keys its code cache to the flags, and runFast sets this one again.
+  // Before the compile: V8 keys its code cache to the flags.
   holdYoungGeneration()
   const {runFast} = await loadRenderBundle(root)
   await runFast(dir, flags)

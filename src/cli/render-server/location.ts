@@ -3,6 +3,7 @@
 // code it would run itself (a rebuild or a Node upgrade starts a new server; the old one idles out).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import {buildIdIn} from '../code-cache.js'
 import {protocolVersion} from './protocol.js'
 
 /** The build id `npm run build` writes in the render bundle's first line (scripts/build.js). */
@@ -12,7 +13,7 @@ export function renderBuildId(bundle: string): string | undefined {
     fd = fs.openSync(bundle, 'r')
     const head = Buffer.alloc(64)
     const n = fs.readSync(fd, head, 0, head.length, 0)
-    return /^\/\/ strata build (\w+)/.exec(head.subarray(0, n).toString('latin1'))?.[1]
+    return buildIdIn(head.subarray(0, n).toString('latin1'))
   } catch {
     return undefined
   } finally {
