@@ -12,9 +12,10 @@ async function timed(work: () => unknown): Promise<number> {
 /**
  * How many times longer the work for `large` takes than the work for `small`, each the best of its
  * runs (the first run also warms V8 up). `prepare(n)` builds the input, untimed, and returns the
- * work to time. `describe` names both sizes and times for the assertion's message.
+ * work to time. `describe` names both sizes and times for the assertion's message. `floorMs`: the
+ * least the small run counts for, so that timer noise on a very quick run is no ratio.
  */
-export async function growthOf(prepare: (n: number) => () => unknown, small: number, large: number, runs: {small: number; large: number} = {small: 3, large: 3}): Promise<{ratio: number; describe: string}> {
+export async function growthOf(prepare: (n: number) => () => unknown, small: number, large: number, runs: {small: number; large: number} = {small: 3, large: 3}, floorMs = 0.5): Promise<{ratio: number; describe: string}> {
   const best = async (n: number, count: number) => {
     const work = prepare(n)
     let ms = Infinity
@@ -23,7 +24,6 @@ export async function growthOf(prepare: (n: number) => () => unknown, small: num
   }
   const smallMs = await best(small, runs.small)
   const largeMs = await best(large, runs.large)
-  // A sub-millisecond small run would turn timer noise into a ratio.
-  const ratio = largeMs / Math.max(smallMs, 0.5)
+  const ratio = largeMs / Math.max(smallMs, floorMs)
   return {ratio, describe: `${small.toLocaleString('en-US')}: ${smallMs.toFixed(1)} ms, ${large.toLocaleString('en-US')}: ${largeMs.toFixed(1)} ms (${ratio.toFixed(1)}x)`}
 }
