@@ -131,8 +131,8 @@ function measure(tools: Tool[], target: string, runs: number, slowSeconds: numbe
 /**
  * A render server of the benchmarked build, private to this run (its own temporary directory, so
  * its own socket): its environment for the calls, its CPU time so far, its peak RSS, a warm-up of
- * each case before the timed rounds (the first call starts it; ten calls, as a user's tenth
- * render of a tree), and a stop at the end.
+ * each case before the timed rounds (two calls and the server's own warm-up after them), and a
+ * stop at the end.
  */
 function renderServerForBench() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-server-'))
@@ -172,11 +172,17 @@ function renderServerForBench() {
       }
     },
     warm(bin: string, dir: string): void {
-      // V8 keeps optimizing the render over its first ten or so runs in a process.
-      for (let i = 0; i < 10; i++) {
+      // As a user meets it: a first call (which starts the server, or is its first of this tree)
+      // and a second one; then the pause a user takes between renders, which the server spends
+      // warming up on the tree (src/cli/render-server/warm-up.ts) — over once its CPU time stops growing.
+      for (let i = 0; i < 2; i++) {
         spawnSync(process.execPath, [bin, 'render', dir], {env, stdio: 'ignore'})
         for (let wait = 0; wait < 100 && (serverPid = pid()) === undefined; wait++) spawnSync('sleep', ['0.05'])
         if (serverPid === undefined) throw new Error('bench: the render server did not start')
+      }
+      for (let before = -1, wait = 0; wait < 120 && cpuSeconds() !== before; wait++) {
+        before = cpuSeconds()
+        spawnSync('sleep', ['0.5'])
       }
     },
     stop(): void {

@@ -78,11 +78,11 @@ await esbuild.build({
   banner: {js: `// strata build ${buildId}`},
   plugins: [
     {
-      // Builtins that only remote bases and helm use are loaded on their first call: node:crypto
-      // and node:child_process cost a small render more than its own work.
+      // Builtins that only remote bases, helm and the render server use are loaded on their first
+      // call: node:crypto, node:child_process and node:net cost a small render more than its own work.
       name: 'lazy-builtins',
       setup(build) {
-        build.onResolve({filter: /^node:(crypto|child_process)$/}, (args) => ({path: args.path, namespace: 'lazy-builtin'}))
+        build.onResolve({filter: /^node:(crypto|child_process|net)$/}, (args) => ({path: args.path, namespace: 'lazy-builtin'}))
         build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, async (args) => {
           const real = await import(args.path)
           const names = Object.keys(real).filter((k) => k !== 'default' && typeof real[k] === 'function')

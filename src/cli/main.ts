@@ -8,8 +8,8 @@ import * as path from 'node:path'
 import {loadWithCodeCache} from './code-cache.js'
 import {fastPlan, type HelpTexts, type Manifest, type PackageJson} from './fast-path.js'
 import {holdYoungGeneration} from './render-heap.js'
-import {askRenderServer, defaultIdleSeconds, renderServerArgument, renderServerSocketFor, shouldStartServer, startRenderServer} from './render-server/client.js'
-import {protocolVersion} from './render-server/protocol.js'
+import {askRenderServer, defaultIdleSeconds, renderServerArgument, renderServerSocketFor, shouldStartServer, startedByVariable, startRenderServer} from './render-server/client.js'
+import {decodeRequest, protocolVersion, type RenderRequest} from './render-server/protocol.js'
 
 function readJson<T>(file: string): T | undefined {
   try {
@@ -22,9 +22,11 @@ function readJson<T>(file: string): T | undefined {
 /** `root`: the package's directory (bin/run.js knows it: its parent). */
 export async function main(root: string, argv: string[]): Promise<void> {
   if (argv[0] === renderServerArgument && argv.length === 2) {
+    const started = startedBy(process.env[startedByVariable])
+    delete process.env[startedByVariable]
     // V8's own young generation: a server renders many trees, and its memory is held between them anyway.
     const bundle = await loadRenderBundle(root)
-    bundle.serveRenders(argv[1], idleSeconds(process.env))
+    bundle.serveRenders(argv[1], idleSeconds(process.env), started)
     return
   }
   const pjson = process.env.STRATA_FAST_PATH === 'off' ? undefined : readJson<PackageJson>(path.join(root, 'package.json'))
@@ -84,13 +86,24 @@ async function render(root: string, dir: string, flags: Record<string, unknown>)
   holdYoungGeneration()
   const {runFast} = await loadRenderBundle(root)
   await runFast(dir, flags)
-  if (socket && shouldStartServer(process.env, performance.now())) {
+  // process.uptime, not performance.now(): the global `performance` loads node:perf_hooks (~4 ms).
+  if (socket && shouldStartServer(process.env, process.uptime() * 1000)) {
     trace('starting one')
-    await startRenderServer(root, socket)
+    await startRenderServer(root, socket, {protocol: protocolVersion, dir, cwd: process.cwd(), flags})
     // Said where a person reads it, never into a pipe or a CI log: a process now runs beside them.
     if (process.stderr.isTTY && !process.env.STRATA_RENDER_SERVER) {
       process.stderr.write(`strata: started a render server, so the next renders skip Node's warm-up; it exits after ${(idleSeconds(process.env) ?? defaultIdleSeconds) / 60} idle minutes (STRATA_RENDER_SERVER=off: never)\n`)
     }
+  }
+}
+
+/** The request of the call that started a server (client.ts), which it warms up; none when absent or unreadable. */
+function startedBy(arg: string | undefined): RenderRequest | undefined {
+  if (arg === undefined) return undefined
+  try {
+    return decodeRequest(`${arg}\n`)
+  } catch {
+    return undefined
   }
 }
 

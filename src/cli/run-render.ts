@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import {UserError} from '../model/errors.js'
 import {renderKustomization} from '../render/index.js'
 import {individualFileNames} from '../render/output-files.js'
+import type {FileSystem} from '../source/filesystem.js'
 import type {RemoteResolver} from '../source/remote-resolver.js'
 import {writeFileAtomic} from '../source/write-file.js'
 import {renderOptionsFrom, type RenderFlagValues} from './render-options.js'
@@ -41,15 +42,20 @@ const processOutput: RenderOutput = {
   stderr: (text) => process.stderr.write(text),
 }
 
-/** `remote`: how remote entries resolve (the render server's refuses them); by default, fetched. */
-export async function runRender(dir: string, flags: RenderCommandFlags, output: RenderOutput = processOutput, remote?: RemoteResolver): Promise<void> {
+/** How the render reaches outside: by default the disk and remote entries fetched; the render server's refuse what only its caller may do. */
+export interface RenderEdges {
+  remote?: RemoteResolver
+  fs?: FileSystem
+}
+
+export async function runRender(dir: string, flags: RenderCommandFlags, output: RenderOutput = processOutput, edges: RenderEdges = {}): Promise<void> {
   checkOutputFlag(flags.output)
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UserError(`'${dir}' is not a directory`, {file: dir}, 'Pass the directory that holds kustomization.yaml.')
   }
   const result = await renderKustomization(dir, {
     ...renderOptionsFrom(flags),
-    remote,
+    ...edges,
     onWarning: flags.quiet ? undefined : (m) => output.stderr(`# Warning: ${m}\n`),
   })
   // Everything is rendered before anything is written: a failed render never leaves partial output.

@@ -89,7 +89,7 @@ export function startMarker(socket: string): string {
  * (`make -j`, a CI matrix on one machine) start one server between them, not one each: the first
  * to create the start marker starts it.
  */
-export async function startRenderServer(root: string, socket: string): Promise<void> {
+export async function startRenderServer(root: string, socket: string, request?: RenderRequest): Promise<void> {
   // The directory first (made private when missing); one others can reach holds no server.
   if (!ensurePrivateDirectory(path.dirname(socket))) return
   const marker = startMarker(socket)
@@ -112,11 +112,17 @@ export async function startRenderServer(root: string, socket: string): Promise<v
   }
   const {spawn} = requireBuiltin<typeof import('node:child_process')>('node:child_process')
   try {
-    spawn(process.execPath, [path.join(root, 'bin', 'run.js'), renderServerArgument, socket], {detached: true, stdio: 'ignore', cwd: path.parse(socket).root}).unref()
+    // The request that started it, so the server warms up on it before the next call (warm-up.ts);
+    // in its environment, which only this user can read, not on its command line, which all can.
+    const env = request ? {...process.env, [startedByVariable]: encodeRequest(request).trimEnd()} : process.env
+    spawn(process.execPath, [path.join(root, 'bin', 'run.js'), renderServerArgument, socket], {detached: true, stdio: 'ignore', cwd: path.parse(socket).root, env}).unref()
   } catch {
     // Nothing to start it with (no process slots…): the next call renders by itself again.
   }
 }
+
+/** Where a server finds the request of the call that started it. */
+export const startedByVariable = 'STRATA_RENDER_SERVER_STARTED_BY'
 
 /** bin/run.js's first argument for a server process (an internal entry, not a command). */
 export const renderServerArgument = '--strata-render-server'

@@ -4,16 +4,12 @@
 import {RemoteResolver, remoteKind, type EntryRole} from '../../source/remote-resolver.js'
 import type {ErrorOrigin} from '../../model/errors.js'
 
-/** Thrown through the render when it reaches a remote entry: the client renders this one itself. */
-export class NeedsCallersProcess extends Error {
-  constructor(readonly entry: string) {
-    super(`remote entry '${entry}'`)
-  }
-}
+/** Thrown through the render when it reaches what only the caller may do: the client renders this one itself. */
+export class NeedsCallersProcess extends Error {}
 
 export class LocalOnlyResolver extends RemoteResolver {
   override lookup(entry: string, role: EntryRole, isLocalFile: () => boolean, _origin: ErrorOrigin, _fromRepo?: string): undefined {
     if (remoteKind(entry, role, isLocalFile) === undefined) return undefined
-    throw new NeedsCallersProcess(entry)
+    throw new NeedsCallersProcess(`remote entry '${entry}'`)
   }
 }

@@ -219,6 +219,60 @@ describe('strata render through a render server', {timeout: 120_000}, () => {
   })
 })
 
+test('a started server renders the request that started it before any client asks (its warm-up)', {timeout: 60_000}, async () => {
+  const box = sandbox()
+  const log = path.join(box.tmp, 'server.log')
+  const r = box.run(['render', shop], {env: {STRATA_RENDER_SERVER_LOG: log}})
+  assert.equal(r.code, 0, r.stderr)
+  assert.deepEqual(r.trace, ['rendered here: no server', 'starting one'])
+  // No client has asked it anything, yet the server renders the tree that started it.
+  await until(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('\n'))
+  const [first] = fs.readFileSync(log, 'utf8').split('\n')
+  assert.match(first, new RegExp(`^\\S+ warm-up ${JSON.stringify(shop)} in ${process.cwd()}: \\d+ ms, exit 0$`))
+  const served = box.run(['render', shop])
+  assert.equal(served.trace[0], 'rendered by the server')
+  assert.equal(served.stdout, r.stdout)
+  stopServers(box.socket)
+})
+
+test('a FIFO in a tree never holds the server: that call renders by itself, the next ones are served', {timeout: 60_000}, async () => {
+  const box = sandbox()
+  assert.equal(box.run(['render', shop]).code, 0)
+  await until(() => fs.existsSync(box.socket))
+  const tree = path.join(box.tmp, 'fifo-tree')
+  fs.mkdirSync(tree)
+  fs.writeFileSync(path.join(tree, 'kustomization.yaml'), 'resources:\n- config.yaml\n')
+  const fifo = path.join(tree, 'config.yaml')
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0)
+  let stderr = ''
+  const call = new Promise<{code: number | null; stdout: string}>((resolve) => {
+    const child = spawn(process.execPath, [bin, 'render', tree], {env: box.env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('exit', (code) => resolve({code, stdout}))
+  })
+  // Turned back by the server, the call reads the FIFO itself, as kubectl kustomize would: it
+  // waits for a writer. Opening for writing without blocking succeeds once it holds it open.
+  await until(() => stderr.includes('rendered here:'))
+  let fd = -1
+  await until(() => {
+    try {
+      fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
+      return true
+    } catch {
+      return false
+    }
+  })
+  fs.writeSync(fd, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-fifo\n')
+  fs.closeSync(fd)
+  const r = await call
+  assert.equal(r.code, 0, stderr)
+  assert.match(r.stdout, /name: from-fifo/)
+  assert.match(stderr, /strata: render server: rendered here: '.*config\.yaml' is not a regular file/)
+  assert.equal(box.run(['render', shop]).trace[0], 'rendered by the server')
+})
+
 test('a server alone in its directory idles out and takes its socket with it', {timeout: 60_000}, async () => {
   const box = sandbox({STRATA_RENDER_SERVER_IDLE: '1'})
   const r = box.run(['render', shop])

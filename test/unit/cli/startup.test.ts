@@ -43,6 +43,23 @@ test('strata render loads no cluster client, git or helm code, and no oclif on t
   assert.deepEqual(offending(r.files, [...clusterGitHelm, /node_modules\/@oclif\//]), [])
 })
 
+test('a render in its own process loads no builtin it does not use: node:net, perf_hooks, child_process, crypto, http', () => {
+  const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-startup-')), 'builtins.txt')
+  const preload = path.resolve('test/unit/cli/helpers/record-builtins.cjs')
+  // Auto mode, as users run it: the call looks for a server (none runs in this private TMPDIR) and would start one only after a slow render.
+  const tmp = path.dirname(record)
+  const {CI: _ci, XDG_RUNTIME_DIR: _runtime, ...inherited} = process.env
+  // Output to a file: a pipe is a socket to Node, whose process.stdout then needs node:net itself.
+  const out = fs.openSync(path.join(tmp, 'out.yaml'), 'w')
+  const r = spawnSync(process.execPath, ['-r', preload, bin, 'render', 'examples/shop/overlays/prod'], {encoding: 'utf8', stdio: ['ignore', out, 'pipe'], env: {...inherited, TMPDIR: tmp, STRATA_RENDER_SERVER: '', STRATA_RECORD_BUILTINS: record}})
+  fs.closeSync(out)
+  assert.equal(r.status, 0, r.stderr)
+  assert.match(fs.readFileSync(path.join(tmp, 'out.yaml'), 'utf8'), /^kind: Deployment$/m)
+  const loaded = fs.readFileSync(record, 'utf8').split('\n').filter(Boolean)
+  assert.ok(loaded.includes('fs') && loaded.includes('vm'), `the recorder saw the builtins: ${loaded.join(', ')}`)
+  assert.deepEqual(loaded.filter((m) => ['net', 'perf_hooks', 'child_process', 'crypto', 'http', 'https', 'worker_threads'].includes(m)), [])
+})
+
 test('strata render through oclif (fast path off) loads no cluster client, git or helm code either', () => {
   const r = loadedFiles(['render', 'examples/shop/overlays/prod'], {STRATA_FAST_PATH: 'off'})
   assert.equal(r.code, 0, r.stderr)
